@@ -1,0 +1,174 @@
+//===- DscAttrs.cpp - dsc hyper-parameter attributes ----------------------===//
+
+#include "dsc/IR/DscAttrs.h"
+#include "dsc/IR/DscDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace dsc;
+
+#include "dsc/IR/DscEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dsc/IR/DscAttrs.cpp.inc"
+
+void DscDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dsc/IR/DscAttrs.cpp.inc"
+      >();
+}
+
+using EmitErrorFn = function_ref<InFlightDiagnostic()>;
+
+static double toDouble(const APFloat &value) {
+  return value.convertToDouble();
+}
+
+/// Emits "'<name>' must be positive, got <value>".
+static LogicalResult checkPositive(EmitErrorFn emitError, StringRef name,
+                                   double value) {
+  if (value > 0)
+    return success();
+  return emitError() << "'" << name << "' must be positive, got " << value;
+}
+
+static LogicalResult checkNonNegative(EmitErrorFn emitError, StringRef name,
+                                      double value) {
+  if (value >= 0)
+    return success();
+  return emitError() << "'" << name << "' must not be negative, got "
+                     << value;
+}
+
+//===----------------------------------------------------------------------===//
+// YarnAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult YarnAttr::verify(EmitErrorFn emitError, APFloat factorValue,
+                               int64_t originalMaxPositionEmbeddings,
+                               APFloat betaFastValue, APFloat betaSlowValue,
+                               APFloat mscaleValue, APFloat mscaleAllDimValue) {
+  double factor = toDouble(factorValue), betaFast = toDouble(betaFastValue),
+         betaSlow = toDouble(betaSlowValue), mscale = toDouble(mscaleValue),
+         mscaleAllDim = toDouble(mscaleAllDimValue);
+  if (!(factor >= 1.0))
+    return emitError() << "YaRN 'factor' must be at least 1 (1 means no "
+                          "extension), got "
+                       << factor;
+  if (failed(checkPositive(emitError, "original_max_position_embeddings",
+                           originalMaxPositionEmbeddings)) ||
+      failed(checkPositive(emitError, "beta_slow", betaSlow)) ||
+      failed(checkPositive(emitError, "mscale", mscale)) ||
+      failed(checkNonNegative(emitError, "mscale_all_dim", mscaleAllDim)))
+    return failure();
+  if (!(betaFast > betaSlow))
+    return emitError() << "YaRN 'beta_fast' (" << betaFast
+                       << ") must exceed 'beta_slow' (" << betaSlow
+                       << "): they bound the interpolated frequency band";
+  return success();
+}
+
+double YarnAttr::getAttentionScale() const {
+  double factor = toDouble(getFactor());
+  if (factor <= 1.0)
+    return 1.0;
+  return 0.1 * toDouble(getMscaleAllDim()) * std::log(factor) + 1.0;
+}
+
+//===----------------------------------------------------------------------===//
+// RopeAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult RopeAttr::verify(EmitErrorFn emitError, APFloat theta,
+                               YarnAttr yarn) {
+  return checkPositive(emitError, "theta", toDouble(theta));
+}
+
+//===----------------------------------------------------------------------===//
+// MLAAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult MLAAttr::verify(EmitErrorFn emitError, int64_t numAttentionHeads,
+                              int64_t qLoraRank, int64_t kvLoraRank,
+                              int64_t qkNopeHeadDim, int64_t qkRopeHeadDim,
+                              int64_t vHeadDim, APFloat softmaxScale,
+                              RopeAttr rope) {
+  if (failed(checkPositive(emitError, "num_attention_heads", numAttentionHeads)) ||
+      failed(checkNonNegative(emitError, "q_lora_rank", qLoraRank)) ||
+      failed(checkPositive(emitError, "kv_lora_rank", kvLoraRank)) ||
+      failed(checkPositive(emitError, "qk_nope_head_dim", qkNopeHeadDim)) ||
+      failed(checkPositive(emitError, "qk_rope_head_dim", qkRopeHeadDim)) ||
+      failed(checkPositive(emitError, "v_head_dim", vHeadDim)) ||
+      failed(checkPositive(emitError, "softmax_scale",
+                           toDouble(softmaxScale))))
+    return failure();
+  if (qkRopeHeadDim % 2 != 0)
+    return emitError() << "'qk_rope_head_dim' must be even (RoPE rotates "
+                          "pairs of channels), got "
+                       << qkRopeHeadDim;
+  if (!rope)
+    return emitError() << "'rope' is required";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MoEAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
+                int64_t nSharedExperts, int64_t numExpertsPerTok,
+                int64_t moeIntermediateSize, ScoringFunc scoring,
+                TopkMethod topkMethod, int64_t nGroup, int64_t topkGroup,
+                APFloat routedScalingFactor, bool normTopkProb,
+                bool biasBalancing, APFloat biasUpdateRate,
+                APFloat auxLossAlpha) {
+  if (failed(checkPositive(emitError, "n_routed_experts", nRoutedExperts)) ||
+      failed(checkNonNegative(emitError, "n_shared_experts", nSharedExperts)) ||
+      failed(checkPositive(emitError, "num_experts_per_tok", numExpertsPerTok)) ||
+      failed(checkPositive(emitError, "moe_intermediate_size", moeIntermediateSize)) ||
+      failed(checkPositive(emitError, "n_group", nGroup)) ||
+      failed(checkPositive(emitError, "topk_group", topkGroup)) ||
+      failed(checkPositive(emitError, "routed_scaling_factor",
+                           toDouble(routedScalingFactor))) ||
+      failed(checkNonNegative(emitError, "bias_update_rate",
+                              toDouble(biasUpdateRate))) ||
+      failed(checkNonNegative(emitError, "aux_loss_alpha",
+                              toDouble(auxLossAlpha))))
+    return failure();
+  if (numExpertsPerTok > nRoutedExperts)
+    return emitError() << "'num_experts_per_tok' (" << numExpertsPerTok
+                       << ") exceeds 'n_routed_experts' (" << nRoutedExperts
+                       << "); lower num_experts_per_tok";
+  if (topkGroup > nGroup)
+    return emitError() << "'topk_group' (" << topkGroup
+                       << ") exceeds 'n_group' (" << nGroup
+                       << "); a token can only use groups that exist: lower "
+                          "topk_group";
+  if (nRoutedExperts % nGroup != 0)
+    return emitError() << "'n_routed_experts' (" << nRoutedExperts
+                       << ") is not divisible by 'n_group' (" << nGroup
+                       << "); every expert group must have the same size";
+  if (topkMethod != TopkMethod::greedy) {
+    int64_t reachable = topkGroup * (nRoutedExperts / nGroup);
+    if (numExpertsPerTok > reachable)
+      return emitError() << "'num_experts_per_tok' (" << numExpertsPerTok
+                         << ") exceeds the " << reachable
+                         << " experts in the 'topk_group' (" << topkGroup
+                         << ") selected groups; raise topk_group";
+  }
+  if (topkMethod == TopkMethod::noaux_tc && nRoutedExperts / nGroup < 2)
+    return emitError() << "'noaux_tc' scores a group by its top-2 experts, "
+                          "so every group needs at least 2 experts (have "
+                       << nRoutedExperts / nGroup << "); lower n_group";
+  if (biasBalancing && topkMethod != TopkMethod::noaux_tc)
+    return emitError() << "'bias_balancing' needs 'topk_method = noaux_tc' "
+                          "(only that method adds the balancing bias when "
+                          "selecting experts); change the method or set "
+                          "bias_balancing = false";
+  return success();
+}

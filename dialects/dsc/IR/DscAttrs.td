@@ -1,0 +1,137 @@
+//===- DscAttrs.td - dsc hyper-parameter attributes -------*- tablegen -*-===//
+//
+// Hyper-parameters shared by every layer of a model live in one attribute
+// each (`#dsc.mla`, `#dsc.moe`); the printer aliases them (`#mla`, `#moe`) so
+// the IR of a 61-layer model states them once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_ATTRS_TD
+#define DSC_ATTRS_TD
+
+include "DscDialect.td"
+include "mlir/IR/EnumAttr.td"
+
+def Dsc_ScoringFunc : I32EnumAttr<"ScoringFunc",
+    "how the MoE gate turns token-expert affinities into scores", [
+      I32EnumAttrCase<"sigmoid", 0>,
+      I32EnumAttrCase<"softmax", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+  let genSpecializedAttr = 0;
+}
+
+def Dsc_TopkMethod : I32EnumAttr<"TopkMethod",
+    "how the MoE gate selects experts", [
+      I32EnumAttrCase<"greedy", 0>,
+      I32EnumAttrCase<"group_limited_greedy", 1>,
+      I32EnumAttrCase<"noaux_tc", 2>
+    ]> {
+  let cppNamespace = "::dsc";
+  let genSpecializedAttr = 0;
+}
+
+def Dsc_YarnAttr : Dsc_Attr<"Yarn", "yarn"> {
+  let summary = "YaRN RoPE context extension";
+  let description = [{
+    Scales RoPE frequencies to extend `original_max_position_embeddings` by
+    `factor`; `beta_fast`/`beta_slow` bound the interpolated band and
+    `mscale`/`mscale_all_dim` scale attention logits
+    (`0.1 * mscale_all_dim * ln(factor) + 1`).
+  }];
+  let parameters = (ins
+    Dsc_F64Parameter<"context extension factor">:$factor,
+    "int64_t":$original_max_position_embeddings,
+    Dsc_F64Parameter<"fast boundary (rotations)">:$beta_fast,
+    Dsc_F64Parameter<"slow boundary (rotations)">:$beta_slow,
+    Dsc_F64Parameter<"logit scale coefficient">:$mscale,
+    Dsc_F64Parameter<"logit scale coefficient, all dims">:$mscale_all_dim
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The attention-logit scale YaRN implies: 0.1 * m * ln(factor) + 1.
+    double getAttentionScale() const;
+  }];
+}
+
+def Dsc_RopeAttr : Dsc_Attr<"Rope", "rope"> {
+  let summary = "rotary position embedding of the decoupled key/query part";
+  let parameters = (ins
+    Dsc_F64Parameter<"RoPE base frequency">:$theta,
+    OptionalParameter<"::dsc::YarnAttr", "YaRN scaling">:$yarn
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Dsc_MLAAttr : Dsc_Attr<"MLA", "mla"> {
+  let summary = "multi-head latent attention hyper-parameters";
+  let description = [{
+    `q_lora_rank = 0` means a full query projection (DeepSeek-V2-Lite);
+    otherwise queries go through a low-rank `q_a_proj`/`q_b_proj` pair. Keys
+    and values are compressed to `kv_lora_rank` (the cached latent) plus a
+    shared `qk_rope_head_dim` RoPE key.
+  }];
+  let parameters = (ins
+    "int64_t":$num_attention_heads,
+    "int64_t":$q_lora_rank,
+    "int64_t":$kv_lora_rank,
+    "int64_t":$qk_nope_head_dim,
+    "int64_t":$qk_rope_head_dim,
+    "int64_t":$v_head_dim,
+    Dsc_F64Parameter<"attention softmax scale">:$softmax_scale,
+    "::dsc::RopeAttr":$rope
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getQKHeadDim() const {
+      return getQkNopeHeadDim() + getQkRopeHeadDim();
+    }
+    /// Values cached per token per layer: the latent plus the RoPE key.
+    int64_t getCachedValuesPerToken() const {
+      return getKvLoraRank() + getQkRopeHeadDim();
+    }
+  }];
+}
+
+def Dsc_MoEAttr : Dsc_Attr<"MoE", "moe"> {
+  let summary = "DeepSeekMoE hyper-parameters";
+  let description = [{
+    `n_shared_experts` always-on experts plus `n_routed_experts` of which each
+    token uses `num_experts_per_tok`, every expert a SwiGLU MLP of width
+    `moe_intermediate_size`. Group-limited methods split the routed experts into
+    `n_group` groups and keep the best `topk_group`. With `bias_balancing`,
+    a per-expert bias (used only to select) moves by `bias_update_rate` after
+    each step (auxiliary-loss-free balancing); `aux_loss_alpha` weights the
+    sequence-wise balance loss.
+  }];
+  let parameters = (ins
+    "int64_t":$n_routed_experts,
+    "int64_t":$n_shared_experts,
+    "int64_t":$num_experts_per_tok,
+    "int64_t":$moe_intermediate_size,
+    EnumParameter<Dsc_ScoringFunc>:$scoring_func,
+    EnumParameter<Dsc_TopkMethod>:$topk_method,
+    "int64_t":$n_group,
+    "int64_t":$topk_group,
+    Dsc_F64Parameter<"scale of the routed experts' output">:$routed_scaling_factor,
+    Dsc_BoolParameter<"renormalise the top-k weights">:$norm_topk_prob,
+    Dsc_BoolParameter<"auxiliary-loss-free balancing">:$bias_balancing,
+    Dsc_F64Parameter<"bias step per training step">:$bias_update_rate,
+    Dsc_F64Parameter<"sequence-wise balance loss weight">:$aux_loss_alpha
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getExpertsPerGroup() const {
+      return getNRoutedExperts() / getNGroup();
+    }
+    bool isGroupLimited() const {
+      return getTopkMethod() != ::dsc::TopkMethod::greedy;
+    }
+  }];
+}
+
+#endif // DSC_ATTRS_TD

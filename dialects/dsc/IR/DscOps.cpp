@@ -1,0 +1,360 @@
+//===- DscOps.cpp - dsc model-level ops -----------------------------------===//
+//
+// Op verifiers and the parameters each op reads. Cross-op checks (block
+// count, parameter shapes against declarations) live in ModelVerifier.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/IR/DscOps.h"
+#include "dsc/IR/Parameters.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/Twine.h"
+
+using namespace mlir;
+using namespace dsc;
+
+#define GET_OP_CLASSES
+#include "dsc/IR/DscOps.cpp.inc"
+
+static int64_t hiddenSizeOf(Value activation) {
+  return cast<RankedTensorType>(activation.getType()).getDimSize(2);
+}
+
+/// Appends `<scope>.<leaf>` with its expected shape.
+static void addSpec(SmallVectorImpl<ParameterSpec> &specs, StringRef scope,
+                    StringRef leaf, ArrayRef<int64_t> shape,
+                    StringRef derivation, int64_t numExperts = 0) {
+  ParameterSpec spec;
+  spec.name = (scope + "." + leaf).str();
+  spec.shape.assign(shape.begin(), shape.end());
+  spec.numExperts = numExperts;
+  spec.derivation = derivation.str();
+  specs.push_back(std::move(spec));
+}
+
+/// The three projections of a SwiGLU MLP of `width` under `scope`.
+static void addSwiGLUSpecs(SmallVectorImpl<ParameterSpec> &specs,
+                           StringRef scope, int64_t hidden, int64_t width,
+                           StringRef widthName, int64_t numExperts = 0) {
+  std::string in = (widthName + " x hidden_size").str();
+  std::string out = ("hidden_size x " + widthName).str();
+  addSpec(specs, scope, "gate_proj.weight", {width, hidden}, in, numExperts);
+  addSpec(specs, scope, "up_proj.weight", {width, hidden}, in, numExperts);
+  addSpec(specs, scope, "down_proj.weight", {hidden, width}, out, numExperts);
+}
+
+//===----------------------------------------------------------------------===//
+// ModelOp
+//===----------------------------------------------------------------------===//
+
+bool ModelOp::isMoELayer(int64_t index) {
+  return index >= static_cast<int64_t>(getFirstKDenseReplace()) &&
+         index % static_cast<int64_t>(getMoeLayerFreq()) == 0;
+}
+
+void ModelOp::getAsmBlockArgumentNames(Region &region,
+                                       OpAsmSetValueNameFn setNameFn) {
+  if (region.empty() || region.getNumArguments() != 2)
+    return;
+  setNameFn(region.getArgument(0), "input_ids");
+  setNameFn(region.getArgument(1), "labels");
+}
+
+SmallVector<BlockOp> ModelOp::getBlocks() {
+  return llvm::to_vector(getBody().front().getOps<BlockOp>());
+}
+
+SmallVector<MTPOp> ModelOp::getMTPModules() {
+  return llvm::to_vector(getBody().front().getOps<MTPOp>());
+}
+
+//===----------------------------------------------------------------------===//
+// ParameterOp
+//===----------------------------------------------------------------------===//
+
+bool ParameterOp::isStackedExperts() { return isExpertTemplate(getSymName()); }
+
+LogicalResult ParameterOp::verify() {
+  StringRef name = getSymName();
+  if (name.empty())
+    return emitOpError("needs a checkpoint tensor name");
+  if (!isStackedExperts())
+    return success();
+  if (name.count(kExpertPlaceholder) != 1)
+    return emitOpError("name '")
+           << name << "' must contain '" << kExpertPlaceholder
+           << "' exactly once (it stands for the routed-expert index)";
+  if (getTensorType().getRank() < 2)
+    return emitOpError("is a stacked routed-expert parameter ('")
+           << kExpertPlaceholder
+           << "' in its name) and needs the expert count as an extra "
+              "leading dimension";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BlockOp
+//===----------------------------------------------------------------------===//
+
+Operation *BlockOp::getFeedForward() {
+  for (Operation &op : getBody().front())
+    if (isa<MLPOp, MoEOp>(op))
+      return &op;
+  return nullptr;
+}
+
+void BlockOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getOutput(), ("layer" + Twine(getIndex())).str());
+}
+
+void BlockOp::getAsmBlockArgumentNames(Region &region,
+                                       OpAsmSetValueNameFn setNameFn) {
+  if (!region.empty() && region.getNumArguments() == 1)
+    setNameFn(region.getArgument(0), "h");
+}
+
+bool BlockOp::isMoE() { return isa_and_nonnull<MoEOp>(getFeedForward()); }
+
+/// A body of one block whose single argument has `type` and whose `dsc.yield`
+/// returns one value of `type`.
+static LogicalResult verifySingleValueBody(Operation *op, Region &body,
+                                           Type type, StringRef what) {
+  Block &block = body.front();
+  if (block.getNumArguments() != 1 || block.getArgument(0).getType() != type)
+    return op->emitOpError("body must take one argument of type ")
+           << type << " (" << what << ")";
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield || yield.getValues().size() != 1 ||
+      yield.getValues()[0].getType() != type)
+    return op->emitOpError("body must end with 'dsc.yield' of one value of "
+                           "type ")
+           << type;
+  return success();
+}
+
+LogicalResult BlockOp::verifyRegions() {
+  if (failed(verifySingleValueBody(*this, getBody(), getInput().getType(),
+                                   "the block input")))
+    return failure();
+  int attention = 0, feedForward = 0;
+  for (Operation &op : getBody().front()) {
+    attention += isa<MLAOp>(op);
+    feedForward += isa<MLPOp, MoEOp>(op);
+  }
+  if (attention != 1 || feedForward != 1)
+    return emitOpError("must contain exactly one 'dsc.mla' and one 'dsc.mlp' "
+                       "or 'dsc.moe'; found ")
+           << attention << " attention and " << feedForward
+           << " feed-forward ops";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MTPOp
+//===----------------------------------------------------------------------===//
+
+BlockOp MTPOp::getBlock() {
+  auto blocks = getBody().front().getOps<BlockOp>();
+  return blocks.empty() ? BlockOp() : *blocks.begin();
+}
+
+void MTPOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getOutput(), ("mtp" + Twine(getDepth())).str());
+}
+
+void MTPOp::getAsmBlockArgumentNames(Region &region,
+                                     OpAsmSetValueNameFn setNameFn) {
+  if (!region.empty() && region.getNumArguments() == 1)
+    setNameFn(region.getArgument(0), "projected");
+}
+
+LogicalResult MTPOp::verify() {
+  if (!isa<ModelOp>((*this)->getParentOp()))
+    return emitOpError("must be inside a 'dsc.model', after the main model's "
+                       "blocks: an MTP module predicts extra tokens from the "
+                       "main model's hidden state");
+  if (getDepth() < 1)
+    return emitOpError("depth must be at least 1, got ") << getDepth();
+  Operation *hiddenDef = getHidden().getDefiningOp();
+  if (getDepth() == 1 && !isa_and_nonnull<BlockOp>(hiddenDef))
+    return emitOpError("at depth 1 needs a main model: its hidden input must "
+                       "be the result of the main model's last 'dsc.block'");
+  if (getDepth() > 1) {
+    auto previous = dyn_cast_or_null<MTPOp>(hiddenDef);
+    if (!previous || previous.getDepth() != getDepth() - 1)
+      return emitOpError("at depth ")
+             << getDepth() << " must take the output of the depth "
+             << getDepth() - 1 << " MTP module as its hidden input";
+  }
+  if (!isa_and_nonnull<EmbeddingOp>(getEmbeddings().getDefiningOp()))
+    return emitOpError("shares the main model's embedding: its second input "
+                       "must be the result of 'dsc.embedding'");
+  return success();
+}
+
+LogicalResult MTPOp::verifyRegions() {
+  if (failed(verifySingleValueBody(*this, getBody(), getHidden().getType(),
+                                   "the eh_proj output")))
+    return failure();
+  auto ops = getBody().front().without_terminator();
+  if (std::distance(ops.begin(), ops.end()) != 1 || !getBlock())
+    return emitOpError("body must hold exactly one 'dsc.block' (the MTP "
+                       "module's transformer block)");
+  return success();
+}
+
+void MTPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  int64_t hidden = hiddenSizeOf(getHidden());
+  addSpec(specs, getScope(), "enorm.weight", {hidden}, "hidden_size");
+  addSpec(specs, getScope(), "hnorm.weight", {hidden}, "hidden_size");
+  addSpec(specs, getScope(), "eh_proj.weight", {hidden, 2 * hidden},
+          "hidden_size x 2*hidden_size");
+}
+
+//===----------------------------------------------------------------------===//
+// EmbeddingOp, LMHeadOp, RMSNormOp
+//===----------------------------------------------------------------------===//
+
+/// The vocabulary size of the model around `op` (parameter owners are
+/// verified to have one).
+static int64_t modelVocabSize(Operation *op) {
+  return op->getParentOfType<ModelOp>().getVocabSize();
+}
+
+
+void EmbeddingOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getOutput(), "embeddings");
+}
+
+void EmbeddingOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  addSpec(specs, getScope(), "weight",
+          {modelVocabSize(*this), hiddenSizeOf(getOutput())},
+          "vocab_size x hidden_size");
+}
+
+LogicalResult LMHeadOp::verify() {
+  int64_t vocab = modelVocabSize(*this);
+  if (hiddenSizeOf(getLogits()) != vocab)
+    return emitOpError("produces ")
+           << hiddenSizeOf(getLogits())
+           << " logits per token but the model's vocab_size is " << vocab;
+  return success();
+}
+
+void LMHeadOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getLogits(), "logits");
+}
+
+void LMHeadOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  addSpec(specs, getScope(), "weight",
+          {hiddenSizeOf(getLogits()), hiddenSizeOf(getInput())},
+          "vocab_size x hidden_size");
+}
+
+LogicalResult RMSNormOp::verify() {
+  if (std::optional<APFloat> eps = getEps())
+    if (!(eps->convertToDouble() > 0))
+      return emitOpError("eps must be positive, got ")
+             << eps->convertToDouble();
+  return success();
+}
+
+double RMSNormOp::getEffectiveEps() {
+  if (std::optional<APFloat> eps = getEps())
+    return eps->convertToDouble();
+  return (*this)->getParentOfType<ModelOp>().getRmsNormEps().convertToDouble();
+}
+
+void RMSNormOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  addSpec(specs, getScope(), "weight", {hiddenSizeOf(getInput())},
+          "hidden_size");
+}
+
+//===----------------------------------------------------------------------===//
+// MLAOp, MLPOp, MoEOp
+//===----------------------------------------------------------------------===//
+
+void MLAOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  MLAAttr c = getConfig();
+  StringRef scope = getScope();
+  int64_t hidden = hiddenSizeOf(getInput());
+  int64_t heads = c.getNumAttentionHeads();
+  int64_t qOut = heads * c.getQKHeadDim();
+  StringRef qOutName = "num_attention_heads*(qk_nope_head_dim+qk_rope_head_dim)";
+  if (c.getQLoraRank() > 0) {
+    addSpec(specs, scope, "q_a_proj.weight", {c.getQLoraRank(), hidden},
+            "q_lora_rank x hidden_size");
+    addSpec(specs, scope, "q_a_layernorm.weight", {c.getQLoraRank()},
+            "q_lora_rank");
+    addSpec(specs, scope, "q_b_proj.weight", {qOut, c.getQLoraRank()},
+            (qOutName + " x q_lora_rank").str());
+  } else {
+    addSpec(specs, scope, "q_proj.weight", {qOut, hidden},
+            (qOutName + " x hidden_size").str());
+  }
+  addSpec(specs, scope, "kv_a_proj_with_mqa.weight",
+          {c.getKvLoraRank() + c.getQkRopeHeadDim(), hidden},
+          "(kv_lora_rank+qk_rope_head_dim) x hidden_size");
+  addSpec(specs, scope, "kv_a_layernorm.weight", {c.getKvLoraRank()},
+          "kv_lora_rank");
+  addSpec(specs, scope, "kv_b_proj.weight",
+          {heads * (c.getQkNopeHeadDim() + c.getVHeadDim()),
+           c.getKvLoraRank()},
+          "num_attention_heads*(qk_nope_head_dim+v_head_dim) x kv_lora_rank");
+  addSpec(specs, scope, "o_proj.weight", {hidden, heads * c.getVHeadDim()},
+          "hidden_size x num_attention_heads*v_head_dim");
+}
+
+LogicalResult MLPOp::verify() {
+  if (getIntermediateSize() <= 0)
+    return emitOpError("intermediate size must be positive, got ")
+           << getIntermediateSize();
+  return success();
+}
+
+void MLPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  addSwiGLUSpecs(specs, getScope(), hiddenSizeOf(getInput()),
+                 getIntermediateSize(), "intermediate_size");
+}
+
+void MoEOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
+  MoEAttr c = getConfig();
+  StringRef scope = getScope();
+  int64_t hidden = hiddenSizeOf(getInput());
+  int64_t experts = c.getNRoutedExperts();
+  addSpec(specs, scope, "gate.weight", {experts, hidden},
+          "n_routed_experts x hidden_size");
+  if (c.getTopkMethod() == TopkMethod::noaux_tc)
+    addSpec(specs, scope, "gate.e_score_correction_bias", {experts},
+            "n_routed_experts");
+  if (c.getNSharedExperts() > 0)
+    addSwiGLUSpecs(specs, (scope + ".shared_experts").str(), hidden,
+                   c.getNSharedExperts() * c.getMoeIntermediateSize(),
+                   "n_shared_experts*moe_intermediate_size");
+  addSwiGLUSpecs(specs, (scope + ".experts." + kExpertPlaceholder).str(),
+                 hidden, c.getMoeIntermediateSize(), "moe_intermediate_size", experts);
+}
+
+//===----------------------------------------------------------------------===//
+// CrossEntropyOp
+//===----------------------------------------------------------------------===//
+
+void CrossEntropyOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getLoss(), "loss");
+}
+
+LogicalResult CrossEntropyOp::verify() {
+  for (Value mtp : getMtpLogits())
+    if (mtp.getType() != getLogits().getType())
+      return emitOpError("MTP logits must have the main logits' type ")
+             << getLogits().getType() << ", got " << mtp.getType();
+  bool hasMTP = !getMtpLogits().empty();
+  if (hasMTP != getMtpWeight().has_value())
+    return emitOpError("needs 'weight' (the MTP loss weight lambda) exactly "
+                       "when it has MTP logits");
+  if (hasMTP && !(getMtpWeight()->convertToDouble() >= 0))
+    return emitOpError("MTP loss weight must not be negative, got ")
+           << getMtpWeight()->convertToDouble();
+  return success();
+}

@@ -1,0 +1,330 @@
+//===- DscOps.td - dsc model-level ops --------------------*- tablegen -*-===//
+
+#ifndef DSC_OPS_TD
+#define DSC_OPS_TD
+
+include "DscDialect.td"
+include "DscAttrs.td"
+include "DscInterfaces.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def Dsc_Activation : Type<CPred<"::dsc::isActivationType($_self)">,
+    "activation tensor<?x?xNxT> (dynamic batch and sequence, static N, "
+    "T = bf16, f16, f32 or f8E4M3FN)", "::mlir::RankedTensorType">;
+
+def Dsc_Tokens : Type<CPred<"::dsc::isTokenType($_self)">,
+    "token tensor<?x?xi32> or tensor<?x?xi64>", "::mlir::RankedTensorType">;
+
+def Dsc_Scalar : Type<CPred<"::dsc::isScalarF32Type($_self)">,
+    "tensor<f32>", "::mlir::RankedTensorType">;
+
+def Dsc_ParameterType : Type<CPred<"::dsc::isParameterType($_self)">,
+    "statically shaped tensor of bf16, f16, f32, f8E4M3FN or f8E5M2",
+    "::mlir::RankedTensorType">;
+
+class Dsc_OwnerOp<string mnemonic, list<Trait> traits = []>
+    : Dsc_Op<mnemonic, !listconcat(traits, [
+        DeclareOpInterfaceMethods<Dsc_ParameterOwnerOpInterface>])>;
+
+//===----------------------------------------------------------------------===//
+// Model structure
+//===----------------------------------------------------------------------===//
+
+def Dsc_ModelOp : Dsc_Op<"model", [
+    Symbol, SymbolTable, IsolatedFromAbove, SingleBlock,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>
+  ]> {
+  let summary = "a DeepSeek-style decoder: parameters and forward computation";
+  let description = [{
+    Holds, in order: the `dsc.parameter` declarations, then the computation
+    from token ids (first block argument) and labels (second) through the
+    embedding, `num_layers` decoder blocks, the final norm, the output head,
+    the MTP modules and the loss, ending in `dsc.yield`. Model-wide
+    hyper-parameters are its attributes; the first `first_k_dense_replace`
+    blocks (and every block whose index is not a multiple of
+    `moe_layer_freq`) use a dense MLP, the others an MoE.
+
+    ```mlir
+    dsc.model @tiny vocab 512 hidden 256 layers 3 dense 1 moe_every 1 mtp 1
+        max_positions 4096 eps 1.0e-06 {
+    ^bb0(%ids: tensor<?x?xi32>, %labels: tensor<?x?xi32>):
+      dsc.parameter @"model.embed_tokens.weight" : tensor<512x256xbf16>
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins
+    SymbolNameAttr:$sym_name,
+    I64Attr:$vocab_size,
+    I64Attr:$hidden_size,
+    I64Attr:$num_hidden_layers,
+    I64Attr:$first_k_dense_replace,
+    I64Attr:$moe_layer_freq,
+    I64Attr:$num_nextn_predict_layers,
+    I64Attr:$max_position_embeddings,
+    F64Attr:$rms_norm_eps
+  );
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $sym_name `vocab` $vocab_size `hidden` $hidden_size `layers` $num_hidden_layers
+    `dense` $first_k_dense_replace `moe_every` $moe_layer_freq
+    `mtp` $num_nextn_predict_layers `max_positions` $max_position_embeddings
+    `eps` $rms_norm_eps attr-dict-with-keyword $body
+  }];
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether decoder block `index` uses an MoE (else a dense MLP).
+    bool isMoELayer(int64_t index);
+    /// The main model's decoder blocks, in order.
+    ::llvm::SmallVector<::dsc::BlockOp> getBlocks();
+    /// The MTP modules, in depth order.
+    ::llvm::SmallVector<::dsc::MTPOp> getMTPModules();
+    ::mlir::Value getInputIds() { return getBody().getArgument(0); }
+    ::mlir::Value getLabels() { return getBody().getArgument(1); }
+  }];
+}
+
+def Dsc_ParameterOp : Dsc_Op<"parameter", [Symbol, HasParent<"ModelOp">]> {
+  let summary = "a named model weight, bound from the checkpoint at run time";
+  let description = [{
+    The symbol is the checkpoint tensor name. A name containing `{e}` is a
+    stacked routed-expert parameter: its leading dimension indexes the
+    expert and it stands for the checkpoint tensors named with `{e}`
+    replaced by 0, 1, ... Weights are never inlined.
+
+    ```mlir
+    dsc.parameter @"model.layers.3.mlp.experts.{e}.down_proj.weight"
+        : tensor<256x7168x2048xbf16>
+    ```
+  }];
+  let arguments = (ins
+    SymbolNameAttr:$sym_name,
+    TypeAttrOf<Dsc_ParameterType>:$type
+  );
+  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::RankedTensorType getTensorType() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getType());
+    }
+    /// Whether this is a stacked routed-expert parameter (`{e}` in the name).
+    bool isStackedExperts();
+  }];
+}
+
+def Dsc_BlockOp : Dsc_Op<"block", [
+    IsolatedFromAbove, AllTypesMatch<["input", "output"]>,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, [
+      "getAsmResultNames", "getAsmBlockArgumentNames"]>
+  ]> {
+  let summary = "one decoder block (transformer layer)";
+  let description = [{
+    `h = h + attention(norm(h)); h = h + ffn(norm(h))` with exactly one
+    `dsc.mla` and one `dsc.mlp` or `dsc.moe`. `index` is the layer number in
+    the checkpoint (`model.layers.<index>`). Blocks are isolated so pipeline
+    stages can take them whole.
+  }];
+  let arguments = (ins I64Attr:$index, Dsc_Activation:$input);
+  let results = (outs Dsc_Activation:$output);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$index `(` $input `)` attr-dict `:` type($input) $body";
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The block's feed-forward op: a dsc.mlp or a dsc.moe.
+    ::mlir::Operation *getFeedForward();
+    bool isMoE();
+  }];
+}
+
+def Dsc_MTPOp : Dsc_OwnerOp<"mtp", [
+    IsolatedFromAbove, AllTypesMatch<["hidden", "embeddings", "output"]>,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, [
+      "getAsmResultNames", "getAsmBlockArgumentNames"]>
+  ]> {
+  let summary = "a multi-token-prediction module";
+  let description = [{
+    Module `depth` (k) combines the previous depth's hidden state of token i
+    (the main model's last block for k = 1) with the shared embedding of token
+    i+k: `eh_proj([hnorm(h); enorm(emb)])`, and feeds that (the region's
+    argument) through its one decoder block. The output head is shared with
+    the main model; the module keeps its own `shared_head.norm`.
+  }];
+  let arguments = (ins
+    I64Attr:$depth,
+    StrAttr:$scope,
+    Dsc_Activation:$hidden,
+    Dsc_Activation:$embeddings
+  );
+  let results = (outs Dsc_Activation:$output);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $depth $scope `(` $hidden `,` $embeddings `)` attr-dict `:` type($hidden)
+    $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    ::dsc::BlockOp getBlock();
+  }];
+}
+
+def Dsc_YieldOp : Dsc_Op<"yield", [
+    Pure, ReturnLike, Terminator,
+    ParentOneOf<["ModelOp", "BlockOp", "MTPOp"]>]> {
+  let summary = "ends a model, block or MTP body";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+class Dsc_NamedResultOp<string mnemonic, list<Trait> traits = []>
+    : Dsc_OwnerOp<mnemonic, !listconcat(traits, [
+        DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>])>;
+
+def Dsc_EmbeddingOp : Dsc_NamedResultOp<"embedding", [Pure]> {
+  let summary = "token embedding lookup";
+  let description = [{
+    Reads `<scope>.weight` of shape [vocab_size, hidden_size].
+  }];
+  let arguments = (ins StrAttr:$scope, Dsc_Tokens:$input);
+  let results = (outs Dsc_Activation:$output);
+  let assemblyFormat = [{
+    $scope `(` $input `)` attr-dict `:` type($input) `->` type($output)
+  }];
+}
+
+def Dsc_RMSNormOp : Dsc_OwnerOp<"rms_norm", [Pure, SameOperandsAndResultType]> {
+  let summary = "RMSNorm with a learned scale";
+  let description = [{
+    `x / sqrt(mean(x^2) + eps) * <scope>.weight`. Without `eps` the model's
+    `rms_norm_eps` applies.
+  }];
+  let arguments = (ins
+    StrAttr:$scope,
+    Dsc_Activation:$input,
+    OptionalAttr<F64Attr>:$eps
+  );
+  let results = (outs Dsc_Activation:$output);
+  let assemblyFormat = [{
+    $scope `(` $input `)` (`eps` $eps^)? attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// `eps` if set, else the enclosing model's `rms_norm_eps`.
+    double getEffectiveEps();
+  }];
+}
+
+def Dsc_MLAOp : Dsc_OwnerOp<"mla", [Pure, SameOperandsAndResultType]> {
+  let summary = "multi-head latent attention (causal self-attention)";
+  let description = [{
+    Reads, under `scope`: `q_a_proj`, `q_a_layernorm`, `q_b_proj` (or
+    `q_proj` when `q_lora_rank = 0`), `kv_a_proj_with_mqa`,
+    `kv_a_layernorm`, `kv_b_proj` and `o_proj`.
+  }];
+  let arguments = (ins
+    StrAttr:$scope,
+    Dsc_Activation:$input,
+    Dsc_MLAAttr:$config
+  );
+  let results = (outs Dsc_Activation:$output);
+  let assemblyFormat = [{
+    $scope `(` $input `)` $config attr-dict `:` type($input)
+  }];
+}
+
+def Dsc_MLPOp : Dsc_OwnerOp<"mlp", [Pure, SameOperandsAndResultType]> {
+  let summary = "dense SwiGLU MLP";
+  let description = [{
+    `down_proj(silu(gate_proj(x)) * up_proj(x))` of width `intermediate_size`.
+  }];
+  let arguments = (ins
+    StrAttr:$scope,
+    Dsc_Activation:$input,
+    I64Attr:$intermediate_size
+  );
+  let results = (outs Dsc_Activation:$output);
+  let assemblyFormat = [{
+    $scope `(` $input `)` `intermediate` $intermediate_size attr-dict
+    `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dsc_MoEOp : Dsc_OwnerOp<"moe", [Pure, SameOperandsAndResultType]> {
+  let summary = "DeepSeekMoE: shared experts plus gated routed experts";
+  let description = [{
+    Reads, under `scope`: `gate.weight` (and `gate.e_score_correction_bias`
+    with `noaux_tc`), `shared_experts.{gate,up,down}_proj.weight` (one MLP
+    of width n_shared_experts * moe_intermediate_size) and, per routed expert e,
+    `experts.e.{gate,up,down}_proj.weight` (stacked or one by one).
+  }];
+  let arguments = (ins
+    StrAttr:$scope,
+    Dsc_Activation:$input,
+    Dsc_MoEAttr:$config
+  );
+  let results = (outs Dsc_Activation:$output);
+  let assemblyFormat = [{
+    $scope `(` $input `)` $config attr-dict `:` type($input)
+  }];
+}
+
+def Dsc_AddOp : Dsc_Op<"add", [Pure, SameOperandsAndResultType]> {
+  let summary = "residual addition";
+  let arguments = (ins Dsc_Activation:$lhs, Dsc_Activation:$rhs);
+  let results = (outs Dsc_Activation:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+}
+
+def Dsc_LMHeadOp : Dsc_NamedResultOp<"lm_head", [Pure]> {
+  let summary = "output head: hidden states to vocabulary logits";
+  let description = [{
+    Reads `<scope>.weight` of shape [vocab_size, hidden_size]. MTP modules
+    use the main model's head (same scope).
+  }];
+  let arguments = (ins StrAttr:$scope, Dsc_Activation:$input);
+  let results = (outs Dsc_Activation:$logits);
+  let assemblyFormat = [{
+    $scope `(` $input `)` attr-dict `:` type($input) `->` type($logits)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dsc_CrossEntropyOp : Dsc_Op<"cross_entropy", [
+    Pure, DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>
+  ]> {
+  let summary = "training loss: next-token cross-entropy plus the MTP losses";
+  let description = [{
+    `labels` are aligned with the inputs: the main head at position i is
+    scored against `labels[i+1]` and MTP depth k against `labels[i+k+1]`.
+    The result is `L_main + mtp_weight / D * sum_k L_k` over the D MTP
+    logits (`mtp_weight` is the paper's lambda).
+  }];
+  let arguments = (ins
+    Dsc_Activation:$logits,
+    Dsc_Tokens:$labels,
+    Variadic<Dsc_Activation>:$mtp_logits,
+    OptionalAttr<F64Attr>:$mtp_weight
+  );
+  let results = (outs Dsc_Scalar:$loss);
+  let assemblyFormat = [{
+    $logits `,` $labels (`mtp` `(` $mtp_logits^ `:` type($mtp_logits) `)`)?
+    (`weight` $mtp_weight^)? attr-dict
+    `:` type($logits) `,` type($labels) `->` type($loss)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // DSC_OPS_TD

@@ -1,0 +1,36 @@
+//===- LoadModel.cpp - a model from config.json or .mlir ------------------===//
+
+#include "dsc/IR/DscDialect.h"
+#include "dsc/Import/ImportModel.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+using namespace dsc;
+
+OwningOpRef<ModuleOp> dsc::loadModel(StringRef path, MLIRContext *context,
+                                     const ImportOptions &options) {
+  context->getOrLoadDialect<DscDialect>();
+  if (llvm::sys::path::extension(path) == ".json") {
+    llvm::Expected<ModelConfig> config = readModelConfig(path);
+    if (!config) {
+      emitError(UnknownLoc::get(context), llvm::toString(config.takeError()));
+      return nullptr;
+    }
+    return importModel(*config, context, options);
+  }
+  // parseSourceFile verifies what it parses.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, context);
+  std::string error;
+  auto buffer = openInputFile(path, &error);
+  if (!buffer) {
+    emitError(UnknownLoc::get(context), path + ": " + error);
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, context);
+}

@@ -1,0 +1,26 @@
+# -*- Python -*-
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "DSC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dsc_obj_root, "test")
+
+config.substitutions.append(("%examples", os.path.join(config.dsc_src_root, "examples")))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.dsc_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tool_dirs = [config.dsc_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["dsc", "dsc-opt"], tool_dirs)
+
+# GPU tests declare `REQUIRES: cuda` and are skipped without a usable GPU.
+if config.dsc_cuda_enabled and shutil.which("nvidia-smi") and \
+        os.system("nvidia-smi -L > /dev/null 2>&1") == 0:
+    config.available_features.add("cuda")
