@@ -15,7 +15,7 @@ config.test_exec_root = os.path.join(config.dsc_obj_root, "test")
 config.substitutions.append(("%examples", os.path.join(config.dsc_src_root, "examples")))
 
 llvm_config.use_default_substitutions()
-llvm_config.with_environment("PATH", config.dsc_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.dsc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.dsc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["dsc", "dsc-opt"], tool_dirs)

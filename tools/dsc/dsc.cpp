@@ -145,6 +145,8 @@ int main(int argc, char **argv) {
 
   MLIRContext context;
   context.getOrLoadDialect<dsc::DscDialect>();
+  // Diagnostics name the op and the key; a dump of the whole model is noise.
+  context.printOpOnDiagnostic(false);
   ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
     printDiagnostic(diag);
     return success();

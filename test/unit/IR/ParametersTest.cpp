@@ -1,1 +1,98 @@
+//===- ParametersTest.cpp - checkpoint names of model parameters ----------===//
 
+#include "dsc/IR/DscOps.h"
+#include "dsc/IR/Parameters.h"
+#include "dsc/Import/ImportModel.h"
+#include "mlir/IR/MLIRContext.h"
+#include "gtest/gtest.h"
+
+using namespace dsc;
+
+namespace {
+
+TEST(Parameters, ExpertTemplates) {
+  EXPECT_TRUE(isExpertTemplate("model.layers.3.mlp.experts.{e}.up_proj.weight"));
+  EXPECT_FALSE(isExpertTemplate("model.layers.3.mlp.experts.7.up_proj.weight"));
+  EXPECT_EQ(expandExpertName("m.experts.{e}.down_proj.weight", 17),
+            "m.experts.17.down_proj.weight");
+  EXPECT_EQ(expandExpertName("m.norm.weight", 3), "m.norm.weight");
+}
+
+/// The bundled tiny model: 3 layers (1 dense), 16 routed experts, MTP 1.
+class TinyModel : public ::testing::Test {
+protected:
+  void SetUp() override {
+    module = loadModel(DSC_SOURCE_DIR "/examples/tiny/config.json", &context);
+    ASSERT_TRUE(module);
+    model = *module->getOps<ModelOp>().begin();
+  }
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  ModelOp model;
+};
+
+TEST_F(TinyModel, LooksUpStackedExpert) {
+  std::optional<CheckpointTensor> tensor = lookupCheckpointTensor(
+      model, "model.layers.2.mlp.experts.7.down_proj.weight");
+  ASSERT_TRUE(tensor.has_value());
+  EXPECT_EQ(tensor->parameterName,
+            "model.layers.2.mlp.experts.{e}.down_proj.weight");
+  EXPECT_EQ(tensor->expert, 7);
+  EXPECT_EQ(tensor->shape, (llvm::SmallVector<int64_t>{256, 128}));
+  EXPECT_TRUE(tensor->elementType.isBF16());
+  EXPECT_FALSE(tensor->isAlias);
+
+  EXPECT_FALSE(lookupCheckpointTensor(
+      model, "model.layers.2.mlp.experts.16.down_proj.weight"));
+  EXPECT_FALSE(lookupCheckpointTensor(
+      model, "model.layers.2.mlp.experts.x.down_proj.weight"));
+  EXPECT_FALSE(lookupCheckpointTensor(
+      model, "model.layers.2.mlp.experts.{e}.down_proj.weight"));
+}
+
+TEST_F(TinyModel, LooksUpPlainAndAliases) {
+  std::optional<CheckpointTensor> bias = lookupCheckpointTensor(
+      model, "model.layers.1.mlp.gate.e_score_correction_bias");
+  ASSERT_TRUE(bias.has_value());
+  EXPECT_TRUE(bias->elementType.isF32());
+  EXPECT_FALSE(bias->expert.has_value());
+
+  // The MTP module (layer 3) stores copies of the shared embedding and head.
+  std::optional<CheckpointTensor> embed =
+      lookupCheckpointTensor(model, "model.layers.3.embed_tokens.weight");
+  ASSERT_TRUE(embed.has_value());
+  EXPECT_TRUE(embed->isAlias);
+  EXPECT_EQ(embed->parameterName, "model.embed_tokens.weight");
+  std::optional<CheckpointTensor> head =
+      lookupCheckpointTensor(model, "model.layers.3.shared_head.head.weight");
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->parameterName, "lm_head.weight");
+  EXPECT_EQ(head->shape, (llvm::SmallVector<int64_t>{512, 256}));
+
+  EXPECT_FALSE(lookupCheckpointTensor(model, "model.layers.9.mlp.gate.weight"));
+}
+
+TEST_F(TinyModel, EnumeratesEveryCheckpointTensor) {
+  int64_t tensors = 0, experts = 0, aliases = 0;
+  forEachCheckpointTensor(model, [&](const CheckpointTensor &tensor) {
+    ++tensors;
+    experts += tensor.expert.has_value();
+    aliases += tensor.isAlias;
+    // Every enumerated name maps back to the same binding.
+    std::optional<CheckpointTensor> back =
+        lookupCheckpointTensor(model, tensor.name);
+    ASSERT_TRUE(back.has_value()) << tensor.name;
+    EXPECT_EQ(back->parameterName, tensor.parameterName);
+    EXPECT_EQ(back->expert, tensor.expert);
+  });
+  // Per MoE layer (layers 1, 2 and the MTP block 3): 3 stacked x 16 experts.
+  EXPECT_EQ(experts, 3 * 3 * 16);
+  EXPECT_EQ(aliases, 2);
+  // Plain tensors: embed, norm, head; per layer 2 norms + 7 MLA tensors;
+  // dense MLP 3; per MoE 2 gate + 3 shared; MTP enorm/hnorm/eh_proj and
+  // shared_head.norm.
+  int64_t plain = 3 + 4 * (2 + 7) + 3 + 3 * (2 + 3) + 4;
+  EXPECT_EQ(tensors, plain + experts + aliases);
+}
+
+} // namespace

@@ -1,0 +1,3 @@
+// A typo in the op name.
+dsc.modle @m {
+}
