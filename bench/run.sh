@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs dsc's benchmarks on this machine: the in-process Google Benchmark and the
+# end-to-end wall time of the CLI. Figures go to bench/RESULTS.md by hand,
+# with date, machine and command.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${DSC_BUILD_DIR:-$root/build}"
+
+"$root/scripts/build.sh" >/dev/null
+"$build/bin/dsc-import-bench" --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true
+
+# End to end, as a user runs it: process start, import, verify, print, write.
+python3 - "$build/bin/dsc" "$root/examples/deepseek-v3/config.json" <<'PY'
+import statistics, subprocess, sys, tempfile, time, os
+dsc, config = sys.argv[1], sys.argv[2]
+out = os.path.join(tempfile.mkdtemp(), "v3.mlir")
+def wall(cmd, runs=30):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), max(times)
+for name, cmd in [("dsc import V3 -o FILE", [dsc, "import", config, "-o", out]),
+                  ("dsc describe V3 config", [dsc, "describe", config])]:
+    median, worst = wall(cmd)
+    print(f"{name:28s} median {median*1000:7.1f} ms   max {worst*1000:7.1f} ms   (30 runs)")
+PY
