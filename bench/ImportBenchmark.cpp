@@ -12,7 +12,8 @@
 #include "llvm/Support/raw_ostream.h"
 #include <benchmark/benchmark.h>
 
-static const char *kV3Config = DSC_SOURCE_DIR "/examples/deepseek-v3/config.json";
+static const char *kV3Config =
+    DSC_SOURCE_DIR "/examples/deepseek-v3/config.json";
 
 /// read config.json -> build -> verify -> print.
 static void BM_ImportDeepSeekV3(benchmark::State &state) {

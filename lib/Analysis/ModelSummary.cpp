@@ -31,13 +31,13 @@ static void printAttention(llvm::raw_ostream &os, MLAAttr mla) {
      << mla.getQkNopeHeadDim() << " + " << mla.getQkRopeHeadDim()
      << " (RoPE), v " << mla.getVHeadDim() << "\n";
   RopeAttr rope = mla.getRope();
-  os << "            RoPE theta " << llvm::format("%g", rope.getTheta().convertToDouble());
+  os << "            RoPE theta "
+     << llvm::format("%g", rope.getTheta().convertToDouble());
   if (YarnAttr yarn = rope.getYarn())
     os << ", YaRN x" << llvm::format("%g", yarn.getFactor().convertToDouble())
-       << " from "
-       << yarn.getOriginalMaxPositionEmbeddings() << " positions";
-  os << "; softmax scale " << llvm::format("%.5f", mla.getSoftmaxScale().convertToDouble())
-     << "\n";
+       << " from " << yarn.getOriginalMaxPositionEmbeddings() << " positions";
+  os << "; softmax scale "
+     << llvm::format("%.5f", mla.getSoftmaxScale().convertToDouble()) << "\n";
   os << "            KV cache: " << mla.getCachedValuesPerToken()
      << " values per token per layer (latent " << mla.getKvLoraRank()
      << " + RoPE key " << mla.getQkRopeHeadDim() << ")\n";
@@ -51,16 +51,15 @@ static void printExperts(llvm::raw_ostream &os, MoEAttr moe) {
   os << "routing     " << stringifyScoringFunc(moe.getScoringFunc())
      << " scores, " << stringifyTopkMethod(moe.getTopkMethod());
   if (moe.isGroupLimited())
-    os << " over " << moe.getNGroup() << " groups (best "
-       << moe.getTopkGroup() << " kept)";
+    os << " over " << moe.getNGroup() << " groups (best " << moe.getTopkGroup()
+       << " kept)";
   os << ", scaling "
      << llvm::format("%g", moe.getRoutedScalingFactor().convertToDouble())
      << (moe.getNormTopkProb() ? ", top-k renormalised" : "") << "\n";
   os << "balancing   ";
   if (moe.getBiasBalancing())
     os << "auxiliary-loss-free bias, update rate "
-       << llvm::format("%g", moe.getBiasUpdateRate().convertToDouble())
-       << "; ";
+       << llvm::format("%g", moe.getBiasUpdateRate().convertToDouble()) << "; ";
   os << "sequence balance loss alpha "
      << llvm::format("%g", moe.getAuxLossAlpha().convertToDouble()) << "\n";
 }

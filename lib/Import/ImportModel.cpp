@@ -81,16 +81,16 @@ MLAAttr ModelBuilder::buildMLAConfig() {
     if (!yarn)
       return {};
   }
-  auto rope = RopeAttr::getChecked(
-      [&] { return emitError(keyLoc("rope_theta")); }, ctx,
-      APFloat(config.ropeTheta), yarn);
+  auto rope =
+      RopeAttr::getChecked([&] { return emitError(keyLoc("rope_theta")); }, ctx,
+                           APFloat(config.ropeTheta), yarn);
   if (!rope)
     return {};
-  return MLAAttr::getChecked(
-      [&] { return emitError(keyLoc("kv_lora_rank")); }, ctx,
-      config.numAttentionHeads, config.qLoraRank, config.kvLoraRank,
-      config.qkNopeHeadDim, config.qkRopeHeadDim, config.vHeadDim,
-      APFloat(config.softmaxScale()), rope);
+  return MLAAttr::getChecked([&] { return emitError(keyLoc("kv_lora_rank")); },
+                             ctx, config.numAttentionHeads, config.qLoraRank,
+                             config.kvLoraRank, config.qkNopeHeadDim,
+                             config.qkRopeHeadDim, config.vHeadDim,
+                             APFloat(config.softmaxScale()), rope);
 }
 
 MoEAttr ModelBuilder::buildMoEConfig() {
@@ -99,14 +99,12 @@ MoEAttr ModelBuilder::buildMoEConfig() {
   bool balancing = method == TopkMethod::noaux_tc;
   return MoEAttr::getChecked(
       [&] { return emitError(keyLoc("n_routed_experts")); }, b.getContext(),
-      config.nRoutedExperts,
-                      config.nSharedExperts, config.numExpertsPerTok,
-                      config.moeIntermediateSize, *scoring, *method,
-                      config.nGroup, config.topkGroup,
-                      APFloat(config.routedScalingFactor), config.normTopkProb,
-                      balancing,
-                      APFloat(balancing ? options.biasUpdateRate : 0.0),
-                      APFloat(config.auxLossAlpha));
+      config.nRoutedExperts, config.nSharedExperts, config.numExpertsPerTok,
+      config.moeIntermediateSize, *scoring, *method, config.nGroup,
+      config.topkGroup, APFloat(config.routedScalingFactor),
+      config.normTopkProb, balancing,
+      APFloat(balancing ? options.biasUpdateRate : 0.0),
+      APFloat(config.auxLossAlpha));
 }
 
 /// Fills `region` with one block taking `argType` and leaves the builder at
@@ -130,18 +128,16 @@ Value ModelBuilder::buildBlock(int64_t index, Value input) {
   Value attn = MLAOp::create(b, keyLoc("kv_lora_rank"), activationType,
                              scope + ".self_attn", norm1, mla);
   Value residual = AddOp::create(b, loc, x, attn);
-  Value norm2 =
-      RMSNormOp::create(b, loc, activationType,
-                        scope + ".post_attention_layernorm", residual,
-                        FloatAttr());
+  Value norm2 = RMSNormOp::create(b, loc, activationType,
+                                  scope + ".post_attention_layernorm", residual,
+                                  FloatAttr());
   Value ffn;
   if (config.isMoELayer(index))
     ffn = MoEOp::create(b, keyLoc("n_routed_experts"), activationType,
                         scope + ".mlp", norm2, moe);
   else
     ffn = MLPOp::create(b, keyLoc("intermediate_size"), activationType,
-                        scope + ".mlp", norm2,
-                        config.intermediateSize);
+                        scope + ".mlp", norm2, config.intermediateSize);
   Value output = AddOp::create(b, loc, residual, ffn);
   YieldOp::create(b, loc, output);
   return block.getOutput();
@@ -151,9 +147,9 @@ Value ModelBuilder::buildMTP(int64_t depth, Value hidden, Value embeddings) {
   Location loc = keyLoc("num_nextn_predict_layers");
   // The checkpoint stores MTP module k as layer num_hidden_layers + k - 1.
   int64_t layer = config.numHiddenLayers + depth - 1;
-  auto mtp = MTPOp::create(b, loc, b.getI64IntegerAttr(depth),
-                           b.getStringAttr(layerScope(layer)), hidden,
-                           embeddings);
+  auto mtp =
+      MTPOp::create(b, loc, b.getI64IntegerAttr(depth),
+                    b.getStringAttr(layerScope(layer)), hidden, embeddings);
   OpBuilder::InsertionGuard guard(b);
   Value x = createBody(b, mtp.getBody(), activationType, loc)->getArgument(0);
   YieldOp::create(b, loc, buildBlock(layer, x));
@@ -210,8 +206,8 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
   Value ids = body->addArgument(tokenType, loc);
   Value labels = body->addArgument(tokenType, loc);
 
-  Value embeddings = EmbeddingOp::create(b, loc, activationType,
-                                         "model.embed_tokens", ids);
+  Value embeddings =
+      EmbeddingOp::create(b, loc, activationType, "model.embed_tokens", ids);
   Value hidden = embeddings;
   for (int64_t i = 0; i < config.numHiddenLayers; ++i)
     hidden = buildBlock(i, hidden);
@@ -224,18 +220,18 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
   for (int64_t depth = 1; depth <= config.numNextnPredictLayers; ++depth) {
     previous = buildMTP(depth, previous, embeddings);
     std::string scope = layerScope(config.numHiddenLayers + depth - 1);
-    Value mtpNorm = RMSNormOp::create(b, loc, activationType,
-                                      scope + ".shared_head.norm", previous,
-                                      FloatAttr());
+    Value mtpNorm =
+        RMSNormOp::create(b, loc, activationType, scope + ".shared_head.norm",
+                          previous, FloatAttr());
     mtpLogits.push_back(
         LMHeadOp::create(b, loc, logitsType, "lm_head", mtpNorm));
   }
   FloatAttr mtpWeight;
   if (!mtpLogits.empty())
     mtpWeight = b.getF64FloatAttr(options.mtpLossWeight);
-  Value loss = CrossEntropyOp::create(
-      b, loc, RankedTensorType::get({}, b.getF32Type()), logits, labels,
-      mtpLogits, mtpWeight);
+  Value loss =
+      CrossEntropyOp::create(b, loc, RankedTensorType::get({}, b.getF32Type()),
+                             logits, labels, mtpLogits, mtpWeight);
   YieldOp::create(b, loc, ValueRange{logits, loss});
 
   declareParameters(model);

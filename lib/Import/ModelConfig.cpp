@@ -176,9 +176,9 @@ static void readRopeScaling(KeyReader &keys, ModelConfig &config,
   if (!scaling)
     return;
   KeyReader rope(*scaling, "rope_scaling.", config, error);
-  std::string type = scaling->get("type") ? rope.string("type", "yarn", {"yarn"})
-                                          : rope.string("rope_type", "yarn",
-                                                        {"yarn"});
+  std::string type = scaling->get("type")
+                         ? rope.string("type", "yarn", {"yarn"})
+                         : rope.string("rope_type", "yarn", {"yarn"});
   YarnConfig yarn;
   yarn.factor = rope.number("factor");
   yarn.originalMaxPositionEmbeddings = rope.integer(
@@ -194,8 +194,8 @@ Expected<ModelConfig> dsc::parseModelConfig(StringRef json,
                                             StringRef fileName) {
   Expected<json::Value> root = json::parse(json);
   if (!root)
-    return createStringError(inconvertibleErrorCode(),
-                             "%s: not valid JSON: %s", fileName.str().c_str(),
+    return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
+                             fileName.str().c_str(),
                              toString(root.takeError()).c_str());
   const json::Object *object = root->getAsObject();
   if (!object)
@@ -213,8 +213,8 @@ Expected<ModelConfig> dsc::parseModelConfig(StringRef json,
   config.modelType =
       keys.string("model_type", std::nullopt, {"deepseek_v2", "deepseek_v3"});
   bool v3 = config.modelType == "deepseek_v3";
-  config.torchDtype =
-      keys.string("torch_dtype", "bfloat16", {"bfloat16", "float16", "float32"});
+  config.torchDtype = keys.string("torch_dtype", "bfloat16",
+                                  {"bfloat16", "float16", "float32"});
   keys.string("hidden_act", "silu", {"silu"});
   if (keys.boolean("tie_word_embeddings", false))
     keys.fail("tie_word_embeddings",
@@ -232,8 +232,8 @@ Expected<ModelConfig> dsc::parseModelConfig(StringRef json,
   config.firstKDenseReplace =
       keys.integer("first_k_dense_replace", 0, /*minimum=*/0);
   config.moeLayerFreq = keys.integer("moe_layer_freq", 1);
-  config.maxPositionEmbeddings = keys.integer(
-      "max_position_embeddings", 4096, 1, /*maximum=*/int64_t(1) << 40);
+  config.maxPositionEmbeddings = keys.integer("max_position_embeddings", 4096,
+                                              1, /*maximum=*/int64_t(1) << 40);
   config.rmsNormEps = keys.number("rms_norm_eps", 1e-6);
   config.numNextnPredictLayers =
       keys.integer("num_nextn_predict_layers", 0, /*minimum=*/0, 64);
@@ -254,8 +254,8 @@ Expected<ModelConfig> dsc::parseModelConfig(StringRef json,
     config.numExpertsPerTok = keys.integer("num_experts_per_tok");
     config.moeIntermediateSize = keys.integer("moe_intermediate_size");
     // Defaults follow the HuggingFace DeepseekV2/V3 config classes.
-    config.scoringFunc = keys.string(
-        "scoring_func", v3 ? "sigmoid" : "softmax", {"sigmoid", "softmax"});
+    config.scoringFunc = keys.string("scoring_func", v3 ? "sigmoid" : "softmax",
+                                     {"sigmoid", "softmax"});
     config.topkMethod =
         keys.string("topk_method", v3 ? "noaux_tc" : "greedy",
                     {"greedy", "group_limited_greedy", "noaux_tc"});

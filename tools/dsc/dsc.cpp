@@ -19,9 +19,10 @@
 using namespace llvm;
 using namespace mlir;
 
-static cl::SubCommand importCommand(
-    "import", "Import a HuggingFace config.json of a DeepSeek-V2/V3-family "
-              "model (model_type deepseek_v2 or deepseek_v3) as dsc IR");
+static cl::SubCommand
+    importCommand("import",
+                  "Import a HuggingFace config.json of a DeepSeek-V2/V3-family "
+                  "model (model_type deepseek_v2 or deepseek_v3) as dsc IR");
 static cl::opt<std::string> importInput(cl::Positional, cl::Required,
                                         cl::desc("<config.json>"),
                                         cl::sub(importCommand));

@@ -24,9 +24,7 @@ void DscDialect::registerAttributes() {
 
 using EmitErrorFn = function_ref<InFlightDiagnostic()>;
 
-static double toDouble(const APFloat &value) {
-  return value.convertToDouble();
-}
+static double toDouble(const APFloat &value) { return value.convertToDouble(); }
 
 /// Emits "'<name>' must be positive, got <value>".
 static LogicalResult checkPositive(EmitErrorFn emitError, StringRef name,
@@ -40,8 +38,7 @@ static LogicalResult checkNonNegative(EmitErrorFn emitError, StringRef name,
                                       double value) {
   if (value >= 0)
     return success();
-  return emitError() << "'" << name << "' must not be negative, got "
-                     << value;
+  return emitError() << "'" << name << "' must not be negative, got " << value;
 }
 
 //===----------------------------------------------------------------------===//
@@ -97,14 +94,14 @@ LogicalResult MLAAttr::verify(EmitErrorFn emitError, int64_t numAttentionHeads,
                               int64_t qkNopeHeadDim, int64_t qkRopeHeadDim,
                               int64_t vHeadDim, APFloat softmaxScale,
                               RopeAttr rope) {
-  if (failed(checkPositive(emitError, "num_attention_heads", numAttentionHeads)) ||
+  if (failed(
+          checkPositive(emitError, "num_attention_heads", numAttentionHeads)) ||
       failed(checkNonNegative(emitError, "q_lora_rank", qLoraRank)) ||
       failed(checkPositive(emitError, "kv_lora_rank", kvLoraRank)) ||
       failed(checkPositive(emitError, "qk_nope_head_dim", qkNopeHeadDim)) ||
       failed(checkPositive(emitError, "qk_rope_head_dim", qkRopeHeadDim)) ||
       failed(checkPositive(emitError, "v_head_dim", vHeadDim)) ||
-      failed(checkPositive(emitError, "softmax_scale",
-                           toDouble(softmaxScale))))
+      failed(checkPositive(emitError, "softmax_scale", toDouble(softmaxScale))))
     return failure();
   if (qkRopeHeadDim % 2 != 0)
     return emitError() << "'qk_rope_head_dim' must be even (RoPE rotates "
@@ -119,18 +116,19 @@ LogicalResult MLAAttr::verify(EmitErrorFn emitError, int64_t numAttentionHeads,
 // MoEAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
-                int64_t nSharedExperts, int64_t numExpertsPerTok,
-                int64_t moeIntermediateSize, ScoringFunc scoring,
-                TopkMethod topkMethod, int64_t nGroup, int64_t topkGroup,
-                APFloat routedScalingFactor, bool normTopkProb,
-                bool biasBalancing, APFloat biasUpdateRate,
-                APFloat auxLossAlpha) {
+LogicalResult MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
+                              int64_t nSharedExperts, int64_t numExpertsPerTok,
+                              int64_t moeIntermediateSize, ScoringFunc scoring,
+                              TopkMethod topkMethod, int64_t nGroup,
+                              int64_t topkGroup, APFloat routedScalingFactor,
+                              bool normTopkProb, bool biasBalancing,
+                              APFloat biasUpdateRate, APFloat auxLossAlpha) {
   if (failed(checkPositive(emitError, "n_routed_experts", nRoutedExperts)) ||
       failed(checkNonNegative(emitError, "n_shared_experts", nSharedExperts)) ||
-      failed(checkPositive(emitError, "num_experts_per_tok", numExpertsPerTok)) ||
-      failed(checkPositive(emitError, "moe_intermediate_size", moeIntermediateSize)) ||
+      failed(
+          checkPositive(emitError, "num_experts_per_tok", numExpertsPerTok)) ||
+      failed(checkPositive(emitError, "moe_intermediate_size",
+                           moeIntermediateSize)) ||
       failed(checkPositive(emitError, "n_group", nGroup)) ||
       failed(checkPositive(emitError, "topk_group", topkGroup)) ||
       failed(checkPositive(emitError, "routed_scaling_factor",

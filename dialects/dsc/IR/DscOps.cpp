@@ -222,7 +222,6 @@ static int64_t modelVocabSize(Operation *op) {
   return op->getParentOfType<ModelOp>().getVocabSize();
 }
 
-
 void EmbeddingOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
   setNameFn(getOutput(), "embeddings");
 }
@@ -281,7 +280,8 @@ void MLAOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   int64_t hidden = hiddenSizeOf(getInput());
   int64_t heads = c.getNumAttentionHeads();
   int64_t qOut = heads * c.getQKHeadDim();
-  StringRef qOutName = "num_attention_heads*(qk_nope_head_dim+qk_rope_head_dim)";
+  StringRef qOutName =
+      "num_attention_heads*(qk_nope_head_dim+qk_rope_head_dim)";
   if (c.getQLoraRank() > 0) {
     addSpec(specs, scope, "q_a_proj.weight", {c.getQLoraRank(), hidden},
             "q_lora_rank x hidden_size");
@@ -299,8 +299,7 @@ void MLAOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   addSpec(specs, scope, "kv_a_layernorm.weight", {c.getKvLoraRank()},
           "kv_lora_rank");
   addSpec(specs, scope, "kv_b_proj.weight",
-          {heads * (c.getQkNopeHeadDim() + c.getVHeadDim()),
-           c.getKvLoraRank()},
+          {heads * (c.getQkNopeHeadDim() + c.getVHeadDim()), c.getKvLoraRank()},
           "num_attention_heads*(qk_nope_head_dim+v_head_dim) x kv_lora_rank");
   addSpec(specs, scope, "o_proj.weight", {hidden, heads * c.getVHeadDim()},
           "hidden_size x num_attention_heads*v_head_dim");
@@ -333,7 +332,8 @@ void MoEOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
                    c.getNSharedExperts() * c.getMoeIntermediateSize(),
                    "n_shared_experts*moe_intermediate_size");
   addSwiGLUSpecs(specs, (scope + ".experts." + kExpertPlaceholder).str(),
-                 hidden, c.getMoeIntermediateSize(), "moe_intermediate_size", experts);
+                 hidden, c.getMoeIntermediateSize(), "moe_intermediate_size",
+                 experts);
 }
 
 //===----------------------------------------------------------------------===//

@@ -97,8 +97,8 @@ static LogicalResult verifyHyperParameters(ModelOp model) {
   auto positive = [&](StringRef name, int64_t value) -> LogicalResult {
     if (value > 0)
       return success();
-    return model.emitOpError("'") << name << "' must be positive, got "
-                                  << value;
+    return model.emitOpError("'")
+           << name << "' must be positive, got " << value;
   };
   if (failed(positive("vocab_size", model.getVocabSize())) ||
       failed(positive("hidden_size", model.getHiddenSize())) ||
@@ -137,8 +137,8 @@ static LogicalResult verifyBlock(ModelOp model, BlockOp block,
     return block.emitOpError("uses ")
            << (block.isMoE() ? "an MoE" : "a dense MLP") << " but layer "
            << expectedIndex << " should use "
-           << (wantMoE ? "an MoE" : "a dense MLP") << " (first_k_dense_replace = "
-           << model.getFirstKDenseReplace()
+           << (wantMoE ? "an MoE" : "a dense MLP")
+           << " (first_k_dense_replace = " << model.getFirstKDenseReplace()
            << ", moe_layer_freq = " << model.getMoeLayerFreq() << ")";
   return success();
 }
@@ -159,9 +159,9 @@ LogicalResult ModelOp::verifyRegions() {
   SmallVector<BlockOp> blocks = getBlocks();
   int64_t layers = getNumHiddenLayers();
   if (static_cast<int64_t>(blocks.size()) != layers)
-    return emitOpError("has ") << blocks.size()
-                               << " decoder blocks but 'num_hidden_layers' is "
-                               << layers;
+    return emitOpError("has ")
+           << blocks.size() << " decoder blocks but 'num_hidden_layers' is "
+           << layers;
   for (auto [index, block] : llvm::enumerate(blocks))
     if (failed(verifyBlock(*this, block, index)))
       return failure();
@@ -169,9 +169,9 @@ LogicalResult ModelOp::verifyRegions() {
   SmallVector<MTPOp> mtps = getMTPModules();
   if (static_cast<int64_t>(mtps.size()) !=
       static_cast<int64_t>(getNumNextnPredictLayers()))
-    return emitOpError("has ") << mtps.size()
-                               << " MTP modules but 'num_nextn_predict_layers' is "
-                               << getNumNextnPredictLayers();
+    return emitOpError("has ")
+           << mtps.size() << " MTP modules but 'num_nextn_predict_layers' is "
+           << getNumNextnPredictLayers();
   for (auto [i, mtp] : llvm::enumerate(mtps)) {
     int64_t depth = i + 1;
     if (static_cast<int64_t>(mtp.getDepth()) != depth)
@@ -187,9 +187,8 @@ LogicalResult ModelOp::verifyRegions() {
     if (static_cast<int64_t>(loss.getMtpLogits().size()) !=
         static_cast<int64_t>(getNumNextnPredictLayers()))
       return loss.emitOpError("averages ")
-             << loss.getMtpLogits().size()
-             << " MTP losses but the model has " << getNumNextnPredictLayers()
-             << " MTP modules";
+             << loss.getMtpLogits().size() << " MTP losses but the model has "
+             << getNumNextnPredictLayers() << " MTP modules";
 
   ParameterChecker checker(*this);
   SmallVector<ParameterSpec> specs;

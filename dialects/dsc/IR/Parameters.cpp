@@ -88,9 +88,9 @@ splitExpertIndex(StringRef name) {
   int64_t expert;
   if (digits.empty() || tail.empty() || digits.getAsInteger(10, expert))
     return std::nullopt;
-  std::string tmpl = (name.take_front(at + marker.size()) +
-                      kExpertPlaceholder + "." + tail)
-                         .str();
+  std::string tmpl =
+      (name.take_front(at + marker.size()) + kExpertPlaceholder + "." + tail)
+          .str();
   return std::make_pair(std::move(tmpl), expert);
 }
 

@@ -1,4 +1,5 @@
-//===- ModelConfig.h - HuggingFace config.json of DeepSeek models -*- C++ -*-===//
+//===- ModelConfig.h - HuggingFace config.json of DeepSeek models -*- C++
+//-*-===//
 //
 // The hyper-parameters of a DeepSeek-V2/V3-family `config.json`, read and
 // type-checked with the HuggingFace key names and defaults. Range and

@@ -1,7 +1,7 @@
 //===- ParametersTest.cpp - checkpoint names of model parameters ----------===//
 
-#include "dsc/IR/DscOps.h"
 #include "dsc/IR/Parameters.h"
+#include "dsc/IR/DscOps.h"
 #include "dsc/Import/ImportModel.h"
 #include "mlir/IR/MLIRContext.h"
 #include "gtest/gtest.h"
@@ -11,7 +11,8 @@ using namespace dsc;
 namespace {
 
 TEST(Parameters, ExpertTemplates) {
-  EXPECT_TRUE(isExpertTemplate("model.layers.3.mlp.experts.{e}.up_proj.weight"));
+  EXPECT_TRUE(
+      isExpertTemplate("model.layers.3.mlp.experts.{e}.up_proj.weight"));
   EXPECT_FALSE(isExpertTemplate("model.layers.3.mlp.experts.7.up_proj.weight"));
   EXPECT_EQ(expandExpertName("m.experts.{e}.down_proj.weight", 17),
             "m.experts.17.down_proj.weight");

@@ -139,8 +139,9 @@ TEST(ModelConfig, Errors) {
   std::string linearRope = kMinimalV3;
   linearRope.insert(linearRope.rfind('}'),
                     R"(, "rope_scaling": {"type": "linear", "factor": 2})");
-  EXPECT_NE(errorOf(linearRope).find("key 'rope_scaling.type': expected one "
-                                     "of \"yarn\""),
+  EXPECT_NE(errorOf(linearRope)
+                .find("key 'rope_scaling.type': expected one "
+                      "of \"yarn\""),
             std::string::npos);
 
   std::string gelu = kMinimalV3;
