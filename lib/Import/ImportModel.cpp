@@ -86,11 +86,13 @@ MLAAttr ModelBuilder::buildMLAConfig() {
                            APFloat(config.ropeTheta), yarn);
   if (!rope)
     return {};
-  return MLAAttr::getChecked([&] { return emitError(keyLoc("kv_lora_rank")); },
-                             ctx, config.numAttentionHeads, config.qLoraRank,
-                             config.kvLoraRank, config.qkNopeHeadDim,
-                             config.qkRopeHeadDim, config.vHeadDim,
-                             APFloat(config.softmaxScale()), rope);
+  return MLAAttr::getChecked(
+      [&] { return emitError(keyLoc("kv_lora_rank")); }, ctx,
+      config.numAttentionHeads, config.qLoraRank, config.kvLoraRank,
+      config.qkNopeHeadDim, config.qkRopeHeadDim, config.vHeadDim,
+      APFloat(MLAAttr::getDefaultSoftmaxScale(
+          config.qkNopeHeadDim + config.qkRopeHeadDim, yarn)),
+      rope);
 }
 
 MoEAttr ModelBuilder::buildMoEConfig() {

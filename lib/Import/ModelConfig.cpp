@@ -9,24 +9,9 @@
 using namespace llvm;
 using namespace dsc;
 
-double YarnConfig::attentionScale() const {
-  if (factor <= 1.0)
-    return 1.0;
-  return 0.1 * mscaleAllDim * std::log(factor) + 1.0;
-}
-
 bool ModelConfig::isMoELayer(int64_t index) const {
   return nRoutedExperts > 0 && index >= firstKDenseReplace &&
          moeLayerFreq > 0 && index % moeLayerFreq == 0;
-}
-
-double ModelConfig::softmaxScale() const {
-  double scale = 1.0 / std::sqrt(double(qkNopeHeadDim + qkRopeHeadDim));
-  if (yarn) {
-    double m = yarn->attentionScale();
-    scale *= m * m;
-  }
-  return scale;
 }
 
 namespace {

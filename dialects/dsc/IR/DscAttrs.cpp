@@ -112,6 +112,15 @@ LogicalResult MLAAttr::verify(EmitErrorFn emitError, int64_t numAttentionHeads,
   return success();
 }
 
+double MLAAttr::getDefaultSoftmaxScale(int64_t qkHeadDim, YarnAttr yarn) {
+  double scale = 1.0 / std::sqrt(static_cast<double>(qkHeadDim));
+  if (yarn) {
+    double m = yarn.getAttentionScale();
+    scale *= m * m;
+  }
+  return scale;
+}
+
 //===----------------------------------------------------------------------===//
 // MoEAttr
 //===----------------------------------------------------------------------===//

@@ -89,6 +89,9 @@ def Dsc_MLAAttr : Dsc_Attr<"MLA", "mla"> {
     int64_t getQKHeadDim() const {
       return getQkNopeHeadDim() + getQkRopeHeadDim();
     }
+    /// (qk_nope + qk_rope)^-0.5, times YaRN's attention scale squared: the
+    /// softmax scale DeepSeek's reference implementation uses.
+    static double getDefaultSoftmaxScale(int64_t qkHeadDim, YarnAttr yarn);
     /// Values cached per token per layer: the latent plus the RoPE key.
     int64_t getCachedValuesPerToken() const {
       return getKvLoraRank() + getQkRopeHeadDim();

@@ -27,9 +27,6 @@ struct YarnConfig {
   double betaSlow = 1.0;
   double mscale = 1.0;
   double mscaleAllDim = 0.0;
-
-  /// 0.1 * mscale_all_dim * ln(factor) + 1 (1 when factor <= 1).
-  double attentionScale() const;
 };
 
 struct ModelConfig {
@@ -76,8 +73,6 @@ struct ModelConfig {
 
   /// Whether decoder layer `index` uses an MoE (HuggingFace's rule).
   bool isMoELayer(int64_t index) const;
-  /// (qk_nope + qk_rope)^-0.5, times YaRN's attention scale squared.
-  double softmaxScale() const;
 };
 
 /// Parses and type-checks `json`; errors name `fileName`, the key and what

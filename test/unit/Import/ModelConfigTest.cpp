@@ -2,7 +2,6 @@
 
 #include "dsc/Import/ModelConfig.h"
 #include "gtest/gtest.h"
-#include <cmath>
 #include <string>
 
 using namespace dsc;
@@ -47,20 +46,6 @@ TEST(ModelConfig, ReadsDeepSeekV3) {
   EXPECT_EQ(config->yarn->originalMaxPositionEmbeddings, 4096);
   // Line of the key in the file, used to locate diagnostics.
   EXPECT_EQ(config->keyLines.at("model_type"), 3u);
-}
-
-TEST(ModelConfig, SoftmaxScaleWithYarn) {
-  ModelConfig config;
-  config.qkNopeHeadDim = 128;
-  config.qkRopeHeadDim = 64;
-  EXPECT_NEAR(config.softmaxScale(), 1.0 / std::sqrt(192.0), 1e-12);
-  config.yarn = YarnConfig{};
-  config.yarn->factor = 40;
-  config.yarn->mscaleAllDim = 1.0;
-  // (1 + 0.1 ln 40)^2 / sqrt(192) = 1.368888^2 * 0.0721688 = 0.135234
-  EXPECT_NEAR(config.softmaxScale(), 0.135234, 1e-6);
-  config.yarn->factor = 1.0; // no extension: no logit scaling
-  EXPECT_NEAR(config.softmaxScale(), 1.0 / std::sqrt(192.0), 1e-12);
 }
 
 TEST(ModelConfig, MoELayerRule) {
