@@ -200,7 +200,8 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
       b.getI64IntegerAttr(config.hiddenSize),
       b.getI64IntegerAttr(config.numHiddenLayers),
       b.getI64IntegerAttr(config.firstKDenseReplace),
-      b.getI64IntegerAttr(config.moeLayerFreq),
+      // 0: no MoE layers (a config without routed experts).
+      b.getI64IntegerAttr(config.nRoutedExperts > 0 ? config.moeLayerFreq : 0),
       b.getI64IntegerAttr(config.numNextnPredictLayers),
       b.getI64IntegerAttr(config.maxPositionEmbeddings),
       b.getF64FloatAttr(config.rmsNormEps));

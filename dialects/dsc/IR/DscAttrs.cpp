@@ -26,16 +26,18 @@ using EmitErrorFn = function_ref<InFlightDiagnostic()>;
 
 static double toDouble(const APFloat &value) { return value.convertToDouble(); }
 
-/// Emits "'<name>' must be positive, got <value>".
+/// Emits "'<name>' must be positive, got <value>" (integers stay integers).
+template <typename T>
 static LogicalResult checkPositive(EmitErrorFn emitError, StringRef name,
-                                   double value) {
+                                   T value) {
   if (value > 0)
     return success();
   return emitError() << "'" << name << "' must be positive, got " << value;
 }
 
+template <typename T>
 static LogicalResult checkNonNegative(EmitErrorFn emitError, StringRef name,
-                                      double value) {
+                                      T value) {
   if (value >= 0)
     return success();
   return emitError() << "'" << name << "' must not be negative, got " << value;
@@ -107,8 +109,6 @@ LogicalResult MLAAttr::verify(EmitErrorFn emitError, int64_t numAttentionHeads,
     return emitError() << "'qk_rope_head_dim' must be even (RoPE rotates "
                           "pairs of channels), got "
                        << qkRopeHeadDim;
-  if (!rope)
-    return emitError() << "'rope' is required";
   return success();
 }
 
@@ -156,11 +156,12 @@ LogicalResult MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
                        << ") exceeds 'n_group' (" << nGroup
                        << "); a token can only use groups that exist: lower "
                           "topk_group";
-  if (nRoutedExperts % nGroup != 0)
-    return emitError() << "'n_routed_experts' (" << nRoutedExperts
-                       << ") is not divisible by 'n_group' (" << nGroup
-                       << "); every expert group must have the same size";
+  // Plain greedy routing ignores the groups.
   if (topkMethod != TopkMethod::greedy) {
+    if (nRoutedExperts % nGroup != 0)
+      return emitError() << "'n_routed_experts' (" << nRoutedExperts
+                         << ") is not divisible by 'n_group' (" << nGroup
+                         << "); every expert group must have the same size";
     int64_t reachable = topkGroup * (nRoutedExperts / nGroup);
     if (numExpertsPerTok > reachable)
       return emitError() << "'num_experts_per_tok' (" << numExpertsPerTok

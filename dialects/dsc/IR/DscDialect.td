@@ -43,6 +43,13 @@ class Dsc_F64Parameter<string desc> : APFloatParameter<desc> {
   let printer = [{ $_printer << $_self }];
 }
 
+// A signed 64-bit integer attribute (ODS's I64Attr reads back as uint64_t, which
+// would turn a user's -1 into 18446744073709551615 in checks and messages).
+def Dsc_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+    "64-bit signless integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 // A `bool` attribute parameter printed as `true`/`false`.
 class Dsc_BoolParameter<string desc>
     : AttrParameter<"bool", desc> {

@@ -49,8 +49,8 @@ static void addSwiGLUSpecs(SmallVectorImpl<ParameterSpec> &specs,
 //===----------------------------------------------------------------------===//
 
 bool ModelOp::isMoELayer(int64_t index) {
-  return index >= static_cast<int64_t>(getFirstKDenseReplace()) &&
-         index % static_cast<int64_t>(getMoeLayerFreq()) == 0;
+  return getMoeLayerFreq() > 0 && index >= getFirstKDenseReplace() &&
+         index % getMoeLayerFreq() == 0;
 }
 
 void ModelOp::getAsmBlockArgumentNames(Region &region,
@@ -171,9 +171,9 @@ void MTPOp::getAsmBlockArgumentNames(Region &region,
 
 LogicalResult MTPOp::verify() {
   if (!isa<ModelOp>((*this)->getParentOp()))
-    return emitOpError("must be inside a 'dsc.model', after the main model's "
-                       "blocks: an MTP module predicts extra tokens from the "
-                       "main model's hidden state");
+    return emitOpError("must be directly in the body of a 'dsc.model', "
+                       "after the main model's blocks: an MTP module predicts "
+                       "extra tokens from the main model's hidden state");
   if (getDepth() < 1)
     return emitOpError("depth must be at least 1, got ") << getDepth();
   Operation *hiddenDef = getHidden().getDefiningOp();

@@ -50,7 +50,8 @@ def Dsc_ModelOp : Dsc_Op<"model", [
     the MTP modules and the loss, ending in `dsc.yield`. Model-wide
     hyper-parameters are its attributes; the first `first_k_dense_replace`
     blocks (and every block whose index is not a multiple of
-    `moe_layer_freq`) use a dense MLP, the others an MoE.
+    `moe_layer_freq`) use a dense MLP, the others an MoE; `moe_layer_freq = 0`
+    means a dense model.
 
     ```mlir
     dsc.model @tiny vocab 512 hidden 256 layers 3 dense 1 moe_every 1 mtp 1
@@ -63,13 +64,13 @@ def Dsc_ModelOp : Dsc_Op<"model", [
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
-    I64Attr:$vocab_size,
-    I64Attr:$hidden_size,
-    I64Attr:$num_hidden_layers,
-    I64Attr:$first_k_dense_replace,
-    I64Attr:$moe_layer_freq,
-    I64Attr:$num_nextn_predict_layers,
-    I64Attr:$max_position_embeddings,
+    Dsc_I64Attr:$vocab_size,
+    Dsc_I64Attr:$hidden_size,
+    Dsc_I64Attr:$num_hidden_layers,
+    Dsc_I64Attr:$first_k_dense_replace,
+    Dsc_I64Attr:$moe_layer_freq,
+    Dsc_I64Attr:$num_nextn_predict_layers,
+    Dsc_I64Attr:$max_position_embeddings,
     F64Attr:$rms_norm_eps
   );
   let regions = (region SizedRegion<1>:$body);
@@ -132,7 +133,7 @@ def Dsc_BlockOp : Dsc_Op<"block", [
     the checkpoint (`model.layers.<index>`). Blocks are isolated so pipeline
     stages can take them whole.
   }];
-  let arguments = (ins I64Attr:$index, Dsc_Activation:$input);
+  let arguments = (ins Dsc_I64Attr:$index, Dsc_Activation:$input);
   let results = (outs Dsc_Activation:$output);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$index `(` $input `)` attr-dict `:` type($input) $body";
@@ -158,7 +159,7 @@ def Dsc_MTPOp : Dsc_OwnerOp<"mtp", [
     the main model; the module keeps its own `shared_head.norm`.
   }];
   let arguments = (ins
-    I64Attr:$depth,
+    Dsc_I64Attr:$depth,
     StrAttr:$scope,
     Dsc_Activation:$hidden,
     Dsc_Activation:$embeddings
@@ -240,7 +241,7 @@ def Dsc_MLAOp : Dsc_OwnerOp<"mla", [Pure, SameOperandsAndResultType]> {
   );
   let results = (outs Dsc_Activation:$output);
   let assemblyFormat = [{
-    $scope `(` $input `)` $config attr-dict `:` type($input)
+    $config $scope `(` $input `)` attr-dict `:` type($input)
   }];
 }
 
@@ -252,7 +253,7 @@ def Dsc_MLPOp : Dsc_OwnerOp<"mlp", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins
     StrAttr:$scope,
     Dsc_Activation:$input,
-    I64Attr:$intermediate_size
+    Dsc_I64Attr:$intermediate_size
   );
   let results = (outs Dsc_Activation:$output);
   let assemblyFormat = [{
@@ -277,7 +278,7 @@ def Dsc_MoEOp : Dsc_OwnerOp<"moe", [Pure, SameOperandsAndResultType]> {
   );
   let results = (outs Dsc_Activation:$output);
   let assemblyFormat = [{
-    $scope `(` $input `)` $config attr-dict `:` type($input)
+    $config $scope `(` $input `)` attr-dict `:` type($input)
   }];
 }
 

@@ -13,6 +13,14 @@
 using namespace mlir;
 using namespace dsc;
 
+/// "1 decoder block", "2 decoder blocks".
+static std::string counted(int64_t count, StringRef noun) {
+  std::string text = std::to_string(count) + " " + noun.str();
+  if (count != 1)
+    text += noun.ends_with("s") ? "es" : "s";
+  return text;
+}
+
 /// A shape as `AxBxC`.
 static std::string shapeText(ArrayRef<int64_t> shape) {
   std::string text;
@@ -26,37 +34,38 @@ namespace {
 /// and records which declarations are read.
 class ParameterChecker {
 public:
-  explicit ParameterChecker(ModelOp model) {
+  explicit ParameterChecker(ModelOp model) : model(model) {
     for (auto param : model.getBody().front().getOps<ParameterOp>())
       declared[param.getSymName()] = param;
   }
 
   LogicalResult check(Operation *owner, const ParameterSpec &spec) {
     if (spec.numExperts == 0)
-      return checkOne(owner, spec.name, spec.shape, spec);
-    if (ParameterOp stacked = declared.lookup(spec.name)) {
+      return checkOne(owner, spec.name, spec.shape, spec.derivation);
+    if (declared.lookup(spec.name)) {
       SmallVector<int64_t> shape{spec.numExperts};
       shape.append(spec.shape.begin(), spec.shape.end());
-      return checkOne(owner, spec.name, shape, spec);
+      return checkOne(owner, spec.name, shape,
+                      "n_routed_experts x " + spec.derivation);
     }
     if (!declared.lookup(expandExpertName(spec.name, 0)))
       return owner->emitOpError("reads routed-expert parameter '")
              << spec.name << "' which the model declares neither stacked ("
              << "'dsc.parameter @\"" << spec.name << "\" : tensor<"
              << spec.numExperts << "x" << shapeText(spec.shape)
-             << "x...>') nor per expert ('" << expandExpertName(spec.name, 0)
+             << "xbf16>') nor per expert ('" << expandExpertName(spec.name, 0)
              << "', ...)";
     for (int64_t e = 0; e < spec.numExperts; ++e)
       if (failed(checkOne(owner, expandExpertName(spec.name, e), spec.shape,
-                          spec)))
+                          spec.derivation)))
         return failure();
     return success();
   }
 
-  /// Declarations no op reads: a misspelt name or a leftover weight.
+  /// Declarations no op reads: a misspelt name or a leftover weight. The
+  /// first in declaration order is reported.
   LogicalResult checkAllRead() {
-    for (auto &entry : declared) {
-      ParameterOp param = entry.second;
+    for (auto param : model.getBody().front().getOps<ParameterOp>()) {
       if (!read.contains(param))
         return param.emitOpError("'")
                << param.getSymName()
@@ -68,7 +77,7 @@ public:
 
 private:
   LogicalResult checkOne(Operation *owner, StringRef name,
-                         ArrayRef<int64_t> shape, const ParameterSpec &spec) {
+                         ArrayRef<int64_t> shape, StringRef derivation) {
     ParameterOp param = declared.lookup(name);
     if (!param)
       return owner->emitOpError("reads parameter '")
@@ -80,14 +89,14 @@ private:
     if (actual == shape)
       return success();
     InFlightDiagnostic diag = owner->emitOpError("parameter '");
-    diag << name << "' has shape " << shapeText(actual) << " but "
-         << (spec.numExperts ? "n_routed_experts x " : "") << spec.derivation
+    diag << name << "' has shape " << shapeText(actual) << " but " << derivation
          << " = " << shapeText(shape)
          << "; fix the parameter's shape or the hyper-parameters";
     diag.attachNote(param.getLoc()) << "parameter declared here";
     return diag;
   }
 
+  ModelOp model;
   llvm::StringMap<ParameterOp> declared;
   llvm::DenseSet<Operation *> read;
 };
@@ -103,7 +112,6 @@ static LogicalResult verifyHyperParameters(ModelOp model) {
   if (failed(positive("vocab_size", model.getVocabSize())) ||
       failed(positive("hidden_size", model.getHiddenSize())) ||
       failed(positive("num_hidden_layers", model.getNumHiddenLayers())) ||
-      failed(positive("moe_layer_freq", model.getMoeLayerFreq())) ||
       failed(positive("max_position_embeddings",
                       model.getMaxPositionEmbeddings())))
     return failure();
@@ -113,7 +121,10 @@ static LogicalResult verifyHyperParameters(ModelOp model) {
     return model.emitOpError("'first_k_dense_replace' (")
            << dense << ") must be between 0 and 'num_hidden_layers' (" << layers
            << ")";
-  if (static_cast<int64_t>(model.getNumNextnPredictLayers()) < 0)
+  if (model.getMoeLayerFreq() < 0)
+    return model.emitOpError("'moe_layer_freq' must not be negative, got ")
+           << model.getMoeLayerFreq() << " (0 means no MoE layers)";
+  if (model.getNumNextnPredictLayers() < 0)
     return model.emitOpError("'num_nextn_predict_layers' must not be negative");
   if (!(model.getRmsNormEps().convertToDouble() > 0))
     return model.emitOpError("'rms_norm_eps' must be positive");
@@ -123,12 +134,12 @@ static LogicalResult verifyHyperParameters(ModelOp model) {
 /// A block's index, hidden size and FFN kind must match the model.
 static LogicalResult verifyBlock(ModelOp model, BlockOp block,
                                  int64_t expectedIndex) {
-  if (static_cast<int64_t>(block.getIndex()) != expectedIndex)
+  if (block.getIndex() != expectedIndex)
     return block.emitOpError("has index ")
            << block.getIndex() << " but is decoder layer " << expectedIndex
            << " of the model; blocks must be numbered 0, 1, ... in order";
   auto type = cast<RankedTensorType>(block.getInput().getType());
-  if (type.getDimSize(2) != static_cast<int64_t>(model.getHiddenSize()))
+  if (type.getDimSize(2) != model.getHiddenSize())
     return block.emitOpError("works on hidden size ")
            << type.getDimSize(2) << " but the model's hidden_size is "
            << model.getHiddenSize();
@@ -153,28 +164,29 @@ LogicalResult ModelOp::verifyRegions() {
     return emitOpError("body must take two token tensors (input ids and "
                        "labels), e.g. '^bb0(%ids: tensor<?x?xi32>, %labels: "
                        "tensor<?x?xi32>)'");
-  if (body.empty() || !isa<YieldOp>(body.back()))
-    return emitOpError("body must end with 'dsc.yield'");
 
   SmallVector<BlockOp> blocks = getBlocks();
   int64_t layers = getNumHiddenLayers();
   if (static_cast<int64_t>(blocks.size()) != layers)
-    return emitOpError("has ")
-           << blocks.size() << " decoder blocks but 'num_hidden_layers' is "
-           << layers;
+    return emitOpError("has ") << counted(blocks.size(), "decoder block")
+                               << " but 'num_hidden_layers' is " << layers;
   for (auto [index, block] : llvm::enumerate(blocks))
     if (failed(verifyBlock(*this, block, index)))
       return failure();
 
   SmallVector<MTPOp> mtps = getMTPModules();
-  if (static_cast<int64_t>(mtps.size()) !=
-      static_cast<int64_t>(getNumNextnPredictLayers()))
-    return emitOpError("has ")
-           << mtps.size() << " MTP modules but 'num_nextn_predict_layers' is "
-           << getNumNextnPredictLayers();
+  if (static_cast<int64_t>(mtps.size()) != getNumNextnPredictLayers())
+    return emitOpError("has ") << counted(mtps.size(), "MTP module")
+                               << " but 'num_nextn_predict_layers' is "
+                               << getNumNextnPredictLayers();
+  if (!mtps.empty() && mtps.front().getHidden() != blocks.back().getOutput())
+    return mtps.front().emitOpError(
+               "at depth 1 must take the output of the main model's last "
+               "block (layer ")
+           << layers - 1 << ") as its hidden input";
   for (auto [i, mtp] : llvm::enumerate(mtps)) {
     int64_t depth = i + 1;
-    if (static_cast<int64_t>(mtp.getDepth()) != depth)
+    if (mtp.getDepth() != depth)
       return mtp.emitOpError("has depth ")
              << mtp.getDepth() << " but is MTP module " << depth
              << "; depths must be 1, 2, ... in order";
@@ -185,10 +197,11 @@ LogicalResult ModelOp::verifyRegions() {
 
   for (auto loss : body.getOps<CrossEntropyOp>())
     if (static_cast<int64_t>(loss.getMtpLogits().size()) !=
-        static_cast<int64_t>(getNumNextnPredictLayers()))
+        getNumNextnPredictLayers())
       return loss.emitOpError("averages ")
-             << loss.getMtpLogits().size() << " MTP losses but the model has "
-             << getNumNextnPredictLayers() << " MTP modules";
+             << counted(loss.getMtpLogits().size(), "MTP loss")
+             << " but the model has "
+             << counted(getNumNextnPredictLayers(), "MTP module");
 
   ParameterChecker checker(*this);
   SmallVector<ParameterSpec> specs;
