@@ -97,8 +97,9 @@ void dsc::printModelSummary(ModelOp model, llvm::raw_ostream &os) {
     printExperts(os, moe);
 
   SmallVector<MTPOp> mtps = model.getMTPModules();
-  os << "MTP         depth " << mtps.size();
+  os << "MTP         " << (mtps.empty() ? "none" : "depth ");
   if (!mtps.empty()) {
+    os << mtps.size();
     os << " (checkpoint layer";
     for (MTPOp mtp : mtps)
       os << " " << mtp.getBlock().getIndex();
@@ -119,8 +120,9 @@ void dsc::printModelSummary(ModelOp model, llvm::raw_ostream &os) {
   forEachCheckpointTensor(model, [&](const CheckpointTensor &) { ++tensors; });
   os << "weights     " << parameters << " parameters = " << tensors
      << " checkpoint tensors, "
-     << llvm::format("%.2f", static_cast<double>(values) / 1e9)
-     << "B values (MTP included, shared tensors once)\n";
+     << (values >= 1e9 ? llvm::format("%.2fB", values / 1e9)
+                       : llvm::format("%.2fM", values / 1e6))
+     << " values (MTP included, shared tensors once)\n";
 }
 
 void dsc::printCheckpointTensors(ModelOp model, llvm::raw_ostream &os) {

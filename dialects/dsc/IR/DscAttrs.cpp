@@ -24,7 +24,7 @@ void DscDialect::registerAttributes() {
 
 using EmitErrorFn = function_ref<InFlightDiagnostic()>;
 
-static double toDouble(const APFloat &value) { return value.convertToDouble(); }
+static double asDouble(const APFloat &value) { return value.convertToDouble(); }
 
 /// Emits "'<name>' must be positive, got <value>" (integers stay integers).
 template <typename T>
@@ -51,9 +51,9 @@ LogicalResult YarnAttr::verify(EmitErrorFn emitError, APFloat factorValue,
                                int64_t originalMaxPositionEmbeddings,
                                APFloat betaFastValue, APFloat betaSlowValue,
                                APFloat mscaleValue, APFloat mscaleAllDimValue) {
-  double factor = toDouble(factorValue), betaFast = toDouble(betaFastValue),
-         betaSlow = toDouble(betaSlowValue), mscale = toDouble(mscaleValue),
-         mscaleAllDim = toDouble(mscaleAllDimValue);
+  double factor = asDouble(factorValue), betaFast = asDouble(betaFastValue),
+         betaSlow = asDouble(betaSlowValue), mscale = asDouble(mscaleValue),
+         mscaleAllDim = asDouble(mscaleAllDimValue);
   if (!(factor >= 1.0))
     return emitError() << "YaRN 'factor' must be at least 1 (1 means no "
                           "extension), got "
@@ -72,10 +72,10 @@ LogicalResult YarnAttr::verify(EmitErrorFn emitError, APFloat factorValue,
 }
 
 double YarnAttr::getAttentionScale() const {
-  double factor = toDouble(getFactor());
+  double factor = asDouble(getFactor());
   if (factor <= 1.0)
     return 1.0;
-  return 0.1 * toDouble(getMscaleAllDim()) * std::log(factor) + 1.0;
+  return 0.1 * asDouble(getMscaleAllDim()) * std::log(factor) + 1.0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -84,7 +84,7 @@ double YarnAttr::getAttentionScale() const {
 
 LogicalResult RopeAttr::verify(EmitErrorFn emitError, APFloat theta,
                                YarnAttr yarn) {
-  return checkPositive(emitError, "theta", toDouble(theta));
+  return checkPositive(emitError, "theta", asDouble(theta));
 }
 
 //===----------------------------------------------------------------------===//
@@ -103,7 +103,7 @@ LogicalResult MLAAttr::verify(EmitErrorFn emitError, int64_t numAttentionHeads,
       failed(checkPositive(emitError, "qk_nope_head_dim", qkNopeHeadDim)) ||
       failed(checkPositive(emitError, "qk_rope_head_dim", qkRopeHeadDim)) ||
       failed(checkPositive(emitError, "v_head_dim", vHeadDim)) ||
-      failed(checkPositive(emitError, "softmax_scale", toDouble(softmaxScale))))
+      failed(checkPositive(emitError, "softmax_scale", asDouble(softmaxScale))))
     return failure();
   if (qkRopeHeadDim % 2 != 0)
     return emitError() << "'qk_rope_head_dim' must be even (RoPE rotates "
@@ -141,11 +141,11 @@ LogicalResult MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
       failed(checkPositive(emitError, "n_group", nGroup)) ||
       failed(checkPositive(emitError, "topk_group", topkGroup)) ||
       failed(checkPositive(emitError, "routed_scaling_factor",
-                           toDouble(routedScalingFactor))) ||
+                           asDouble(routedScalingFactor))) ||
       failed(checkNonNegative(emitError, "bias_update_rate",
-                              toDouble(biasUpdateRate))) ||
+                              asDouble(biasUpdateRate))) ||
       failed(checkNonNegative(emitError, "aux_loss_alpha",
-                              toDouble(auxLossAlpha))))
+                              asDouble(auxLossAlpha))))
     return failure();
   if (numExpertsPerTok > nRoutedExperts)
     return emitError() << "'num_experts_per_tok' (" << numExpertsPerTok

@@ -81,13 +81,13 @@ LogicalResult ParameterOp::verify() {
     return emitOpError("needs a checkpoint tensor name");
   if (!isStackedExperts())
     return success();
-  if (name.count(kExpertPlaceholder) != 1)
+  if (name.count(kExpertIndexMarker) != 1)
     return emitOpError("name '")
-           << name << "' must contain '" << kExpertPlaceholder
+           << name << "' must contain '" << kExpertIndexMarker
            << "' exactly once (it stands for the routed-expert index)";
   if (getTensorType().getRank() < 2)
     return emitOpError("is a stacked routed-expert parameter ('")
-           << kExpertPlaceholder
+           << kExpertIndexMarker
            << "' in its name) and needs the expert count as an extra "
               "leading dimension";
   return success();
@@ -331,7 +331,7 @@ void MoEOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
     addSwiGLUSpecs(specs, (scope + ".shared_experts").str(), hidden,
                    c.getNSharedExperts() * c.getMoeIntermediateSize(),
                    "n_shared_experts*moe_intermediate_size");
-  addSwiGLUSpecs(specs, (scope + ".experts." + kExpertPlaceholder).str(),
+  addSwiGLUSpecs(specs, (scope + ".experts." + kExpertIndexMarker).str(),
                  hidden, c.getMoeIntermediateSize(), "moe_intermediate_size",
                  experts);
 }

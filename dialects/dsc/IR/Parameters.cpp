@@ -8,15 +8,15 @@ using namespace mlir;
 using namespace dsc;
 
 bool dsc::isExpertTemplate(StringRef name) {
-  return name.contains(kExpertPlaceholder);
+  return name.contains(kExpertIndexMarker);
 }
 
 std::string dsc::expandExpertName(StringRef name, int64_t expert) {
-  size_t at = name.find(kExpertPlaceholder);
+  size_t at = name.find(kExpertIndexMarker);
   if (at == StringRef::npos)
     return name.str();
   return (name.take_front(at) + Twine(expert) +
-          name.drop_front(at + kExpertPlaceholder.size()))
+          name.drop_front(at + kExpertIndexMarker.size()))
       .str();
 }
 
@@ -89,7 +89,7 @@ splitExpertIndex(StringRef name) {
   if (digits.empty() || tail.empty() || digits.getAsInteger(10, expert))
     return std::nullopt;
   std::string tmpl =
-      (name.take_front(at + marker.size()) + kExpertPlaceholder + "." + tail)
+      (name.take_front(at + marker.size()) + kExpertIndexMarker + "." + tail)
           .str();
   return std::make_pair(std::move(tmpl), expert);
 }

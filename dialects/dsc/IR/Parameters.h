@@ -19,7 +19,7 @@ namespace dsc {
 class ModelOp;
 
 /// Stands for the routed-expert index in a stacked parameter's name.
-inline constexpr llvm::StringLiteral kExpertPlaceholder = "{e}";
+inline constexpr llvm::StringLiteral kExpertIndexMarker = "{e}";
 
 /// Whether `name` is a stacked-expert template (contains `{e}`).
 bool isExpertTemplate(llvm::StringRef name);
