@@ -103,10 +103,9 @@ ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
       countOwner(module, mtp, counted);
       countBlock(module.getBlock(), /*isMTP=*/true, mtp);
     } else if (isa<ParameterOwnerOpInterface>(child)) {
-      // Norms applied to an MTP module's output are that module's.
-      bool ofMTP = child.getNumOperands() == 1 &&
-                   isa_and_nonnull<MTPOp>(child.getOperand(0).getDefiningOp());
-      countOwner(&child, ofMTP ? mtp : main, counted);
+      // The norm (and shared head) applied to an MTP module's output are the
+      // module's; the head is counted once, with the main model.
+      countOwner(&child, getPostProcessedMTP(&child) ? mtp : main, counted);
     }
   }
 }

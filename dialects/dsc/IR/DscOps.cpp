@@ -212,6 +212,13 @@ void MTPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
           "hidden_size x 2*hidden_size");
 }
 
+MTPOp dsc::getPostProcessedMTP(Operation *op) {
+  // Follow the single-input chain (head <- norm <- MTP output).
+  while (op && op->getNumOperands() == 1 && !isa<MTPOp>(op))
+    op = op->getOperand(0).getDefiningOp();
+  return dyn_cast_or_null<MTPOp>(op);
+}
+
 //===----------------------------------------------------------------------===//
 // EmbeddingOp, LMHeadOp, RMSNormOp
 //===----------------------------------------------------------------------===//

@@ -22,4 +22,10 @@ class MTPOp;
 #define GET_OP_CLASSES
 #include "dsc/IR/DscOps.h.inc"
 
+namespace dsc {
+/// The MTP module whose output `op` post-processes outside the module (its
+/// `shared_head.norm` and the shared head applied to it), or null.
+MTPOp getPostProcessedMTP(mlir::Operation *op);
+} // namespace dsc
+
 #endif // DSC_IR_DSCOPS_H
