@@ -10,10 +10,10 @@
 #ifndef DSC_IMPORT_MODELCONFIG_H
 #define DSC_IMPORT_MODELCONFIG_H
 
+#include "dsc/Import/JSONKeys.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 
@@ -33,7 +33,7 @@ struct ModelConfig {
   /// Where it was read from, and the line of each key there (for diagnostics
   /// on the IR built from it).
   std::string fileName;
-  std::map<std::string, unsigned, std::less<>> keyLines;
+  KeyLines keyLines;
 
   std::string modelType; // deepseek_v2 or deepseek_v3
   std::string torchDtype;
