@@ -180,3 +180,30 @@ LogicalResult MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
                           "bias_balancing = false";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// GPUAttr, LinkAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult GPUAttr::verify(EmitErrorFn emitError, StringRef name,
+                              int64_t sms, APFloat bf16Tflops,
+                              APFloat fp8Tflops, APFloat hbmGb,
+                              APFloat hbmGbps) {
+  if (name.empty())
+    return emitError() << "the GPU needs a 'name'";
+  if (failed(checkPositive(emitError, "sms", sms)) ||
+      failed(checkPositive(emitError, "bf16_tflops", asDouble(bf16Tflops))) ||
+      failed(checkPositive(emitError, "fp8_tflops", asDouble(fp8Tflops))) ||
+      failed(checkPositive(emitError, "hbm_gb", asDouble(hbmGb))) ||
+      failed(checkPositive(emitError, "hbm_gbps", asDouble(hbmGbps))))
+    return failure();
+  return success();
+}
+
+LogicalResult LinkAttr::verify(EmitErrorFn emitError, APFloat gbps,
+                               APFloat latencyUs) {
+  if (failed(checkPositive(emitError, "gbps", asDouble(gbps))) ||
+      failed(checkNonNegative(emitError, "latency_us", asDouble(latencyUs))))
+    return failure();
+  return success();
+}

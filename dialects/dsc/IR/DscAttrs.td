@@ -137,4 +137,36 @@ def Dsc_MoEAttr : Dsc_Attr<"MoE", "moe"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Cluster hardware
+//===----------------------------------------------------------------------===//
+
+def Dsc_GPUAttr : Dsc_Attr<"GPU", "gpu"> {
+  let summary = "one GPU's dense peak throughput and memory";
+  let description = [{
+    Peak dense Tensor Core throughput in TFLOPS (10^12 FLOP/s) for BF16 and
+    FP8, HBM capacity in GB (10^9 bytes) and bandwidth in GB/s.
+  }];
+  let parameters = (ins
+    StringRefParameter<"GPU model">:$name,
+    "int64_t":$sms,
+    Dsc_F64Parameter<"dense BF16 TFLOPS">:$bf16_tflops,
+    Dsc_F64Parameter<"dense FP8 TFLOPS">:$fp8_tflops,
+    Dsc_F64Parameter<"HBM capacity, GB">:$hbm_gb,
+    Dsc_F64Parameter<"HBM bandwidth, GB/s">:$hbm_gbps
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Dsc_LinkAttr : Dsc_Attr<"Link", "link"> {
+  let summary = "a link's bandwidth per GPU (GB/s, one direction) and latency";
+  let parameters = (ins
+    Dsc_F64Parameter<"bandwidth per GPU, GB/s">:$gbps,
+    Dsc_F64Parameter<"latency, microseconds">:$latency_us
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // DSC_ATTRS_TD

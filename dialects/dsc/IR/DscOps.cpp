@@ -70,6 +70,22 @@ SmallVector<MTPOp> ModelOp::getMTPModules() {
 }
 
 //===----------------------------------------------------------------------===//
+// ClusterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClusterOp::verify() {
+  if (getNodes() < 1 || getGpusPerNode() < 1)
+    return emitOpError("needs at least one node and one GPU per node, got ")
+           << getNodes() << " nodes of " << getGpusPerNode() << " GPUs";
+  int64_t sms = getGpu().getSms();
+  if (getCommSms() < 0 || getCommSms() >= sms)
+    return emitOpError("'comm_sms' (")
+           << getCommSms() << ") must be from 0 to " << sms - 1
+           << ": the GPU has " << sms << " SMs and needs some to compute";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ParameterOp
 //===----------------------------------------------------------------------===//
 

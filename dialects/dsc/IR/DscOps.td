@@ -186,6 +186,44 @@ def Dsc_YieldOp : Dsc_Op<"yield", [
 }
 
 //===----------------------------------------------------------------------===//
+// Cluster
+//===----------------------------------------------------------------------===//
+
+def Dsc_ClusterOp : Dsc_Op<"cluster", [Symbol]> {
+  let summary = "the GPUs a model runs on and the links between them";
+  let description = [{
+    `nodes` machines of `gpus_per_node` identical GPUs, joined by NVLink
+    inside a node and InfiniBand between nodes (bandwidths per GPU).
+    `comm_sms` streaming multiprocessors per GPU are reserved for
+    communication kernels (DeepSeek-V3: 20 of 132), the rest compute.
+
+    ```mlir
+    dsc.cluster @h800x2048 nodes 256 gpus_per_node 8
+        gpu <name = "H800", sms = 132, bf16_tflops = 989.0, ...>
+        nvlink <gbps = 160.0, latency_us = 2.0>
+        infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
+    ```
+  }];
+  let arguments = (ins
+    SymbolNameAttr:$sym_name,
+    Dsc_I64Attr:$nodes,
+    Dsc_I64Attr:$gpus_per_node,
+    Dsc_GPUAttr:$gpu,
+    Dsc_LinkAttr:$nvlink,
+    Dsc_LinkAttr:$infiniband,
+    Dsc_I64Attr:$comm_sms
+  );
+  let assemblyFormat = [{
+    $sym_name `nodes` $nodes `gpus_per_node` $gpus_per_node `gpu` $gpu
+    `nvlink` $nvlink `infiniband` $infiniband `comm_sms` $comm_sms attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getNumGPUs() { return getNodes() * getGpusPerNode(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//
 
