@@ -31,6 +31,29 @@ def Dsc_TopkMethod : I32EnumAttr<"TopkMethod",
   let genSpecializedAttr = 0;
 }
 
+def Dsc_RunMode : I32EnumAttr<"RunMode", "what a run does", [
+      I32EnumAttrCase<"training", 0>,
+      I32EnumAttrCase<"inference", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_Precision : I32EnumAttr<"Precision",
+    "precision recipe of the matmuls", [
+      I32EnumAttrCase<"bf16", 0>,
+      I32EnumAttrCase<"fp8", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_MomentType : I32EnumAttr<"MomentType",
+    "storage of AdamW's first and second moments", [
+      I32EnumAttrCase<"fp32", 0>,
+      I32EnumAttrCase<"bf16", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
 def Dsc_YarnAttr : Dsc_Attr<"Yarn", "yarn"> {
   let summary = "YaRN RoPE context extension";
   let description = [{

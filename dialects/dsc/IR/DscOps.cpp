@@ -86,6 +86,67 @@ LogicalResult ClusterOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// RunOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RunOp::verify() {
+  auto positive = [&](StringRef name, int64_t value) -> LogicalResult {
+    if (value > 0)
+      return success();
+    return emitOpError("'") << name << "' must be positive, got " << value;
+  };
+  if (failed(positive("seq_len", getSeqLen())) ||
+      failed(positive("micro_batch", getMicroBatch())) ||
+      failed(positive("micro_batches", getMicroBatches())) ||
+      failed(positive("pp", getPp())) || failed(positive("ep", getEp())) ||
+      failed(positive("dp", getDp())))
+    return failure();
+  if (getZero() != 0 && getZero() != 1)
+    return emitOpError("'zero' must be 0 (no sharding) or 1 (optimizer "
+                       "states sharded over dp), got ")
+           << getZero();
+  if (getDp() % getEp() != 0)
+    return emitOpError("'ep' (") << getEp() << ") must divide 'dp' (" << getDp()
+                                 << "): each pipeline stage's " << getDp()
+                                 << " GPUs hold its experts in ep-way shards";
+  return success();
+}
+
+LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto model = symbols.lookupNearestSymbolFrom<ModelOp>(*this, getModelAttr());
+  if (!model)
+    return emitOpError("'model' ")
+           << getModelAttr() << " does not name a 'dsc.model'";
+  auto cluster =
+      symbols.lookupNearestSymbolFrom<ClusterOp>(*this, getClusterAttr());
+  if (!cluster)
+    return emitOpError("'cluster' ")
+           << getClusterAttr() << " does not name a 'dsc.cluster'";
+
+  int64_t gpus = cluster.getNumGPUs();
+  if (getPp() * getDp() != gpus)
+    return emitOpError("uses pp * dp = ")
+           << getPp() << " * " << getDp() << " = " << getPp() * getDp()
+           << " GPUs but cluster @" << cluster.getSymName() << " has " << gpus
+           << "; choose dp = " << gpus / getPp()
+           << (gpus % getPp() ? " (and a pp that divides the GPU count)" : "");
+  if (getPp() > model.getNumHiddenLayers())
+    return emitOpError("'pp' (")
+           << getPp() << ") exceeds the model's " << model.getNumHiddenLayers()
+           << " layers: every pipeline stage needs at least one layer";
+  SmallVector<MoEOp> moes;
+  model.walk([&](MoEOp moe) { moes.push_back(moe); });
+  if (!moes.empty()) {
+    int64_t experts = moes.front().getConfig().getNRoutedExperts();
+    if (experts % getEp() != 0)
+      return emitOpError("'ep' (")
+             << getEp() << ") must divide the model's " << experts
+             << " routed experts so every GPU holds the same number";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ParameterOp
 //===----------------------------------------------------------------------===//
 

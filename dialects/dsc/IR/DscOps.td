@@ -223,6 +223,55 @@ def Dsc_ClusterOp : Dsc_Op<"cluster", [Symbol]> {
   }];
 }
 
+def Dsc_RunOp : Dsc_Op<"run", [
+    Symbol, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "how a model runs on a cluster: parallelism, batch, recipe";
+  let description = [{
+    A training or inference setup of `model` on `cluster`: sequence length,
+    micro-batch size (sequences) and count, pipeline (`pp`), expert (`ep`)
+    and data (`dp`) parallel degrees (no tensor parallelism), ZeRO stage,
+    the matmul precision recipe, AdamW's moment storage and activation
+    recomputation. `pp * dp` GPUs run the attention part; each pipeline
+    stage's `dp` GPUs hold its experts in `ep`-way shards. For inference,
+    `seq_len` is the context length and `micro_batch` the batch size.
+
+    ```mlir
+    dsc.run @pretrain model @deepseek_v3 cluster @h800x2048 training
+        seq_len 4096 micro_batch 1 micro_batches 32 pp 16 ep 64 dp 128
+        zero 1 recipe fp8 moments bf16 recompute false
+    ```
+  }];
+  let arguments = (ins
+    SymbolNameAttr:$sym_name,
+    FlatSymbolRefAttr:$model,
+    FlatSymbolRefAttr:$cluster,
+    Dsc_RunMode:$mode,
+    Dsc_I64Attr:$seq_len,
+    Dsc_I64Attr:$micro_batch,
+    Dsc_I64Attr:$micro_batches,
+    Dsc_I64Attr:$pp,
+    Dsc_I64Attr:$ep,
+    Dsc_I64Attr:$dp,
+    Dsc_I64Attr:$zero,
+    Dsc_Precision:$recipe,
+    Dsc_MomentType:$moments,
+    BoolAttr:$recompute
+  );
+  let assemblyFormat = [{
+    $sym_name `model` $model `cluster` $cluster $mode `seq_len` $seq_len
+    `micro_batch` $micro_batch `micro_batches` $micro_batches `pp` $pp
+    `ep` $ep `dp` $dp `zero` $zero `recipe` $recipe `moments` $moments
+    `recompute` $recompute attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Sequences per optimizer step over all data-parallel replicas.
+    int64_t getGlobalBatch() {
+      return getMicroBatch() * getMicroBatches() * getDp();
+    }
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//
