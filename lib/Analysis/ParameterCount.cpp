@@ -92,7 +92,7 @@ ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
     });
     params += layer;
     perLayer.push_back({block.getIndex(), block.isMoE(), isMTP, layer.total(),
-                        layer.total() - inactive});
+                        layer.total() - inactive, layer});
     return inactive;
   };
 

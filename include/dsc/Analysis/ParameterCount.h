@@ -40,6 +40,8 @@ struct LayerParams {
   /// Parameters one token uses: routed experts count num_experts_per_tok of
   /// n_routed_experts.
   int64_t activated = 0;
+  /// The block's parameters by component.
+  ComponentParams components;
 };
 
 class ParameterCountAnalysis {

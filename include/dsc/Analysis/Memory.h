@@ -1,0 +1,69 @@
+//===- Memory.h - memory per GPU of a dsc.run -------------------*- C++ -*-===//
+//
+// Bytes per GPU on each pipeline stage: weights, gradients, optimizer states
+// (sharded by ZeRO-1 over data parallelism), activations kept for backward
+// at the pipeline's peak, and for inference the KV cache.
+//
+// Conventions (DeepSeek-V3 §3.3): compute weights in BF16, or for the FP8
+// recipe the matmul weights in FP8 with one FP32 scale per 128x128 block;
+// FP32 gradients and master weights; AdamW moments in FP32 or BF16. Routed
+// experts are sharded `ep` ways, everything else replicated over `dp`.
+// Activations: what backward reads, per token (matmul inputs in FP8 under the
+// FP8 recipe, the rest in BF16); with recomputation only each block's input
+// plus one block being recomputed. The peak follows 1F1B: stage s holds
+// min(pp - s, micro_batches) micro-batches in flight.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_ANALYSIS_MEMORY_H
+#define DSC_ANALYSIS_MEMORY_H
+
+#include "dsc/Analysis/ParameterCount.h"
+#include "dsc/Analysis/RunSetup.h"
+
+namespace dsc {
+
+struct MemoryBreakdown {
+  int64_t weights = 0;
+  int64_t grads = 0;
+  int64_t optimizer = 0;
+  int64_t activations = 0;
+  int64_t kvCache = 0;
+
+  int64_t total() const {
+    return weights + grads + optimizer + activations + kvCache;
+  }
+};
+
+/// Values a block keeps per token for its backward pass.
+struct SavedActivations {
+  /// Inputs of matmuls (stored in FP8 under the FP8 recipe).
+  int64_t matmulInputs = 0;
+  /// Everything else: norm inputs, attention Q/K/V and statistics, router
+  /// scores, expert intermediates.
+  int64_t other = 0;
+
+  int64_t bytes(bool fp8) const {
+    return matmulInputs * (fp8 ? 1 : 2) + other * 2;
+  }
+};
+
+SavedActivations savedActivationsPerToken(BlockOp block);
+
+class MemoryAnalysis {
+public:
+  MemoryAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params);
+
+  /// Per GPU of each pipeline stage.
+  llvm::ArrayRef<MemoryBreakdown> stages() const { return perStage; }
+  /// The stage whose GPUs need the most memory.
+  int64_t largestStage() const;
+  const MemoryBreakdown &largest() const { return perStage[largestStage()]; }
+
+private:
+  llvm::SmallVector<MemoryBreakdown> perStage;
+};
+
+} // namespace dsc
+
+#endif // DSC_ANALYSIS_MEMORY_H

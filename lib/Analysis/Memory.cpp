@@ -1,0 +1,140 @@
+//===- Memory.cpp - memory per GPU of a dsc.run ---------------------------===//
+
+#include "dsc/Analysis/Memory.h"
+
+using namespace mlir;
+using namespace dsc;
+
+/// One FP32 scale per 128x128 block of an FP8 weight.
+static constexpr double kFP8ScaleOverhead = 4.0 / (128 * 128);
+
+static int64_t hiddenOf(Value activation) {
+  return cast<RankedTensorType>(activation.getType()).getDimSize(2);
+}
+
+SavedActivations dsc::savedActivationsPerToken(BlockOp block) {
+  SavedActivations saved;
+  int64_t hidden = hiddenOf(block.getInput());
+  // The inputs of both norms; their outputs are matmul inputs, counted below.
+  saved.other += 2 * hidden;
+  block.walk([&](Operation *op) {
+    if (auto mla = dyn_cast<MLAOp>(op)) {
+      MLAAttr c = mla.getConfig();
+      int64_t heads = c.getNumAttentionHeads();
+      // Inputs of q_a/kv_a (or q_proj), q_b, kv_b and o_proj.
+      saved.matmulInputs += hidden + c.getQLoraRank() + c.getKvLoraRank() +
+                            heads * c.getVHeadDim();
+      // Inputs of the two latent norms, Q, K, V and the softmax statistics
+      // (one FP32 per head, as two 16-bit values).
+      saved.other += c.getQLoraRank() + c.getKvLoraRank() +
+                     c.getQkRopeHeadDim() + 2 * heads * c.getQKHeadDim() +
+                     heads * c.getVHeadDim() + 2 * heads;
+    } else if (auto mlp = dyn_cast<MLPOp>(op)) {
+      int64_t width = mlp.getIntermediateSize();
+      saved.matmulInputs += hidden + width; // gate/up and down inputs
+      saved.other += 2 * width;             // gate and up outputs
+    } else if (auto moe = dyn_cast<MoEOp>(op)) {
+      MoEAttr c = moe.getConfig();
+      int64_t chosen = c.getNumExpertsPerTok();
+      int64_t width =
+          (chosen + c.getNSharedExperts()) * c.getMoeIntermediateSize();
+      // Router/shared input, the dispatched copies, the down inputs.
+      saved.matmulInputs += hidden + chosen * hidden + width;
+      // Gate and up outputs, FP32 scores, expert outputs for the combine.
+      saved.other += 2 * width + 2 * c.getNRoutedExperts() + chosen * hidden;
+    }
+  });
+  return saved;
+}
+
+/// Bytes of the compute copy of `params`, `routedShare` of the routed
+/// experts held.
+static double weightBytes(const ComponentParams &params, double routedShare,
+                          bool fp8) {
+  double highPrecision =
+      params.embedding + params.head + params.norms + params.router;
+  double matmul = params.attention + params.denseMLP + params.sharedExperts +
+                  params.mtpProjection + params.routedExperts * routedShare;
+  if (fp8)
+    return 2 * highPrecision + matmul * (1 + kFP8ScaleOverhead);
+  return 2 * (highPrecision + matmul);
+}
+
+MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
+                               const ParameterCountAnalysis &params) {
+  RunOp run = setup.run;
+  ModelOp model = setup.model;
+  bool fp8 = setup.isFP8();
+  int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
+  int64_t tokens = setup.microBatchTokens();
+  SmallVector<BlockOp> blocks = model.getBlocks();
+  ArrayRef<LayerParams> layers = params.layers();
+
+  // What the last stage holds besides its blocks: final norm, head, MTP.
+  ComponentParams tail;
+  tail.norms = params.mainModel().norms;
+  for (const LayerParams &layer : layers)
+    if (!layer.isMTP)
+      tail.norms -= layer.components.norms;
+  tail.head = params.mainModel().head;
+  tail += params.mtpModules();
+
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
+    ComponentParams held;
+    int64_t activationBytesPerToken = 0, largestBlock = 0, latentValues = 0;
+    for (int64_t index : stage.layers) {
+      held += layers[index].components;
+      BlockOp block = blocks[index];
+      int64_t full = savedActivationsPerToken(block).bytes(fp8);
+      largestBlock = std::max(largestBlock, full);
+      activationBytesPerToken +=
+          run.getRecompute() ? 2 * hiddenOf(block.getInput()) : full;
+      block.walk([&](MLAOp mla) {
+        latentValues += mla.getConfig().getCachedValuesPerToken();
+      });
+    }
+    if (stage.hasEmbedding)
+      held.embedding += params.mainModel().embedding;
+    if (stage.hasHead) {
+      held += tail;
+      int64_t hidden = model.getHiddenSize();
+      int64_t heads = 1;
+      for (MTPOp mtp : model.getMTPModules()) {
+        // enorm/hnorm inputs and the eh_proj input, then the block.
+        activationBytesPerToken +=
+            2 * 4 * hidden +
+            savedActivationsPerToken(mtp.getBlock()).bytes(fp8);
+        ++heads;
+      }
+      // FP32 logits of every head, for the cross-entropy backward.
+      activationBytesPerToken += heads * model.getVocabSize() * 4;
+    }
+
+    MemoryBreakdown memory;
+    double routed = held.routedExperts / double(ep);
+    double replicated = held.total() - held.routedExperts;
+    memory.weights = weightBytes(held, 1.0 / ep, fp8);
+    if (setup.isTraining()) {
+      memory.grads = 4 * (replicated + routed);
+      int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;
+      bool zero1 = run.getZero() == 1;
+      memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +
+                                              routed / (zero1 ? dp / ep : 1));
+      int64_t inFlight = std::min<int64_t>(pp - s, run.getMicroBatches());
+      memory.activations = inFlight * tokens * activationBytesPerToken;
+      if (run.getRecompute())
+        memory.activations += tokens * largestBlock; // the block recomputed
+    } else {
+      memory.kvCache = tokens * latentValues * (fp8 ? 1 : 2);
+    }
+    perStage.push_back(memory);
+  }
+}
+
+int64_t MemoryAnalysis::largestStage() const {
+  int64_t largest = 0;
+  for (auto [s, memory] : llvm::enumerate(perStage))
+    if (memory.total() > perStage[largest].total())
+      largest = s;
+  return largest;
+}

@@ -1,0 +1,100 @@
+//===- MemoryTest.cpp - memory per GPU of a dsc.run -----------------------===//
+
+#include "dsc/Analysis/Memory.h"
+#include "dsc/Import/ClusterImport.h"
+#include "dsc/Import/ImportModel.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "gtest/gtest.h"
+
+using namespace dsc;
+
+namespace {
+
+/// examples/tiny on one node of 8 H100 with pp 2, dp 4, ep 4: stage 0 holds
+/// the embedding and layers 0 (dense) and 1 (MoE); stage 1 layer 2 (MoE),
+/// the final norm, the head and the MTP module. 2 x 128-token micro-batches.
+class Memory : public ::testing::Test {
+protected:
+  RunSetup setUp(RunMode mode, Precision recipe, bool recompute) {
+    module = loadModel(DSC_SOURCE_DIR "/examples/tiny/config.json", &context);
+    EXPECT_TRUE(module);
+    mlir::OpBuilder b(module->getBody(), module->getBody()->end());
+    EXPECT_TRUE(mlir::succeeded(importCluster("h100x8", b)));
+    auto run = RunOp::create(b, b.getUnknownLoc(), "run", "deepseek_v3",
+                             "h100x8", mode, /*seq_len=*/128, /*micro_batch=*/2,
+                             /*micro_batches=*/4,
+                             /*pp=*/2, /*ep=*/4, /*dp=*/4, /*zero=*/1, recipe,
+                             MomentType::fp32, recompute);
+    EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
+    return resolveRun(run);
+  }
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+};
+
+TEST_F(Memory, TinyTrainingBF16) {
+  RunSetup setup = setUp(RunMode::training, Precision::bf16, false);
+  ParameterCountAnalysis params(setup.model);
+  MemoryAnalysis memory(setup, params);
+  ASSERT_EQ(memory.stages().size(), 2u);
+
+  // Stage 0: replicated = embedding 131072 + layer 0 506528 + layer 1
+  // without routed experts 215728; routed 1572864 / ep 4.
+  const MemoryBreakdown &first = memory.stages()[0];
+  EXPECT_EQ(first.weights, 2 * (853328 + 393216));
+  EXPECT_EQ(first.grads, 4 * (853328 + 393216));
+  // Master + 2 FP32 moments; ZeRO-1 over dp 4 (experts over dp / ep = 1).
+  EXPECT_EQ(first.optimizer, 12 * (853328 / 4 + 393216));
+  // 2 micro-batches in flight x 256 tokens x (7088 + 12016) bytes: the
+  // dense block keeps 3544 values per token, the MoE block 6008.
+  EXPECT_EQ(first.activations, 2 * 256 * (7088 + 12016));
+  EXPECT_EQ(first.kvCache, 0);
+
+  // Stage 1: layer 2, final norm, head, MTP module (2 x 1572864 routed).
+  const MemoryBreakdown &last = memory.stages()[1];
+  EXPECT_EQ(last.weights, 2 * (694624 + 786432));
+  EXPECT_EQ(last.optimizer, 12 * (694624 / 4 + 786432));
+  // One micro-batch in flight: layer 2, the MTP inputs and block, and the
+  // FP32 logits of both heads.
+  EXPECT_EQ(last.activations, 256 * (12016 + 2048 + 12016 + 2 * 512 * 4));
+  EXPECT_EQ(memory.largestStage(), 1);
+}
+
+TEST_F(Memory, RecomputeKeepsBlockInputs) {
+  RunSetup setup = setUp(RunMode::training, Precision::bf16, true);
+  ParameterCountAnalysis params(setup.model);
+  MemoryAnalysis memory(setup, params);
+  // Each block's BF16 input per in-flight micro-batch, plus the largest
+  // block once while it is recomputed.
+  EXPECT_EQ(memory.stages()[0].activations,
+            2 * 256 * (2 * 256 * 2) + 256 * 12016);
+}
+
+TEST_F(Memory, FP8HalvesMatmulWeightsAndInputs) {
+  RunSetup setup = setUp(RunMode::training, Precision::fp8, false);
+  ParameterCountAnalysis params(setup.model);
+  MemoryAnalysis memory(setup, params);
+  const MemoryBreakdown &first = memory.stages()[0];
+  // Embedding and norms (131072 + 1024) and the router (4112) stay BF16.
+  double matmul = 853328 - 131072 - 1024 - 4112 + 393216;
+  EXPECT_EQ(first.weights, int64_t(2 * (131072 + 1024 + 4112) +
+                                   matmul * (1 + 4.0 / (128 * 128))));
+  // Matmul inputs in FP8: dense block 544 + 768, MoE block 544 + 1920.
+  EXPECT_EQ(first.activations,
+            2 * 256 * (7088 - 544 - 768 + 12016 - 544 - 1920));
+}
+
+TEST_F(Memory, InferenceHoldsWeightsAndKVCache) {
+  RunSetup setup = setUp(RunMode::inference, Precision::bf16, false);
+  ParameterCountAnalysis params(setup.model);
+  MemoryAnalysis memory(setup, params);
+  const MemoryBreakdown &first = memory.stages()[0];
+  EXPECT_EQ(first.grads, 0);
+  EXPECT_EQ(first.optimizer, 0);
+  EXPECT_EQ(first.activations, 0);
+  // 256 tokens x 2 layers x (64 + 16) latent values x 2 bytes.
+  EXPECT_EQ(first.kvCache, 256 * 2 * 80 * 2);
+}
+
+} // namespace
