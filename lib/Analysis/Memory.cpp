@@ -68,22 +68,11 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
   int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
   int64_t tokens = setup.microBatchTokens();
   SmallVector<BlockOp> blocks = model.getBlocks();
-  ArrayRef<LayerParams> layers = params.layers();
-
-  // What the last stage holds besides its blocks: final norm, head, MTP.
-  ComponentParams tail;
-  tail.norms = params.mainModel().norms;
-  for (const LayerParams &layer : layers)
-    if (!layer.isMTP)
-      tail.norms -= layer.components.norms;
-  tail.head = params.mainModel().head;
-  tail += params.mtpModules();
 
   for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
-    ComponentParams held;
+    ComponentParams held = stageParameters(stage, params);
     int64_t activationBytesPerToken = 0, largestBlock = 0, latentValues = 0;
     for (int64_t index : stage.layers) {
-      held += layers[index].components;
       BlockOp block = blocks[index];
       int64_t full = savedActivationsPerToken(block).bytes(fp8);
       largestBlock = std::max(largestBlock, full);
@@ -93,10 +82,7 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
         latentValues += mla.getConfig().getCachedValuesPerToken();
       });
     }
-    if (stage.hasEmbedding)
-      held.embedding += params.mainModel().embedding;
     if (stage.hasHead) {
-      held += tail;
       int64_t hidden = model.getHiddenSize();
       int64_t heads = 1;
       for (MTPOp mtp : model.getMTPModules()) {

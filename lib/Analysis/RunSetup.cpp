@@ -20,6 +20,26 @@ StageLayout StageLayout::evenSplit(int64_t numLayers, int64_t pp) {
   return layout;
 }
 
+ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
+                                     const ParameterCountAnalysis &params) {
+  ArrayRef<LayerParams> layers = params.layers();
+  ComponentParams held;
+  for (int64_t index : stage.layers)
+    held += layers[index].components;
+  if (stage.hasEmbedding)
+    held.embedding += params.mainModel().embedding;
+  if (stage.hasHead) {
+    // The final norm: the main model's norms outside its blocks.
+    held.norms += params.mainModel().norms;
+    for (const LayerParams &layer : layers)
+      if (!layer.isMTP)
+        held.norms -= layer.components.norms;
+    held.head += params.mainModel().head;
+    held += params.mtpModules();
+  }
+  return held;
+}
+
 RunSetup dsc::resolveRun(RunOp run) {
   RunSetup setup;
   setup.run = run;

@@ -10,6 +10,7 @@
 #ifndef DSC_ANALYSIS_RUNSETUP_H
 #define DSC_ANALYSIS_RUNSETUP_H
 
+#include "dsc/Analysis/ParameterCount.h"
 #include "dsc/IR/DscOps.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -55,6 +56,10 @@ struct RunSetup {
     return r.getRecipe() == Precision::fp8;
   }
 };
+
+/// The parameters (all of them, before expert sharding) a stage holds.
+ComponentParams stageParameters(const StageLayout::Stage &stage,
+                                const ParameterCountAnalysis &params);
 
 /// Resolves `run` (which must verify) in its symbol table.
 RunSetup resolveRun(RunOp run);

@@ -1,11 +1,7 @@
 //===- MemoryTest.cpp - memory per GPU of a dsc.run -----------------------===//
 
 #include "dsc/Analysis/Memory.h"
-#include "dsc/Import/ClusterImport.h"
-#include "dsc/Import/ImportModel.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
-#include "gtest/gtest.h"
+#include "RunFixture.h"
 
 using namespace dsc;
 
@@ -14,23 +10,15 @@ namespace {
 /// examples/tiny on one node of 8 H100 with pp 2, dp 4, ep 4: stage 0 holds
 /// the embedding and layers 0 (dense) and 1 (MoE); stage 1 layer 2 (MoE),
 /// the final norm, the head and the MTP module. 2 x 128-token micro-batches.
-class Memory : public ::testing::Test {
+class Memory : public RunFixture {
 protected:
   RunSetup setUp(RunMode mode, Precision recipe, bool recompute) {
-    module = loadModel(DSC_SOURCE_DIR "/examples/tiny/config.json", &context);
-    EXPECT_TRUE(module);
-    mlir::OpBuilder b(module->getBody(), module->getBody()->end());
-    EXPECT_TRUE(mlir::succeeded(importCluster("h100x8", b)));
-    auto run = RunOp::create(b, b.getUnknownLoc(), "run", "deepseek_v3",
-                             "h100x8", mode, /*seq_len=*/128, /*micro_batch=*/2,
-                             /*micro_batches=*/4,
-                             /*pp=*/2, /*ep=*/4, /*dp=*/4, /*zero=*/1, recipe,
-                             MomentType::fp32, recompute);
-    EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
-    return resolveRun(run);
+    Options options;
+    options.mode = mode;
+    options.recipe = recipe;
+    options.recompute = recompute;
+    return setUpRun("tiny", "h100x8", options);
   }
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
 };
 
 TEST_F(Memory, TinyTrainingBF16) {

@@ -1,0 +1,101 @@
+//===- Communication.cpp - bytes each GPU sends per step ------------------===//
+
+#include "dsc/Analysis/Communication.h"
+
+using namespace mlir;
+using namespace dsc;
+
+DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEAttr moe) {
+  RunOp run = setup.run;
+  ClusterOp cluster = setup.cluster;
+  int64_t ep = run.getEp();
+  int64_t gpusPerNode = cluster.getGpusPerNode();
+  DispatchFanout fanout;
+  fanout.nodes = (ep + gpusPerNode - 1) / gpusPerNode;
+  int64_t chosen = moe.getNumExpertsPerTok();
+  // Node-limited routing bounds the nodes a token reaches by the groups it
+  // may use when the groups are laid out over the nodes.
+  int64_t reachable = std::min<int64_t>(chosen, fanout.nodes);
+  if (moe.isGroupLimited() && moe.getNGroup() % fanout.nodes == 0)
+    reachable = std::min<int64_t>(reachable, moe.getTopkGroup() * fanout.nodes /
+                                                 moe.getNGroup());
+  reachable = std::max<int64_t>(reachable, 1);
+  // One of the nodes reached may be the token's own.
+  fanout.remoteNodes = reachable * (1.0 - 1.0 / fanout.nodes);
+  // Inside a node, a copy stays put only if its expert is on the receiving
+  // GPU itself.
+  int64_t gpusPerNodeInEP = std::min(ep, gpusPerNode);
+  fanout.nvlinkCopies = chosen * (1.0 - 1.0 / gpusPerNodeInEP);
+  return fanout;
+}
+
+CommunicationAnalysis::CommunicationAnalysis(
+    const RunSetup &setup, const ParameterCountAnalysis &params) {
+  RunOp run = setup.run;
+  ModelOp model = setup.model;
+  bool training = setup.isTraining();
+  int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
+  int64_t microBatches = run.getMicroBatches();
+  double tokens = setup.microBatchTokens();
+  double hidden = model.getHiddenSize();
+  // FP8 dispatch carries one FP32 scale per 128 values.
+  double dispatchBytes = setup.isFP8() ? 1 + 4.0 / 128 : 2;
+  double combineBytes = 2, gradientBytes = 2;
+  SmallVector<BlockOp> blocks = model.getBlocks();
+
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
+    MicroBatch micro;
+    // MoE layers on the stage and their fan-out (the config is model-wide).
+    SmallVector<MoEOp> moes;
+    auto collect = [&](BlockOp block) {
+      block.walk([&](MoEOp moe) { moes.push_back(moe); });
+    };
+    for (int64_t index : stage.layers)
+      collect(blocks[index]);
+    if (stage.hasHead)
+      for (MTPOp mtp : model.getMTPModules())
+        collect(mtp.getBlock());
+    micro.moeLayers = moes.size();
+    for (MoEOp moe : moes) {
+      DispatchFanout fanout = computeDispatchFanout(setup, moe.getConfig());
+      double perToken = tokens * hidden;
+      micro.epInterForward +=
+          perToken * fanout.remoteNodes * (dispatchBytes + combineBytes);
+      micro.epIntraForward +=
+          perToken * fanout.nvlinkCopies * (dispatchBytes + combineBytes);
+      if (training) {
+        micro.epInterBackward +=
+            perToken * fanout.remoteNodes * 2 * gradientBytes;
+        micro.epIntraBackward +=
+            perToken * fanout.nvlinkCopies * 2 * gradientBytes;
+      }
+    }
+    double boundary = tokens * hidden * 2;
+    if (static_cast<int64_t>(s) + 1 < pp)
+      micro.ppForward = boundary;
+    if (training && s > 0)
+      micro.ppBackward = boundary;
+
+    CommVolume volume;
+    volume.pp = microBatches * (micro.ppForward + micro.ppBackward);
+    volume.epInterNode =
+        microBatches * (micro.epInterForward + micro.epInterBackward);
+    volume.epIntraNode =
+        microBatches * (micro.epIntraForward + micro.epIntraBackward);
+    if (training) {
+      // Parameters of the stage: replicated over dp, routed over dp / ep.
+      ComponentParams held = stageParameters(stage, params);
+      double routed = held.routedExperts, all = held.total();
+      auto ring = [&](double count, int64_t group) {
+        if (group <= 1)
+          return 0.0;
+        double share = (group - 1.0) / group;
+        return run.getZero() == 1 ? share * count * (4 + 2) // RS + AG
+                                  : 2 * share * count * 4;  // all-reduce
+      };
+      volume.dp = ring(all - routed, dp) + ring(routed / ep, dp / ep);
+    }
+    perStage.push_back(volume);
+    perMicroBatch.push_back(micro);
+  }
+}

@@ -1,0 +1,50 @@
+//===- RunFixture.h - a model, a cluster and a run for tests ----*- C++ -*-===//
+
+#ifndef DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
+#define DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
+
+#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Import/ClusterImport.h"
+#include "dsc/Import/ImportModel.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "gtest/gtest.h"
+
+namespace dsc {
+
+/// Imports a bundled example, adds a cluster preset and a verified run.
+class RunFixture : public ::testing::Test {
+protected:
+  struct Options {
+    RunMode mode = RunMode::training;
+    int64_t seqLen = 128, microBatch = 2, microBatches = 4;
+    int64_t pp = 2, ep = 4, dp = 4, zero = 1;
+    Precision recipe = Precision::bf16;
+    MomentType moments = MomentType::fp32;
+    bool recompute = false;
+  };
+
+  RunSetup setUpRun(llvm::StringRef example, llvm::StringRef cluster,
+                    const Options &o) {
+    module = loadModel(
+        (DSC_SOURCE_DIR "/examples/" + example + "/config.json").str(),
+        &context);
+    EXPECT_TRUE(module);
+    mlir::OpBuilder b(module->getBody(), module->getBody()->end());
+    EXPECT_TRUE(mlir::succeeded(importCluster(cluster, b)));
+    ModelOp model = *module->getOps<ModelOp>().begin();
+    auto run =
+        RunOp::create(b, b.getUnknownLoc(), "run", model.getSymName(), cluster,
+                      o.mode, o.seqLen, o.microBatch, o.microBatches, o.pp,
+                      o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute);
+    EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
+    return resolveRun(run);
+  }
+
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+};
+
+} // namespace dsc
+
+#endif // DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
