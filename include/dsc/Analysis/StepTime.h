@@ -1,0 +1,73 @@
+//===- StepTime.h - roofline step-time estimate of a dsc.run ----*- C++ -*-===//
+//
+// Each op takes max(FLOPs / peak, bytes / HBM bandwidth) on the SMs left for
+// compute (the cluster's `comm_sms` run communication): matmuls at the FP8
+// peak under the FP8 recipe (the attention core and the output head stay
+// BF16), bytes = the op's weights plus its input and output activations.
+// Backward costs twice the forward (three times with recomputation).
+// Communication per micro-batch takes
+// bytes / bandwidth (InfiniBand between nodes, NVLink inside) plus a latency
+// per message; with overlap it hides behind compute (max), without it adds.
+// The pipeline runs 1F1B: (micro_batches + pp - 1) slots of the slowest
+// stage's F + B, then the data-parallel gradient exchange and the optimizer.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_ANALYSIS_STEPTIME_H
+#define DSC_ANALYSIS_STEPTIME_H
+
+#include "dsc/Analysis/Communication.h"
+#include "dsc/Analysis/FlopCount.h"
+#include "dsc/Analysis/Memory.h"
+
+namespace dsc {
+
+/// Seconds of one micro-batch on one stage.
+struct StageTimes {
+  double forwardCompute = 0, backwardCompute = 0;
+  double forwardComm = 0, backwardComm = 0;
+
+  double forward(bool overlap) const {
+    return overlap ? std::max(forwardCompute, forwardComm)
+                   : forwardCompute + forwardComm;
+  }
+  double backward(bool overlap) const {
+    return overlap ? std::max(backwardCompute, backwardComm)
+                   : backwardCompute + backwardComm;
+  }
+};
+
+/// Roofline seconds of `op`'s forward over one micro-batch on one GPU.
+double rooflineForwardSeconds(mlir::Operation *op, const RunSetup &setup);
+
+class StepTimeAnalysis {
+public:
+  StepTimeAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params,
+                   const MemoryAnalysis &memory,
+                   const CommunicationAnalysis &comm);
+
+  llvm::ArrayRef<StageTimes> stages() const { return perStage; }
+  /// Seconds of the data-parallel exchange and of the optimizer update.
+  double dataParallelSeconds() const { return dpSeconds; }
+  double optimizerSeconds() const { return optimizer; }
+
+  double stepSeconds(bool overlap) const;
+  /// Tokens processed per second over the whole cluster.
+  double tokensPerSecond(bool overlap) const;
+  /// Model FLOPs (forward + backward, MTP included) per second over the
+  /// cluster's dense BF16 peak.
+  double mfu(bool overlap) const;
+  /// GPU-hours to process `tokens` tokens.
+  double gpuHours(double tokens, bool overlap) const;
+
+private:
+  llvm::SmallVector<StageTimes> perStage;
+  double dpSeconds = 0, optimizer = 0;
+  double tokensPerStep = 0, flopsPerToken = 0, gpus = 0, peakFlops = 0;
+  int64_t slots = 0;
+  bool training = true;
+};
+
+} // namespace dsc
+
+#endif // DSC_ANALYSIS_STEPTIME_H

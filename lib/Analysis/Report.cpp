@@ -1,0 +1,175 @@
+//===- Report.cpp - every analysis of a dsc.run ---------------------------===//
+
+#include "dsc/Analysis/Report.h"
+#include "llvm/Support/Format.h"
+
+using namespace mlir;
+using namespace dsc;
+
+RunReport::RunReport(RunOp run, double tokenBudget)
+    : setup(resolveRun(run)), tokenBudget(tokenBudget), params(setup.model),
+      flops(setup.model, run.getSeqLen()), kvCache(setup.model),
+      memory(setup, params), comm(setup, params),
+      stepTime(setup, params, memory, comm) {}
+
+/// "671.03B", "1.25 GB" style figures.
+static std::string scaled(double value, llvm::StringRef unit = "") {
+  static const char *prefixes[] = {"", "K", "M", "G", "T", "P"};
+  int index = 0;
+  while (std::abs(value) >= 1000 && index < 5) {
+    value /= 1000;
+    ++index;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::format("%.2f", value);
+  if (unit.empty())
+    os << (index == 3 ? "B" : prefixes[index]); // billions of parameters
+  else
+    os << " " << prefixes[index] << unit;
+  return text;
+}
+
+static const CommVolume &largestComm(llvm::ArrayRef<CommVolume> stages) {
+  const CommVolume *largest = &stages.front();
+  for (const CommVolume &volume : stages)
+    if (volume.total() > largest->total())
+      largest = &volume;
+  return *largest;
+}
+
+void RunReport::printText(llvm::raw_ostream &os) const {
+  RunOp run = setup.run;
+  ModelOp model = setup.model;
+  ClusterOp cluster = setup.cluster;
+  const ComponentParams &main = params.mainModel();
+  os << "model @" << model.getSymName() << " on cluster @"
+     << cluster.getSymName() << " (" << cluster.getNodes() << " x "
+     << cluster.getGpusPerNode() << " " << cluster.getGpu().getName() << ")\n";
+  os << stringifyRunMode(run.getMode()) << ": seq " << run.getSeqLen()
+     << ", micro-batch " << run.getMicroBatch() << " x "
+     << run.getMicroBatches() << ", global batch " << run.getGlobalBatch()
+     << " sequences; PP " << run.getPp() << ", EP " << run.getEp() << ", DP "
+     << run.getDp() << ", ZeRO-" << run.getZero() << ", "
+     << stringifyPrecision(run.getRecipe()) << ", AdamW moments "
+     << stringifyMomentType(run.getMoments())
+     << (run.getRecompute() ? ", recompute" : "") << "\n\n";
+
+  os << "Parameters\n";
+  os << llvm::format("  %-38s %12s\n", "total (main model)",
+                     scaled(main.total()).c_str());
+  os << llvm::format("  %-38s %12s\n", "activated per token (with embedding)",
+                     scaled(params.activatedPerToken(true)).c_str());
+  os << llvm::format("  %-38s %12s\n", "activated per token (w/o embedding)",
+                     scaled(params.activatedPerToken(false)).c_str());
+  os << llvm::format("  %-38s %12s\n", "MTP modules (own)",
+                     scaled(params.mtpModules().total()).c_str());
+  auto component = [&](const char *name, int64_t count) {
+    os << llvm::format("    %-36s %12s\n", name, scaled(count).c_str());
+  };
+  component("embedding", main.embedding);
+  component("attention (MLA)", main.attention);
+  component("dense MLP", main.denseMLP);
+  component("router", main.router);
+  component("shared experts", main.sharedExperts);
+  component("routed experts", main.routedExperts);
+  component("norms", main.norms);
+  component("output head", main.head);
+
+  os << "\nPer token at seq " << run.getSeqLen() << "\n";
+  os << llvm::format("  %-38s %12s\n", "FLOPs forward",
+                     scaled(flops.mainModel().forward, "FLOP").c_str());
+  os << llvm::format("  %-38s %12s\n", "FLOPs backward",
+                     scaled(flops.mainModel().backward, "FLOP").c_str());
+  os << llvm::format("  %-38s %9lld B (MHA: %lld B, %.1fx)\n", "KV cache, BF16",
+                     (long long)kvCache.latentBytesPerToken(2),
+                     (long long)kvCache.multiHeadBytesPerToken(2),
+                     kvCache.compressionRatio());
+
+  const MemoryBreakdown &largest = memory.largest();
+  os << "\nMemory per GPU (largest: stage " << memory.largestStage() << " of "
+     << run.getPp() << ")\n";
+  auto bytes = [&](const char *name, double value) {
+    os << llvm::format("  %-38s %12s\n", name, scaled(value, "B").c_str());
+  };
+  bytes("weights", largest.weights);
+  bytes("gradients", largest.grads);
+  bytes("optimizer states", largest.optimizer);
+  bytes("activations", largest.activations);
+  if (largest.kvCache)
+    bytes("KV cache", largest.kvCache);
+  bytes("total", largest.total());
+  double hbm = cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
+  os << llvm::format("  %-38s %12s\n", "HBM per GPU", scaled(hbm, "B").c_str());
+  if (largest.total() > hbm)
+    os << "  warning: does not fit; recompute activations (--recompute), "
+          "use more pipeline stages or fewer micro-batches in flight\n";
+
+  const CommVolume &volume = largestComm(comm.stages());
+  os << "\nCommunication per GPU per step (busiest stage)\n";
+  bytes("pipeline (PP)", volume.pp);
+  bytes("expert all-to-all, NVLink", volume.epIntraNode);
+  bytes("expert all-to-all, InfiniBand", volume.epInterNode);
+  bytes("data parallel (DP)", volume.dp);
+
+  os << "\nStep time (roofline)\n";
+  for (bool overlap : {true, false}) {
+    os << llvm::format("  %-38s %9.3f s  %12s tokens/s  MFU %5.1f%%\n",
+                       overlap ? "with compute/comm overlap"
+                               : "without overlap",
+                       stepTime.stepSeconds(overlap),
+                       scaled(stepTime.tokensPerSecond(overlap)).c_str(),
+                       100 * stepTime.mfu(overlap));
+  }
+  os << llvm::format("  %-38s %12s GPU-hours\n",
+                     ("for " + scaled(tokenBudget) + " tokens").c_str(),
+                     scaled(stepTime.gpuHours(tokenBudget, true)).c_str());
+}
+
+llvm::json::Value RunReport::toJSON() const {
+  RunOp run = setup.run;
+  ModelOp model = setup.model;
+  ClusterOp cluster = setup.cluster;
+  const MemoryBreakdown &largest = memory.largest();
+  const CommVolume &volume = largestComm(comm.stages());
+  llvm::json::Array stages;
+  for (auto [s, stageMemory] : llvm::enumerate(memory.stages())) {
+    const StageTimes &times = stepTime.stages()[s];
+    stages.push_back(llvm::json::Object{
+        {"layers", llvm::json::Array(setup.layout.stages[s].layers)},
+        {"memory_bytes", stageMemory.total()},
+        {"forward_s", times.forward(true)},
+        {"backward_s", times.backward(true)}});
+  }
+  return llvm::json::Object{
+      {"model", model.getSymName()},
+      {"cluster", cluster.getSymName()},
+      {"mode", stringifyRunMode(run.getMode())},
+      {"params_total", params.mainModel().total()},
+      {"params_activated", params.activatedPerToken(true)},
+      {"params_activated_without_embedding", params.activatedPerToken(false)},
+      {"params_mtp", params.mtpModules().total()},
+      {"flops_per_token_fwd", flops.mainModel().forward},
+      {"flops_per_token_bwd", flops.mainModel().backward},
+      {"kv_cache_bytes_per_token", kvCache.latentBytesPerToken(2)},
+      {"kv_cache_bytes_per_token_mha", kvCache.multiHeadBytesPerToken(2)},
+      {"memory_per_gpu_bytes",
+       llvm::json::Object{{"weights", largest.weights},
+                          {"grads", largest.grads},
+                          {"optimizer", largest.optimizer},
+                          {"activations", largest.activations},
+                          {"kv_cache", largest.kvCache},
+                          {"total", largest.total()}}},
+      {"comm_bytes_per_step",
+       llvm::json::Object{{"pp", volume.pp},
+                          {"ep_intra_node", volume.epIntraNode},
+                          {"ep_inter_node", volume.epInterNode},
+                          {"dp", volume.dp}}},
+      {"step_time_s", stepTime.stepSeconds(true)},
+      {"step_time_no_overlap_s", stepTime.stepSeconds(false)},
+      {"tokens_per_s", stepTime.tokensPerSecond(true)},
+      {"mfu", stepTime.mfu(true)},
+      {"gpu_hours", stepTime.gpuHours(tokenBudget, true)},
+      {"token_budget", tokenBudget},
+      {"stages", std::move(stages)}};
+}

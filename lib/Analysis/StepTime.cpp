@@ -1,0 +1,173 @@
+//===- StepTime.cpp - roofline step-time estimate of a dsc.run ------------===//
+
+#include "dsc/Analysis/StepTime.h"
+
+using namespace mlir;
+using namespace dsc;
+
+/// Weight bytes one GPU reads for `op`: its parameters, routed experts
+/// sharded `ep` ways, FP8 matmul weights under the FP8 recipe.
+static double weightBytes(Operation *op, const RunSetup &setup) {
+  auto owner = dyn_cast<ParameterOwnerOpInterface>(op);
+  if (!owner || isa<BlockOp>(op))
+    return 0;
+  SmallVector<ParameterSpec> specs;
+  owner.getParameterSpecs(specs);
+  RunOp run = setup.run;
+  bool fp8Matmul = setup.isFP8() && isa<MLAOp, MLPOp, MoEOp, MTPOp>(op);
+  double bytes = 0;
+  for (const ParameterSpec &spec : specs) {
+    double count = 1;
+    for (int64_t dim : spec.shape)
+      count *= dim;
+    if (spec.numExperts)
+      count *= spec.numExperts / double(run.getEp());
+    bool isRouter = StringRef(spec.name).contains(".gate.");
+    bytes += count * (fp8Matmul && !isRouter ? 1 : 2);
+  }
+  return bytes;
+}
+
+/// Bytes of the op's activation inputs and outputs over a micro-batch.
+static double activationBytes(Operation *op, double tokens) {
+  double values = 0;
+  auto add = [&](Type type) {
+    if (auto tensor = dyn_cast<RankedTensorType>(type))
+      if (tensor.getRank() == 3)
+        values += tensor.getDimSize(2);
+  };
+  for (Type type : op->getOperandTypes())
+    add(type);
+  for (Type type : op->getResultTypes())
+    add(type);
+  return values * tokens * 2;
+}
+
+double dsc::rooflineForwardSeconds(Operation *op, const RunSetup &setup) {
+  ClusterOp cluster = setup.cluster;
+  GPUAttr gpu = cluster.getGpu();
+  double tokens = setup.microBatchTokens();
+  double computeShare =
+      double(gpu.getSms() - cluster.getCommSms()) / gpu.getSms();
+  bool fp8 = setup.isFP8() && isa<MLPOp, MoEOp, MTPOp>(op);
+  double tflops =
+      (fp8 ? gpu.getFp8Tflops() : gpu.getBf16Tflops()).convertToDouble();
+  RunOp run = setup.run;
+  double flops = computeOpFlops(op, run.getSeqLen()).forward * tokens;
+  double compute = flops / (tflops * 1e12 * computeShare);
+  double bytes = weightBytes(op, setup) + activationBytes(op, tokens);
+  double memory = bytes / (gpu.getHbmGbps().convertToDouble() * 1e9);
+  return std::max(compute, memory);
+}
+
+/// Seconds to move `intra` bytes over NVLink and `inter` over InfiniBand in
+/// `messages` messages.
+static double transferSeconds(const RunSetup &setup, double intra, double inter,
+                              int64_t messages) {
+  ClusterOp cluster = setup.cluster;
+  LinkAttr nvlink = cluster.getNvlink(), ib = cluster.getInfiniband();
+  double seconds = intra / (nvlink.getGbps().convertToDouble() * 1e9) +
+                   inter / (ib.getGbps().convertToDouble() * 1e9);
+  LinkAttr slowest = inter > 0 ? ib : nvlink;
+  return seconds + messages * slowest.getLatencyUs().convertToDouble() * 1e-6;
+}
+
+StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
+                                   const ParameterCountAnalysis &params,
+                                   const MemoryAnalysis &memory,
+                                   const CommunicationAnalysis &comm) {
+  RunOp run = setup.run;
+  ModelOp model = setup.model;
+  ClusterOp cluster = setup.cluster;
+  training = setup.isTraining();
+  bool multiNode = cluster.getNodes() > 1;
+  SmallVector<BlockOp> blocks = model.getBlocks();
+
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
+    StageTimes times;
+    // Blocks and terminators only hold or forward the ops that work.
+    auto addOps = [&](Operation *root) {
+      root->walk([&](Operation *op) {
+        if (!isa<BlockOp, YieldOp>(op))
+          times.forwardCompute += rooflineForwardSeconds(op, setup);
+      });
+    };
+    for (int64_t index : stage.layers)
+      addOps(blocks[index]);
+    for (Operation &op : model.getBody().front()) {
+      bool onStage = isa<EmbeddingOp>(op) ? stage.hasEmbedding
+                     : isa<BlockOp, ParameterOp, YieldOp>(op) ? false
+                                                              : stage.hasHead;
+      if (onStage)
+        addOps(&op);
+    }
+    // Recomputation runs the forward again during the backward.
+    times.backwardCompute =
+        training ? (run.getRecompute() ? 3 : 2) * times.forwardCompute : 0;
+
+    const CommunicationAnalysis::MicroBatch &micro = comm.microBatches()[s];
+    // Dispatch and combine per MoE layer, one pipeline message.
+    int64_t moeMessages = 2 * micro.moeLayers;
+    times.forwardComm =
+        transferSeconds(setup, micro.epIntraForward, micro.epInterForward,
+                        moeMessages) +
+        (micro.ppForward
+             ? transferSeconds(setup, multiNode ? 0 : micro.ppForward,
+                               multiNode ? micro.ppForward : 0, 1)
+             : 0);
+    if (training)
+      times.backwardComm =
+          transferSeconds(setup, micro.epIntraBackward, micro.epInterBackward,
+                          moeMessages) +
+          (micro.ppBackward
+               ? transferSeconds(setup, multiNode ? 0 : micro.ppBackward,
+                                 multiNode ? micro.ppBackward : 0, 1)
+               : 0);
+    perStage.push_back(times);
+
+    if (training) {
+      // The gradient exchange spans nodes whenever the cluster does.
+      double dpBytes = comm.stages()[s].dp;
+      dpSeconds =
+          std::max(dpSeconds, transferSeconds(setup, multiNode ? 0 : dpBytes,
+                                              multiNode ? dpBytes : 0, 2));
+      // AdamW reads and writes its states, the master and compute weights
+      // and reads the gradients.
+      const MemoryBreakdown &bytes = memory.stages()[s];
+      optimizer =
+          std::max(optimizer,
+                   (2.0 * (bytes.optimizer + bytes.weights) + bytes.grads) /
+                       (cluster.getGpu().getHbmGbps().convertToDouble() * 1e9));
+    }
+  }
+
+  slots = run.getMicroBatches() + run.getPp() - 1;
+  tokensPerStep =
+      double(setup.microBatchTokens()) * run.getMicroBatches() * run.getDp();
+  FlopCountAnalysis flops(model, run.getSeqLen());
+  flopsPerToken = flops.mainModel().forward + flops.mtpModules().forward;
+  if (training)
+    flopsPerToken += flops.mainModel().backward + flops.mtpModules().backward;
+  gpus = cluster.getNumGPUs();
+  peakFlops = cluster.getGpu().getBf16Tflops().convertToDouble() * 1e12;
+}
+
+double StepTimeAnalysis::stepSeconds(bool overlap) const {
+  double slowest = 0;
+  for (const StageTimes &times : perStage)
+    slowest =
+        std::max(slowest, times.forward(overlap) + times.backward(overlap));
+  return slots * slowest + dpSeconds + optimizer;
+}
+
+double StepTimeAnalysis::tokensPerSecond(bool overlap) const {
+  return tokensPerStep / stepSeconds(overlap);
+}
+
+double StepTimeAnalysis::mfu(bool overlap) const {
+  return flopsPerToken * tokensPerSecond(overlap) / (gpus * peakFlops);
+}
+
+double StepTimeAnalysis::gpuHours(double tokens, bool overlap) const {
+  return gpus * tokens / tokensPerSecond(overlap) / 3600;
+}
