@@ -114,7 +114,7 @@ void RunReport::printText(llvm::raw_ostream &os) const {
 
   os << "\nStep time (roofline)\n";
   for (bool overlap : {true, false}) {
-    os << llvm::format("  %-38s %9.3f s  %12s tokens/s  MFU %5.1f%%\n",
+    os << llvm::format("  %-38s %9.4g s  %12s tokens/s  MFU %5.1f%%\n",
                        overlap ? "with compute/comm overlap"
                                : "without overlap",
                        stepTime.stepSeconds(overlap),
