@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # dsc's main job on the bundled default: set up, build, import DeepSeek-V3 from its
-# HuggingFace config.json and describe the model.
+# HuggingFace config.json, describe the model and report what training it costs
+# on DeepSeek's cluster with DeepSeek's setup.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DSC_BUILD_DIR:-$root/build}"
@@ -11,3 +12,9 @@ build="${DSC_BUILD_DIR:-$root/build}"
 "$build/bin/dsc" import "$root/examples/deepseek-v3/config.json" -o "$build/deepseek-v3.mlir"
 echo "wrote $build/deepseek-v3.mlir"
 "$build/bin/dsc" describe "$build/deepseek-v3.mlir"
+echo
+# DeepSeek-V3's training setup (§3): 2048 H800, PP16, EP64 over 8 nodes,
+# ZeRO-1, FP8, DualPipe, 15360 x 4096-token sequences per step.
+"$build/bin/dsc" report "$build/deepseek-v3.mlir" --cluster h800x2048 \
+  --pp 16 --ep 64 --zero 1 --recipe fp8 --schedule dualpipe \
+  --seq-len 4096 --global-batch 15360

@@ -98,4 +98,16 @@ CommunicationAnalysis::CommunicationAnalysis(
     perStage.push_back(volume);
     perMicroBatch.push_back(micro);
   }
+
+  if (run.getSchedule() == PipelineSchedule::dualpipe) {
+    // Rank s runs half the micro-batches as stage s and half as stage
+    // pp - 1 - s, and exchanges the gradients of both.
+    SmallVector<CommVolume> ranks;
+    for (int64_t s = 0; s < pp; ++s) {
+      const CommVolume &a = perStage[s], &b = perStage[pp - 1 - s];
+      ranks.push_back({(a.pp + b.pp) / 2, (a.epIntraNode + b.epIntraNode) / 2,
+                       (a.epInterNode + b.epInterNode) / 2, a.dp + b.dp});
+    }
+    perStage = std::move(ranks);
+  }
 }

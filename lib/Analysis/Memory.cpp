@@ -60,41 +60,86 @@ static double weightBytes(const ComponentParams &params, double routedShare,
   return 2 * (highPrecision + matmul);
 }
 
-MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
-                               const ParameterCountAnalysis &params) {
+namespace {
+/// What one pipeline stage keeps, before it is placed on a GPU.
+struct StageFootprint {
+  ComponentParams held;
+  /// Bytes one token of a micro-batch in flight keeps.
+  int64_t activationBytesPerToken = 0;
+  /// The largest block's full activations per token (recomputed one).
+  int64_t largestBlock = 0;
+  /// Bytes per token held only while one micro-batch passes: the logits,
+  /// freed by the loss backward that follows the forward at once.
+  int64_t transientBytesPerToken = 0;
+  /// KV-cache values per token.
+  int64_t latentValues = 0;
+};
+} // namespace
+
+static StageFootprint stageFootprint(const RunSetup &setup,
+                                     const StageLayout::Stage &stage,
+                                     const ParameterCountAnalysis &params) {
   RunOp run = setup.run;
   ModelOp model = setup.model;
   bool fp8 = setup.isFP8();
+  SmallVector<BlockOp> blocks = model.getBlocks();
+  StageFootprint footprint;
+  footprint.held = stageParameters(stage, params);
+  for (int64_t index : stage.layers) {
+    BlockOp block = blocks[index];
+    int64_t full = savedActivationsPerToken(block).bytes(fp8);
+    footprint.largestBlock = std::max(footprint.largestBlock, full);
+    footprint.activationBytesPerToken +=
+        run.getRecompute() ? 2 * hiddenOf(block.getInput()) : full;
+    block.walk([&](MLAOp mla) {
+      footprint.latentValues += mla.getConfig().getCachedValuesPerToken();
+    });
+  }
+  if (stage.hasHead) {
+    int64_t hidden = model.getHiddenSize();
+    int64_t heads = 1;
+    for (MTPOp mtp : model.getMTPModules()) {
+      // enorm/hnorm inputs and the eh_proj input, then the block.
+      footprint.activationBytesPerToken +=
+          2 * 4 * hidden + savedActivationsPerToken(mtp.getBlock()).bytes(fp8);
+      ++heads;
+    }
+    // FP32 logits of every head, for the cross-entropy backward.
+    footprint.transientBytesPerToken = heads * model.getVocabSize() * 4;
+  }
+  return footprint;
+}
+
+MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
+                               const ParameterCountAnalysis &params) {
+  RunOp run = setup.run;
+  bool fp8 = setup.isFP8();
+  bool dualPipe = run.getSchedule() == PipelineSchedule::dualpipe;
   int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
   int64_t tokens = setup.microBatchTokens();
-  SmallVector<BlockOp> blocks = model.getBlocks();
+  SmallVector<StageFootprint> footprints;
+  for (const StageLayout::Stage &stage : setup.layout.stages)
+    footprints.push_back(stageFootprint(setup, stage, params));
 
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
-    ComponentParams held = stageParameters(stage, params);
-    int64_t activationBytesPerToken = 0, largestBlock = 0, latentValues = 0;
-    for (int64_t index : stage.layers) {
-      BlockOp block = blocks[index];
-      int64_t full = savedActivationsPerToken(block).bytes(fp8);
-      largestBlock = std::max(largestBlock, full);
-      activationBytesPerToken +=
-          run.getRecompute() ? 2 * hiddenOf(block.getInput()) : full;
-      block.walk([&](MLAOp mla) {
-        latentValues += mla.getConfig().getCachedValuesPerToken();
-      });
+  for (int64_t s = 0; s < pp; ++s) {
+    // DualPipe puts stages s and pp - 1 - s on GPU s (Table 2: parameters
+    // twice, pp + 1 micro-batches of activations); 1F1B keeps stage s with
+    // min(pp - s, micro_batches) micro-batches in flight.
+    StageFootprint footprint = footprints[s];
+    int64_t inFlight = std::min<int64_t>(pp - s, run.getMicroBatches());
+    if (dualPipe) {
+      const StageFootprint &mirror = footprints[pp - 1 - s];
+      footprint.held += mirror.held;
+      footprint.activationBytesPerToken =
+          (footprint.activationBytesPerToken + mirror.activationBytesPerToken) /
+          2;
+      footprint.largestBlock =
+          std::max(footprint.largestBlock, mirror.largestBlock);
+      footprint.latentValues += mirror.latentValues;
+      footprint.transientBytesPerToken += mirror.transientBytesPerToken;
+      inFlight = pp + 1;
     }
-    if (stage.hasHead) {
-      int64_t hidden = model.getHiddenSize();
-      int64_t heads = 1;
-      for (MTPOp mtp : model.getMTPModules()) {
-        // enorm/hnorm inputs and the eh_proj input, then the block.
-        activationBytesPerToken +=
-            2 * 4 * hidden +
-            savedActivationsPerToken(mtp.getBlock()).bytes(fp8);
-        ++heads;
-      }
-      // FP32 logits of every head, for the cross-entropy backward.
-      activationBytesPerToken += heads * model.getVocabSize() * 4;
-    }
+    const ComponentParams &held = footprint.held;
 
     MemoryBreakdown memory;
     double routed = held.routedExperts / double(ep);
@@ -106,12 +151,13 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
       bool zero1 = run.getZero() == 1;
       memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +
                                               routed / (zero1 ? dp / ep : 1));
-      int64_t inFlight = std::min<int64_t>(pp - s, run.getMicroBatches());
-      memory.activations = inFlight * tokens * activationBytesPerToken;
+      memory.activations =
+          inFlight * tokens * footprint.activationBytesPerToken +
+          tokens * footprint.transientBytesPerToken;
       if (run.getRecompute())
-        memory.activations += tokens * largestBlock; // the block recomputed
+        memory.activations += tokens * footprint.largestBlock;
     } else {
-      memory.kvCache = tokens * latentValues * (fp8 ? 1 : 2);
+      memory.kvCache = tokens * footprint.latentValues * (fp8 ? 1 : 2);
     }
     perStage.push_back(memory);
   }

@@ -53,7 +53,9 @@ void RunReport::printText(llvm::raw_ostream &os) const {
      << run.getDp() << ", ZeRO-" << run.getZero() << ", "
      << stringifyPrecision(run.getRecipe()) << ", AdamW moments "
      << stringifyMomentType(run.getMoments())
-     << (run.getRecompute() ? ", recompute" : "") << "\n\n";
+     << (run.getRecompute() ? ", recompute" : "") << ", "
+     << (run.getSchedule() == PipelineSchedule::dualpipe ? "DualPipe" : "1F1B")
+     << "\n\n";
 
   os << "Parameters\n";
   os << llvm::format("  %-38s %12s\n", "total (main model)",
@@ -145,6 +147,8 @@ llvm::json::Value RunReport::toJSON() const {
       {"model", model.getSymName()},
       {"cluster", cluster.getSymName()},
       {"mode", stringifyRunMode(run.getMode())},
+      {"schedule",
+       run.getSchedule() == PipelineSchedule::dualpipe ? "dualpipe" : "1f1b"},
       {"params_total", params.mainModel().total()},
       {"params_activated", params.activatedPerToken(true)},
       {"params_activated_without_embedding", params.activatedPerToken(false)},

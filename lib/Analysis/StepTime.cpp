@@ -141,7 +141,21 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
     }
   }
 
-  slots = run.getMicroBatches() + run.getPp() - 1;
+  microBatches = run.getMicroBatches();
+  pp = run.getPp();
+  dualPipe = run.getSchedule() == PipelineSchedule::dualpipe;
+  if (dualPipe) {
+    // Rank s alternates between stages s and pp - 1 - s.
+    SmallVector<StageTimes> ranks;
+    for (int64_t s = 0; s < pp; ++s) {
+      const StageTimes &a = perStage[s], &b = perStage[pp - 1 - s];
+      ranks.push_back({(a.forwardCompute + b.forwardCompute) / 2,
+                       (a.backwardCompute + b.backwardCompute) / 2,
+                       (a.forwardComm + b.forwardComm) / 2,
+                       (a.backwardComm + b.backwardComm) / 2});
+    }
+    perStage = std::move(ranks);
+  }
   tokensPerStep =
       double(setup.microBatchTokens()) * run.getMicroBatches() * run.getDp();
   FlopCountAnalysis flops(model, run.getSeqLen());
@@ -153,11 +167,25 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
 }
 
 double StepTimeAnalysis::stepSeconds(bool overlap) const {
-  double slowest = 0;
+  auto slot = [&](const StageTimes &times) {
+    return dualPipe ? times.pair(overlap)
+                    : times.forward(overlap) + times.backward(overlap);
+  };
+  const StageTimes *slowest = &perStage.front();
   for (const StageTimes &times : perStage)
-    slowest =
-        std::max(slowest, times.forward(overlap) + times.backward(overlap));
-  return slots * slowest + dpSeconds + optimizer;
+    if (slot(times) > slot(*slowest))
+      slowest = &times;
+  double pipeline;
+  if (dualPipe) {
+    double weightGrad = slowest->backwardCompute / 2;
+    double bubble =
+        (pp / 2 - 1) *
+        (slowest->pair(overlap) + slowest->backward(overlap) - 3 * weightGrad);
+    pipeline = microBatches * slot(*slowest) + bubble;
+  } else {
+    pipeline = (microBatches + pp - 1) * slot(*slowest);
+  }
+  return pipeline + dpSeconds + optimizer;
 }
 
 double StepTimeAnalysis::tokensPerSecond(bool overlap) const {

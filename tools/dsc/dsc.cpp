@@ -120,6 +120,13 @@ static cl::opt<dsc::MomentType>
 static cl::opt<bool> recompute("recompute",
                                cl::desc("Recompute activations in backward"),
                                cl::sub(reportCommand));
+static cl::opt<dsc::PipelineSchedule> schedule(
+    "schedule", cl::init(dsc::PipelineSchedule::one_f_one_b),
+    cl::desc("Pipeline schedule the estimate assumes"),
+    cl::values(clEnumValN(dsc::PipelineSchedule::one_f_one_b, "1f1b", "1F1B"),
+               clEnumValN(dsc::PipelineSchedule::dualpipe, "dualpipe",
+                          "DualPipe (even pp, micro-batches >= 2 * pp)")),
+    cl::sub(reportCommand));
 static cl::opt<double>
     tokenBudget("tokens", cl::init(14.8e12),
                 cl::desc("Tokens to price in GPU-hours (default 14.8e12)"),
@@ -244,6 +251,7 @@ static int runReport(MLIRContext &context) {
   options.recipe = recipe;
   options.moments = moments;
   options.recompute = recompute;
+  options.schedule = schedule;
   Location loc = NameLoc::get(builder.getStringAttr("dsc report options"));
   FailureOr<dsc::RunOp> run =
       dsc::createRun(builder, loc, model, *cluster, options);

@@ -54,6 +54,14 @@ def Dsc_MomentType : I32EnumAttr<"MomentType",
   let cppNamespace = "::dsc";
 }
 
+def Dsc_PipelineSchedule : I32EnumAttr<"PipelineSchedule",
+    "pipeline schedule the cost model assumes until one is scheduled", [
+      I32EnumAttrCase<"one_f_one_b", 0>,
+      I32EnumAttrCase<"dualpipe", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
 def Dsc_YarnAttr : Dsc_Attr<"Yarn", "yarn"> {
   let summary = "YaRN RoPE context extension";
   let description = [{

@@ -105,6 +105,12 @@ LogicalResult RunOp::verify() {
     return emitOpError("'zero' must be 0 (no sharding) or 1 (optimizer "
                        "states sharded over dp), got ")
            << getZero();
+  if (getSchedule() == PipelineSchedule::dualpipe &&
+      (getPp() % 2 != 0 || getMicroBatches() % 2 != 0 ||
+       getMicroBatches() < 2 * getPp()))
+    return emitOpError("DualPipe needs an even 'pp' and an even number of "
+                       "micro-batches of at least 2 * pp; have pp ")
+           << getPp() << " and " << getMicroBatches() << " micro-batches";
   if (getDp() % getEp() != 0)
     return emitOpError("'ep' (") << getEp() << ") must divide 'dp' (" << getDp()
                                  << "): each pipeline stage's " << getDp()

@@ -238,8 +238,11 @@ def Dsc_RunOp : Dsc_Op<"run", [
     ```mlir
     dsc.run @pretrain model @deepseek_v3 cluster @h800x2048 training
         seq_len 4096 micro_batch 1 micro_batches 32 pp 16 ep 64 dp 128
-        zero 1 recipe fp8 moments bf16 recompute false
+        zero 1 recipe fp8 moments bf16 recompute false schedule dualpipe
     ```
+
+    `schedule` is the pipeline schedule the analyses assume (1F1B or
+    DualPipe, DeepSeek-V3 Table 2) until the scheduling pass sets one.
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
@@ -255,13 +258,14 @@ def Dsc_RunOp : Dsc_Op<"run", [
     Dsc_I64Attr:$zero,
     Dsc_Precision:$recipe,
     Dsc_MomentType:$moments,
-    BoolAttr:$recompute
+    BoolAttr:$recompute,
+    Dsc_PipelineSchedule:$schedule
   );
   let assemblyFormat = [{
     $sym_name `model` $model `cluster` $cluster $mode `seq_len` $seq_len
     `micro_batch` $micro_batch `micro_batches` $micro_batches `pp` $pp
     `ep` $ep `dp` $dp `zero` $zero `recipe` $recipe `moments` $moments
-    `recompute` $recompute attr-dict
+    `recompute` $recompute `schedule` $schedule attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

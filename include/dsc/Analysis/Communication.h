@@ -13,6 +13,8 @@
 // - dp: ring reduce-scatter of FP32 gradients and all-gather of BF16
 //   parameters (ZeRO-1), or a ring all-reduce without ZeRO; replicated
 //   parameters over dp GPUs, routed experts over dp / ep.
+// Under DualPipe rank s holds stages s and pp - 1 - s: it runs half the
+// micro-batches through each and exchanges the gradients of both.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,9 +52,11 @@ public:
   CommunicationAnalysis(const RunSetup &setup,
                         const ParameterCountAnalysis &params);
 
+  /// Per GPU of each pipeline rank.
   llvm::ArrayRef<CommVolume> stages() const { return perStage; }
   /// Per micro-batch: MoE all-to-all bytes (intra, inter node) and
-  /// pipeline bytes of one stage, forward and backward, for the step time.
+  /// pipeline bytes of one stage (not rank), forward and backward, for the
+  /// step time.
   struct MicroBatch {
     double epIntraForward = 0, epInterForward = 0;
     double epIntraBackward = 0, epInterBackward = 0;

@@ -10,8 +10,10 @@
 // experts are sharded `ep` ways, everything else replicated over `dp`.
 // Activations: what backward reads, per token (matmul inputs in FP8 under the
 // FP8 recipe, the rest in BF16); with recomputation only each block's input
-// plus one block being recomputed. The peak follows 1F1B: stage s holds
-// min(pp - s, micro_batches) micro-batches in flight.
+// plus one block being recomputed. The peak follows the run's schedule
+// (DeepSeek-V3 Table 2): 1F1B keeps min(pp - s, micro_batches) micro-batches
+// in flight on stage s; DualPipe puts stages s and pp - 1 - s on GPU s with
+// pp + 1 micro-batches in flight.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,7 +56,7 @@ class MemoryAnalysis {
 public:
   MemoryAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params);
 
-  /// Per GPU of each pipeline stage.
+  /// Per GPU of each pipeline rank (stage s, and pp - 1 - s for DualPipe).
   llvm::ArrayRef<MemoryBreakdown> stages() const { return perStage; }
   /// The stage whose GPUs need the most memory.
   int64_t largestStage() const;

@@ -8,8 +8,12 @@
 // Communication per micro-batch takes
 // bytes / bandwidth (InfiniBand between nodes, NVLink inside) plus a latency
 // per message; with overlap it hides behind compute (max), without it adds.
-// The pipeline runs 1F1B: (micro_batches + pp - 1) slots of the slowest
-// stage's F + B, then the data-parallel gradient exchange and the optimizer.
+// The pipeline follows the run's schedule (DeepSeek-V3 Table 2): 1F1B takes
+// (micro_batches + pp - 1) slots of the slowest stage's F + B; DualPipe,
+// whose rank s runs stages s and pp - 1 - s, takes micro_batches slots of
+// the slowest rank's F + B plus a bubble of (pp/2 - 1)(F&B + B - 3W), with
+// W half of B's compute and F&B an overlapped forward-backward pair. Then
+// the data-parallel gradient exchange and the optimizer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +30,14 @@ namespace dsc {
 struct StageTimes {
   double forwardCompute = 0, backwardCompute = 0;
   double forwardComm = 0, backwardComm = 0;
+
+  /// A forward and a backward chunk overlapped with each other (DualPipe).
+  double pair(bool overlap) const {
+    return overlap
+               ? std::max(forwardCompute + backwardCompute,
+                          forwardComm + backwardComm)
+               : forwardCompute + backwardCompute + forwardComm + backwardComm;
+  }
 
   double forward(bool overlap) const {
     return overlap ? std::max(forwardCompute, forwardComm)
@@ -64,7 +76,8 @@ private:
   llvm::SmallVector<StageTimes> perStage;
   double dpSeconds = 0, optimizer = 0;
   double tokensPerStep = 0, flopsPerToken = 0, gpus = 0, peakFlops = 0;
-  int64_t slots = 0;
+  int64_t microBatches = 0, pp = 0;
+  bool dualPipe = false;
   bool training = true;
 };
 

@@ -24,6 +24,7 @@ struct RunOptions {
   Precision recipe = Precision::bf16;
   MomentType moments = MomentType::bf16;
   bool recompute = false;
+  PipelineSchedule schedule = PipelineSchedule::one_f_one_b;
 };
 
 /// Creates `dsc.run @run` for `model` on `cluster` at the builder's

@@ -73,6 +73,23 @@ TEST_F(Memory, FP8HalvesMatmulWeightsAndInputs) {
             2 * 256 * (7088 - 544 - 768 + 12016 - 544 - 1920));
 }
 
+// DualPipe (Table 2): each GPU holds stages s and pp - 1 - s, so both GPUs
+// hold all parameters of the 2-stage pipeline, and pp + 1 = 3 micro-batches
+// of the two stages' mean activations (stage 1 without its logits, which
+// only one micro-batch holds at a time).
+TEST_F(Memory, DualPipeHoldsTwoStages) {
+  Options options;
+  options.schedule = PipelineSchedule::dualpipe;
+  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  ParameterCountAnalysis params(setup.model);
+  MemoryAnalysis memory(setup, params);
+  for (const MemoryBreakdown &rank : memory.stages()) {
+    EXPECT_EQ(rank.weights, 2 * (853328 + 694624 + 393216 + 786432));
+    EXPECT_EQ(rank.activations,
+              3 * 256 * (19104 + 26080) / 2 + 256 * 2 * 512 * 4);
+  }
+}
+
 TEST_F(Memory, InferenceHoldsWeightsAndKVCache) {
   RunSetup setup = setUp(RunMode::inference, Precision::bf16, false);
   ParameterCountAnalysis params(setup.model);

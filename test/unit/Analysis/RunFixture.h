@@ -22,6 +22,7 @@ protected:
     Precision recipe = Precision::bf16;
     MomentType moments = MomentType::fp32;
     bool recompute = false;
+    PipelineSchedule schedule = PipelineSchedule::one_f_one_b;
   };
 
   RunSetup setUpRun(llvm::StringRef example, llvm::StringRef cluster,
@@ -36,7 +37,8 @@ protected:
     auto run =
         RunOp::create(b, b.getUnknownLoc(), "run", model.getSymName(), cluster,
                       o.mode, o.seqLen, o.microBatch, o.microBatches, o.pp,
-                      o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute);
+                      o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute,
+                      o.schedule);
     EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
     return resolveRun(run);
   }

@@ -62,6 +62,22 @@ TEST_F(StepTime, PipelineAndThroughput) {
                    perToken * a.time.tokensPerSecond(true) / (8 * 989e12));
 }
 
+// DualPipe with pp 2: rank s averages stages s and 1 - s; 4 micro-batches
+// of overlapped forward-backward pairs and no bubble ((pp/2 - 1) = 0).
+TEST_F(StepTime, DualPipe) {
+  Options options;
+  options.schedule = PipelineSchedule::dualpipe;
+  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  Analyses a(setup);
+  ASSERT_EQ(a.time.stages().size(), 2u);
+  const StageTimes &rank0 = a.time.stages()[0], &rank1 = a.time.stages()[1];
+  EXPECT_DOUBLE_EQ(rank0.forwardCompute, rank1.forwardCompute);
+  for (bool overlap : {true, false})
+    EXPECT_DOUBLE_EQ(a.time.stepSeconds(overlap),
+                     4 * rank0.pair(overlap) + a.time.dataParallelSeconds() +
+                         a.time.optimizerSeconds());
+}
+
 TEST_F(StepTime, RecomputeRepeatsTheForward) {
   Options options;
   options.recompute = true;
