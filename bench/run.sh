@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DSC_BUILD_DIR:-$root/build}"
 
 "$root/scripts/build.sh" >/dev/null
-"$build/bin/dsc-import-bench" --benchmark_repetitions=5 \
+"$build/bin/dsc-bench" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true
 
 # End to end, as a user runs it: process start, import, verify, print, write.
@@ -22,8 +22,12 @@ def wall(cmd, runs=30):
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times), max(times)
+report = [dsc, "report", config, "--pp", "16", "--ep", "64", "--recipe", "fp8",
+          "--schedule", "dualpipe", "--global-batch", "15360"]
 for name, cmd in [("dsc import V3 -o FILE", [dsc, "import", config, "-o", out]),
-                  ("dsc describe V3 config", [dsc, "describe", config])]:
+                  ("dsc describe V3 config", [dsc, "describe", config]),
+                  ("dsc report V3 (text)", report),
+                  ("dsc report V3 (json)", report + ["--format", "json"])]:
     median, worst = wall(cmd)
     print(f"{name:28s} median {median*1000:7.1f} ms   max {worst*1000:7.1f} ms   (30 runs)")
 PY
