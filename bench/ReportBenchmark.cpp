@@ -27,8 +27,8 @@ static void BM_ReportDeepSeekV3(benchmark::State &state) {
     options.recipe = dsc::Precision::fp8;
     options.schedule = dsc::PipelineSchedule::dualpipe;
     auto model = *module->getOps<dsc::ModelOp>().begin();
-    auto run = dsc::createRun(builder, builder.getUnknownLoc(), model,
-                              *cluster, options);
+    auto run = dsc::createRun(builder, builder.getUnknownLoc(), model, *cluster,
+                              options);
     if (failed(run)) {
       state.SkipWithError("the run does not verify");
       return;

@@ -29,6 +29,11 @@ DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEAttr moe) {
   return fanout;
 }
 
+CommunicationAnalysis::CommunicationAnalysis(Operation *run)
+    : CommunicationAnalysis(
+          resolveRun(cast<RunOp>(run)),
+          ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model)) {}
+
 CommunicationAnalysis::CommunicationAnalysis(
     const RunSetup &setup, const ParameterCountAnalysis &params) {
   RunOp run = setup.run;

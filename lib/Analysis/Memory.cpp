@@ -163,6 +163,11 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
   }
 }
 
+MemoryAnalysis::MemoryAnalysis(Operation *run)
+    : MemoryAnalysis(
+          resolveRun(cast<RunOp>(run)),
+          ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model)) {}
+
 int64_t MemoryAnalysis::largestStage() const {
   int64_t largest = 0;
   for (auto [s, memory] : llvm::enumerate(perStage))

@@ -166,6 +166,12 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
   peakFlops = cluster.getGpu().getBf16Tflops().convertToDouble() * 1e12;
 }
 
+StepTimeAnalysis::StepTimeAnalysis(Operation *run)
+    : StepTimeAnalysis(
+          resolveRun(cast<RunOp>(run)),
+          ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model),
+          MemoryAnalysis(run), CommunicationAnalysis(run)) {}
+
 double StepTimeAnalysis::stepSeconds(bool overlap) const {
   auto slot = [&](const StageTimes &times) {
     return dualPipe ? times.pair(overlap)

@@ -51,6 +51,8 @@ class CommunicationAnalysis {
 public:
   CommunicationAnalysis(const RunSetup &setup,
                         const ParameterCountAnalysis &params);
+  /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
+  explicit CommunicationAnalysis(mlir::Operation *run);
 
   /// Per GPU of each pipeline rank.
   llvm::ArrayRef<CommVolume> stages() const { return perStage; }

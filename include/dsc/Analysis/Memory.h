@@ -55,6 +55,8 @@ SavedActivations savedActivationsPerToken(BlockOp block);
 class MemoryAnalysis {
 public:
   MemoryAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params);
+  /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
+  explicit MemoryAnalysis(mlir::Operation *run);
 
   /// Per GPU of each pipeline rank (stage s, and pp - 1 - s for DualPipe).
   llvm::ArrayRef<MemoryBreakdown> stages() const { return perStage; }

@@ -57,6 +57,8 @@ public:
   StepTimeAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params,
                    const MemoryAnalysis &memory,
                    const CommunicationAnalysis &comm);
+  /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
+  explicit StepTimeAnalysis(mlir::Operation *run);
 
   llvm::ArrayRef<StageTimes> stages() const { return perStage; }
   /// Seconds of the data-parallel exchange and of the optimizer update.

@@ -2,6 +2,7 @@
 
 #include "dsc/Analysis/StepTime.h"
 #include "RunFixture.h"
+#include "mlir/Pass/AnalysisManager.h"
 
 using namespace dsc;
 
@@ -76,6 +77,22 @@ TEST_F(StepTime, DualPipe) {
     EXPECT_DOUBLE_EQ(a.time.stepSeconds(overlap),
                      4 * rank0.pair(overlap) + a.time.dataParallelSeconds() +
                          a.time.optimizerSeconds());
+}
+
+// Passes get the analyses from MLIR's analysis manager.
+TEST_F(StepTime, FromTheAnalysisManager) {
+  RunSetup setup = setUpRun("tiny", "h100x8", Options());
+  Analyses a(setup);
+  mlir::ModuleAnalysisManager modules(*module, /*passInstrumentor=*/nullptr);
+  mlir::AnalysisManager manager = modules;
+  mlir::AnalysisManager forRun = manager.nest(setup.run);
+  EXPECT_DOUBLE_EQ(forRun.getAnalysis<StepTimeAnalysis>().stepSeconds(true),
+                   a.time.stepSeconds(true));
+  EXPECT_EQ(forRun.getAnalysis<MemoryAnalysis>().largest().total(),
+            a.memory.largest().total());
+  EXPECT_DOUBLE_EQ(
+      forRun.getAnalysis<CommunicationAnalysis>().stages()[0].total(),
+      a.comm.stages()[0].total());
 }
 
 TEST_F(StepTime, RecomputeRepeatsTheForward) {
