@@ -83,6 +83,8 @@ void RunReport::printText(llvm::raw_ostream &os) const {
                      scaled(flops.mainModel().forward, "FLOP").c_str());
   os << llvm::format("  %-38s %12s\n", "FLOPs backward",
                      scaled(flops.mainModel().backward, "FLOP").c_str());
+  os << llvm::format("  %-38s %9lld B\n", "KV cache, FP8",
+                     (long long)kvCache.latentBytesPerToken(1));
   os << llvm::format("  %-38s %9lld B (MHA: %lld B, %.1fx)\n", "KV cache, BF16",
                      (long long)kvCache.latentBytesPerToken(2),
                      (long long)kvCache.multiHeadBytesPerToken(2),
@@ -134,6 +136,13 @@ llvm::json::Value RunReport::toJSON() const {
   ClusterOp cluster = setup.cluster;
   const MemoryBreakdown &largest = memory.largest();
   const CommVolume &volume = largestComm(comm.stages());
+  llvm::json::Array layers;
+  for (const LayerParams &layer : params.layers())
+    layers.push_back(llvm::json::Object{{"index", layer.index},
+                                        {"moe", layer.isMoE},
+                                        {"mtp", layer.isMTP},
+                                        {"params", layer.total},
+                                        {"activated", layer.activated}});
   llvm::json::Array stages;
   for (auto [s, stageMemory] : llvm::enumerate(memory.stages())) {
     const StageTimes &times = stepTime.stages()[s];
@@ -157,6 +166,8 @@ llvm::json::Value RunReport::toJSON() const {
       {"flops_per_token_bwd", flops.mainModel().backward},
       {"kv_cache_bytes_per_token", kvCache.latentBytesPerToken(2)},
       {"kv_cache_bytes_per_token_mha", kvCache.multiHeadBytesPerToken(2)},
+      {"kv_cache_bytes_per_token_fp8", kvCache.latentBytesPerToken(1)},
+      {"params_by_layer", std::move(layers)},
       {"memory_per_gpu_bytes",
        llvm::json::Object{{"weights", largest.weights},
                           {"grads", largest.grads},
