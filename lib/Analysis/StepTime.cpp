@@ -106,23 +106,21 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
         training ? (run.getRecompute() ? 3 : 2) * times.forwardCompute : 0;
 
     const CommunicationAnalysis::MicroBatch &micro = comm.microBatches()[s];
-    // Dispatch and combine per MoE layer, one pipeline message.
-    int64_t moeMessages = 2 * micro.moeLayers;
-    times.forwardComm =
-        transferSeconds(setup, micro.epIntraForward, micro.epInterForward,
-                        moeMessages) +
-        (micro.ppForward
-             ? transferSeconds(setup, multiNode ? 0 : micro.ppForward,
-                               multiNode ? micro.ppForward : 0, 1)
-             : 0);
+    // A dispatch and a combine per MoE layer, one message to the neighbour
+    // stage (over InfiniBand when the cluster spans nodes).
+    auto commSeconds = [&](double epIntra, double epInter, double pipeline) {
+      double seconds =
+          transferSeconds(setup, epIntra, epInter, 2 * micro.moeLayers);
+      if (pipeline)
+        seconds += transferSeconds(setup, multiNode ? 0 : pipeline,
+                                   multiNode ? pipeline : 0, 1);
+      return seconds;
+    };
+    times.forwardComm = commSeconds(micro.epIntraForward, micro.epInterForward,
+                                    micro.ppForward);
     if (training)
-      times.backwardComm =
-          transferSeconds(setup, micro.epIntraBackward, micro.epInterBackward,
-                          moeMessages) +
-          (micro.ppBackward
-               ? transferSeconds(setup, multiNode ? 0 : micro.ppBackward,
-                                 multiNode ? micro.ppBackward : 0, 1)
-               : 0);
+      times.backwardComm = commSeconds(micro.epIntraBackward,
+                                       micro.epInterBackward, micro.ppBackward);
     perStage.push_back(times);
 
     if (training) {
