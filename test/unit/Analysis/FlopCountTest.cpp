@@ -1,24 +1,16 @@
 //===- FlopCountTest.cpp - FLOPs per token of a dsc.model -----------------===//
 
 #include "dsc/Analysis/FlopCount.h"
+#include "ExampleModel.h"
 #include "dsc/IR/DscOps.h"
-#include "dsc/Import/ImportModel.h"
-#include "mlir/IR/MLIRContext.h"
-#include "gtest/gtest.h"
 
 using namespace dsc;
 
 namespace {
 
-class FlopCount : public ::testing::Test {
+class FlopCount : public ExampleModel {
 protected:
-  void SetUp() override {
-    module = loadModel(DSC_SOURCE_DIR "/examples/tiny/config.json", &context);
-    ASSERT_TRUE(module);
-    model = *module->getOps<ModelOp>().begin();
-  }
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
+  void SetUp() override { model = load("tiny"); }
   ModelOp model;
 };
 

@@ -1,26 +1,23 @@
 //===- KVCacheTest.cpp - KV cache size of a dsc.model ---------------------===//
 
 #include "dsc/Analysis/KVCache.h"
+#include "ExampleModel.h"
 #include "dsc/IR/DscOps.h"
-#include "dsc/Import/ImportModel.h"
-#include "mlir/IR/MLIRContext.h"
-#include "gtest/gtest.h"
 
 using namespace dsc;
 
 namespace {
 
-KVCacheAnalysis analyse(llvm::StringRef example) {
-  mlir::MLIRContext context;
-  auto module = loadModel(
-      (DSC_SOURCE_DIR "/examples/" + example + "/config.json").str(), &context);
-  EXPECT_TRUE(module);
-  return KVCacheAnalysis(*module->getOps<ModelOp>().begin());
-}
+class KVCache : public ExampleModel {
+protected:
+  KVCacheAnalysis analyse(llvm::StringRef example) {
+    return KVCacheAnalysis(load(example));
+  }
+};
 
 // V3: (512 + 64) x 61 layers x 2 bytes = 70,272 bytes per token in BF16;
 // multi-head: 128 heads x (192 key + 128 value) x 61 layers.
-TEST(KVCache, DeepSeekV3) {
+TEST_F(KVCache, DeepSeekV3) {
   KVCacheAnalysis cache = analyse("deepseek-v3");
   EXPECT_EQ(cache.latentValuesPerToken(), 576 * 61);
   EXPECT_EQ(cache.latentBytesPerToken(2), 70272);
@@ -31,7 +28,7 @@ TEST(KVCache, DeepSeekV3) {
 
 // Tiny: 3 layers of (64 + 16) latent; 4 heads x (48 + 32) multi-head. The
 // MTP block is not part of the cache.
-TEST(KVCache, Tiny) {
+TEST_F(KVCache, Tiny) {
   KVCacheAnalysis cache = analyse("tiny");
   EXPECT_EQ(cache.latentValuesPerToken(), 3 * 80);
   EXPECT_EQ(cache.multiHeadValuesPerToken(), 3 * 4 * 80);

@@ -1,27 +1,14 @@
 //===- ParameterCountTest.cpp - parameters of a dsc.model -----------------===//
 
 #include "dsc/Analysis/ParameterCount.h"
+#include "ExampleModel.h"
 #include "dsc/IR/DscOps.h"
-#include "dsc/Import/ImportModel.h"
-#include "mlir/IR/MLIRContext.h"
-#include "gtest/gtest.h"
 
 using namespace dsc;
 
 namespace {
 
-class ParameterCount : public ::testing::Test {
-protected:
-  ModelOp load(llvm::StringRef example) {
-    module = loadModel(
-        (DSC_SOURCE_DIR "/examples/" + example + "/config.json").str(),
-        &context);
-    EXPECT_TRUE(module);
-    return *module->getOps<ModelOp>().begin();
-  }
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-};
+class ParameterCount : public ExampleModel {};
 
 // Hand-computed for examples/tiny: hidden 256, vocab 512, 3 layers (1 dense,
 // intermediate 512), MLA 4 heads q_lora 96 kv_lora 64 qk 32+16 v 32,

@@ -3,17 +3,15 @@
 #ifndef DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
 #define DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
 
+#include "ExampleModel.h"
 #include "dsc/Analysis/RunSetup.h"
 #include "dsc/Import/ClusterImport.h"
-#include "dsc/Import/ImportModel.h"
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "gtest/gtest.h"
 
 namespace dsc {
 
 /// Imports a bundled example, adds a cluster preset and a verified run.
-class RunFixture : public ::testing::Test {
+class RunFixture : public ExampleModel {
 protected:
   struct Options {
     RunMode mode = RunMode::training;
@@ -27,24 +25,16 @@ protected:
 
   RunSetup setUpRun(llvm::StringRef example, llvm::StringRef cluster,
                     const Options &o) {
-    module = loadModel(
-        (DSC_SOURCE_DIR "/examples/" + example + "/config.json").str(),
-        &context);
-    EXPECT_TRUE(module);
+    ModelOp model = load(example);
     mlir::OpBuilder b(module->getBody(), module->getBody()->end());
     EXPECT_TRUE(mlir::succeeded(importCluster(cluster, b)));
-    ModelOp model = *module->getOps<ModelOp>().begin();
-    auto run =
-        RunOp::create(b, b.getUnknownLoc(), "run", model.getSymName(), cluster,
-                      o.mode, o.seqLen, o.microBatch, o.microBatches, o.pp,
-                      o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute,
-                      o.schedule);
+    auto run = RunOp::create(b, b.getUnknownLoc(), "run", model.getSymName(),
+                             cluster, o.mode, o.seqLen, o.microBatch,
+                             o.microBatches, o.pp, o.ep, o.dp, o.zero, o.recipe,
+                             o.moments, o.recompute, o.schedule);
     EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
     return resolveRun(run);
   }
-
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
 };
 
 } // namespace dsc

@@ -1,10 +1,8 @@
 //===- ParametersTest.cpp - checkpoint names of model parameters ----------===//
 
 #include "dsc/IR/Parameters.h"
+#include "ExampleModel.h"
 #include "dsc/IR/DscOps.h"
-#include "dsc/Import/ImportModel.h"
-#include "mlir/IR/MLIRContext.h"
-#include "gtest/gtest.h"
 
 using namespace dsc;
 
@@ -20,15 +18,9 @@ TEST(Parameters, ExpertTemplates) {
 }
 
 /// The bundled tiny model: 3 layers (1 dense), 16 routed experts, MTP 1.
-class TinyModel : public ::testing::Test {
+class TinyModel : public ExampleModel {
 protected:
-  void SetUp() override {
-    module = loadModel(DSC_SOURCE_DIR "/examples/tiny/config.json", &context);
-    ASSERT_TRUE(module);
-    model = *module->getOps<ModelOp>().begin();
-  }
-  mlir::MLIRContext context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
+  void SetUp() override { model = load("tiny"); }
   ModelOp model;
 };
 
