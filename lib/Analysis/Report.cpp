@@ -30,6 +30,32 @@ static std::string scaled(double value, llvm::StringRef unit = "") {
   return text;
 }
 
+/// The main model's blocks, then the MTP modules' (ParameterCount order).
+static SmallVector<BlockOp> allBlocks(ModelOp model) {
+  SmallVector<BlockOp> blocks = model.getBlocks();
+  for (MTPOp mtp : model.getMTPModules())
+    blocks.push_back(mtp.getBlock());
+  return blocks;
+}
+
+namespace {
+/// What one block keeps for backward over a micro-batch: everything, or
+/// with recomputation only its BF16 input.
+struct ActivationBytes {
+  int64_t saved = 0;
+  int64_t recomputed = 0;
+};
+} // namespace
+
+static ActivationBytes microBatchActivations(const RunSetup &setup,
+                                             BlockOp block) {
+  int64_t tokens = setup.microBatchTokens();
+  int64_t hidden =
+      cast<RankedTensorType>(block.getInput().getType()).getDimSize(2);
+  return {tokens * savedActivationsPerToken(block).bytes(setup.isFP8()),
+          tokens * hidden * 2};
+}
+
 static const CommVolume &largestComm(llvm::ArrayRef<CommVolume> stages) {
   const CommVolume *largest = &stages.front();
   for (const CommVolume &volume : stages)
@@ -90,6 +116,18 @@ void RunReport::printText(llvm::raw_ostream &os) const {
                      (long long)kvCache.multiHeadBytesPerToken(2),
                      kvCache.compressionRatio());
 
+  // The largest block's activations, the unit of the memory below.
+  ActivationBytes perBlock;
+  for (BlockOp block : allBlocks(model)) {
+    ActivationBytes bytes = microBatchActivations(setup, block);
+    if (bytes.saved > perBlock.saved)
+      perBlock = bytes;
+  }
+  os << llvm::format("  %-38s %12s\n", "layer activations per micro-batch",
+                     scaled(perBlock.saved, "B").c_str());
+  os << llvm::format("  %-38s %12s\n", "  with recomputation",
+                     scaled(perBlock.recomputed, "B").c_str());
+
   const MemoryBreakdown &largest = memory.largest();
   os << "\nMemory per GPU (largest: stage " << memory.largestStage() << " of "
      << run.getPp() << ")\n";
@@ -137,12 +175,18 @@ llvm::json::Value RunReport::toJSON() const {
   const MemoryBreakdown &largest = memory.largest();
   const CommVolume &volume = largestComm(comm.stages());
   llvm::json::Array layers;
-  for (const LayerParams &layer : params.layers())
-    layers.push_back(llvm::json::Object{{"index", layer.index},
-                                        {"moe", layer.isMoE},
-                                        {"mtp", layer.isMTP},
-                                        {"params", layer.total},
-                                        {"activated", layer.activated}});
+  SmallVector<BlockOp> blocks = allBlocks(model);
+  for (auto [layer, block] : llvm::zip(params.layers(), blocks)) {
+    ActivationBytes bytes = microBatchActivations(setup, block);
+    layers.push_back(llvm::json::Object{
+        {"index", layer.index},
+        {"moe", layer.isMoE},
+        {"mtp", layer.isMTP},
+        {"params", layer.total},
+        {"activated", layer.activated},
+        {"activation_bytes_per_micro_batch", bytes.saved},
+        {"activation_bytes_per_micro_batch_recompute", bytes.recomputed}});
+  }
   llvm::json::Array stages;
   for (auto [s, stageMemory] : llvm::enumerate(memory.stages())) {
     const StageTimes &times = stepTime.stages()[s];
