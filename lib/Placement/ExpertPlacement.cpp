@@ -460,12 +460,13 @@ llvm::Expected<Placement> placeWith(const PlacementProblem &p, bool distinct) {
   // greedy itself when it keeps replicas distinct. The best wins, so the
   // result is never worse than the greedy.
   std::vector<Placement> candidates;
-  if (policy == PlacementPolicy::Hierarchical)
+  if (policy == PlacementPolicy::Hierarchical) {
     if (llvm::Expected<Placement> other =
             placeOnce(p, policy, /*distinct=*/true, /*refineNodes=*/false))
       candidates.push_back(std::move(*other));
     else
       llvm::consumeError(other.takeError());
+  }
   if (llvm::Expected<Placement> greedy =
           placeOnce(p, policy, /*distinct=*/false, /*refineNodes=*/false)) {
     if (!hasDuplicateReplicas(*greedy, p.numGPUs))
