@@ -98,7 +98,8 @@ CommunicationAnalysis::CommunicationAnalysis(
         return run.getZero() == 1 ? share * count * (4 + 2) // RS + AG
                                   : 2 * share * count * 4;  // all-reduce
       };
-      volume.dp = ring(all - routed, dp) + ring(routed / ep, dp / ep);
+      volume.dp =
+          ring(all - routed, dp) + ring(routed * routedShare(setup), dp / ep);
     }
     perStage.push_back(volume);
     perMicroBatch.push_back(micro);

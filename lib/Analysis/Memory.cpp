@@ -142,9 +142,10 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
     const ComponentParams &held = footprint.held;
 
     MemoryBreakdown memory;
-    double routed = held.routedExperts / double(ep);
+    double share = routedShare(setup);
+    double routed = held.routedExperts * share;
     double replicated = held.total() - held.routedExperts;
-    memory.weights = weightBytes(held, 1.0 / ep, fp8);
+    memory.weights = weightBytes(held, share, fp8);
     if (setup.isTraining()) {
       memory.grads = 4 * (replicated + routed);
       int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;

@@ -40,6 +40,18 @@ ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
   return held;
 }
 
+double dsc::routedShare(const RunSetup &setup) {
+  ModelOp model = setup.model;
+  RunOp run = setup.run;
+  double share = 1.0 / run.getEp();
+  model.walk([&](MoEOp moe) {
+    if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
+      share = double(placement->getSlotsPerGPU()) /
+              moe.getConfig().getNRoutedExperts();
+  });
+  return share;
+}
+
 RunSetup dsc::resolveRun(RunOp run) {
   RunSetup setup;
   setup.run = run;

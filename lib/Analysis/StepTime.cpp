@@ -13,7 +13,6 @@ static double weightBytes(Operation *op, const RunSetup &setup) {
     return 0;
   SmallVector<ParameterSpec> specs;
   owner.getParameterSpecs(specs);
-  RunOp run = setup.run;
   bool fp8Matmul = setup.isFP8() && isa<MLAOp, MLPOp, MoEOp, MTPOp>(op);
   double bytes = 0;
   for (const ParameterSpec &spec : specs) {
@@ -21,7 +20,7 @@ static double weightBytes(Operation *op, const RunSetup &setup) {
     for (int64_t dim : spec.shape)
       count *= dim;
     if (spec.numExperts)
-      count *= spec.numExperts / double(run.getEp());
+      count *= spec.numExperts * routedShare(setup);
     bool isRouter = StringRef(spec.name).contains(".gate.");
     bytes += count * (fp8Matmul && !isRouter ? 1 : 2);
   }
@@ -57,7 +56,12 @@ double dsc::rooflineForwardSeconds(Operation *op, const RunSetup &setup) {
   double compute = flops / (tflops * 1e12 * computeShare);
   double bytes = weightBytes(op, setup) + activationBytes(op, tokens);
   double memory = bytes / (gpu.getHbmGbps().convertToDouble() * 1e9);
-  return std::max(compute, memory);
+  double seconds = std::max(compute, memory);
+  // The busiest GPU of an expert placement sets the MoE's pace.
+  if (auto moe = dyn_cast<MoEOp>(op))
+    if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
+      seconds *= placement->getImbalance().convertToDouble();
+  return seconds;
 }
 
 /// Seconds to move `intra` bytes over NVLink and `inter` over InfiniBand in

@@ -136,7 +136,8 @@ Value ModelBuilder::buildBlock(int64_t index, Value input) {
   Value ffn;
   if (config.isMoELayer(index))
     ffn = MoEOp::create(b, keyLoc("n_routed_experts"), activationType,
-                        scope + ".mlp", norm2, moe);
+                        scope + ".mlp", norm2, moe,
+                        /*placement=*/ExpertPlacementAttr());
   else
     ffn = MLPOp::create(b, keyLoc("intermediate_size"), activationType,
                         scope + ".mlp", norm2, config.intermediateSize);

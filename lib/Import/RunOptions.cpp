@@ -26,11 +26,11 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
                             << perStep;
     microBatches = *options.globalBatch / perStep;
   }
-  auto run = RunOp::create(
-      builder, loc, "run", model.getSymName(), cluster.getSymName(),
-      options.mode, options.seqLen, options.microBatch, microBatches, pp, ep,
-      dp, options.zero, options.recipe, options.moments, options.recompute,
-      options.schedule);
+  auto run = RunOp::create(builder, loc, "run", model.getSymName(),
+                           cluster.getSymName(), options.mode, options.seqLen,
+                           options.microBatch, microBatches, pp, ep, dp,
+                           options.zero, options.recipe, options.moments,
+                           options.recompute, options.schedule);
   SymbolTableCollection symbols;
   if (failed(verify(run)) || failed(run.verifySymbolUses(symbols))) {
     run->erase();

@@ -182,6 +182,59 @@ LogicalResult MoEAttr::verify(EmitErrorFn emitError, int64_t nRoutedExperts,
 }
 
 //===----------------------------------------------------------------------===//
+// ExpertPlacementAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult ExpertPlacementAttr::verify(EmitErrorFn emitError, int64_t gpus,
+                                          int64_t nodes, APFloat imbalance,
+                                          ArrayRef<int64_t> phy2log,
+                                          ArrayRef<int64_t> logcnt) {
+  if (failed(checkPositive(emitError, "gpus", gpus)) ||
+      failed(checkPositive(emitError, "nodes", nodes)))
+    return failure();
+  if (gpus % nodes != 0)
+    return emitError() << "'gpus' (" << gpus << ") must divide over 'nodes' ("
+                       << nodes << ")";
+  int64_t slots = phy2log.size();
+  if (slots == 0 || slots % gpus != 0)
+    return emitError() << "the " << slots << " slots of 'phy2log' must "
+                       << "divide evenly over the " << gpus << " GPUs";
+  int64_t experts = logcnt.size();
+  SmallVector<int64_t> counted(experts, 0);
+  int64_t perGPU = slots / gpus;
+  for (int64_t slot = 0; slot < slots; ++slot) {
+    int64_t e = phy2log[slot];
+    if (e < 0 || e >= experts)
+      return emitError() << "slot " << slot << " holds expert " << e
+                         << ", outside 0.." << experts - 1;
+    ++counted[e];
+    for (int64_t other = slot - slot % perGPU; other < slot; ++other)
+      if (phy2log[other] == e)
+        return emitError() << "GPU " << slot / perGPU
+                           << " holds two replicas of expert " << e
+                           << " (slots " << other << " and " << slot
+                           << "): a second one adds memory and no balance";
+  }
+  for (int64_t e = 0; e < experts; ++e) {
+    if (counted[e] == 0)
+      return emitError() << "expert " << e
+                         << " has no slot; every expert needs one";
+    if (counted[e] != logcnt[e])
+      return emitError() << "'logcnt' says expert " << e << " has " << logcnt[e]
+                         << " replicas but 'phy2log' holds " << counted[e];
+  }
+  return checkPositive(emitError, "imbalance", asDouble(imbalance));
+}
+
+SmallVector<int64_t> ExpertPlacementAttr::getReplicas(int64_t expert) const {
+  SmallVector<int64_t> slots;
+  for (auto [slot, e] : llvm::enumerate(getPhy2log()))
+    if (e == expert)
+      slots.push_back(slot);
+  return slots;
+}
+
+//===----------------------------------------------------------------------===//
 // GPUAttr, LinkAttr
 //===----------------------------------------------------------------------===//
 

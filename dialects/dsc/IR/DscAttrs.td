@@ -168,6 +168,36 @@ def Dsc_MoEAttr : Dsc_Attr<"MoE", "moe"> {
   }];
 }
 
+def Dsc_ExpertPlacementAttr : Dsc_Attr<"ExpertPlacement", "placement"> {
+  let summary = "which logical expert each physical expert slot holds";
+  let description = [{
+    `phy2log[i]` is the logical expert in physical slot i; GPU g of the
+    `gpus` GPUs (over `nodes` nodes) owns slots g * S ... (g + 1) * S - 1
+    with S = size(phy2log) / gpus. `logcnt[e]` is the replica count of
+    expert e. `imbalance` is the largest GPU load over the mean for the
+    loads the placement was made for (1 without loads).
+  }];
+  let parameters = (ins
+    "int64_t":$gpus,
+    "int64_t":$nodes,
+    Dsc_F64Parameter<"max / mean GPU load">:$imbalance,
+    ArrayRefParameter<"int64_t", "physical slot -> logical expert">:$phy2log,
+    ArrayRefParameter<"int64_t", "replicas per logical expert">:$logcnt
+  );
+  let assemblyFormat = [{
+    `<` `gpus` `=` $gpus `,` `nodes` `=` $nodes `,` `imbalance` `=` $imbalance
+    `,` `phy2log` `=` `[` $phy2log `]` `,` `logcnt` `=` `[` $logcnt `]` `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getSlotsPerGPU() const {
+      return getPhy2log().size() / getGpus();
+    }
+    /// The physical slots holding logical expert `expert`.
+    ::llvm::SmallVector<int64_t> getReplicas(int64_t expert) const;
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Cluster hardware
 //===----------------------------------------------------------------------===//

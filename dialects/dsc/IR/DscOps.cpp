@@ -142,8 +142,19 @@ LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
            << " layers: every pipeline stage needs at least one layer";
   SmallVector<MoEOp> moes;
   model.walk([&](MoEOp moe) { moes.push_back(moe); });
-  if (!moes.empty()) {
-    int64_t experts = moes.front().getConfig().getNRoutedExperts();
+  for (MoEOp moe : moes) {
+    // A placement fixes the expert-parallel group; without one, ep must
+    // split the experts evenly.
+    if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement()) {
+      if (placement->getGpus() != getEp())
+        return emitOpError("'ep' (")
+               << getEp() << ") differs from the " << placement->getGpus()
+               << " GPUs the experts of " << moe.getScope()
+               << " are placed on; rerun dsc-expert-placement with ep="
+               << getEp();
+      continue;
+    }
+    int64_t experts = moe.getConfig().getNRoutedExperts();
     if (experts % getEp() != 0)
       return emitOpError("'ep' (")
              << getEp() << ") must divide the model's " << experts
@@ -405,6 +416,18 @@ LogicalResult MLPOp::verify() {
 void MLPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   addSwiGLUSpecs(specs, getScope(), hiddenSizeOf(getInput()),
                  getIntermediateSize(), "intermediate_size");
+}
+
+LogicalResult MoEOp::verify() {
+  std::optional<ExpertPlacementAttr> placement = getPlacement();
+  if (!placement)
+    return success();
+  int64_t experts = getConfig().getNRoutedExperts();
+  if (static_cast<int64_t>(placement->getLogcnt().size()) != experts)
+    return emitOpError("placement covers ")
+           << placement->getLogcnt().size() << " logical experts but the "
+           << "MoE has " << experts << " routed experts";
+  return success();
 }
 
 void MoEOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {

@@ -365,12 +365,15 @@ def Dsc_MoEOp : Dsc_OwnerOp<"moe", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins
     StrAttr:$scope,
     Dsc_Activation:$input,
-    Dsc_MoEAttr:$config
+    Dsc_MoEAttr:$config,
+    OptionalAttr<Dsc_ExpertPlacementAttr>:$placement
   );
   let results = (outs Dsc_Activation:$output);
   let assemblyFormat = [{
-    $config $scope `(` $input `)` attr-dict `:` type($input)
+    $config $scope `(` $input `)` (`placement` $placement^)? attr-dict
+    `:` type($input)
   }];
+  let hasVerifier = 1;
 }
 
 def Dsc_AddOp : Dsc_Op<"add", [Pure, SameOperandsAndResultType]> {

@@ -57,6 +57,10 @@ struct RunSetup {
   }
 };
 
+/// The share of a layer's routed-expert parameters one GPU holds: 1 / ep,
+/// or with an expert placement its slots per GPU over the experts.
+double routedShare(const RunSetup &setup);
+
 /// The parameters (all of them, before expert sharding) a stage holds.
 ComponentParams stageParameters(const StageLayout::Stage &stage,
                                 const ParameterCountAnalysis &params);
