@@ -85,7 +85,9 @@ json::Value dsc::placementToJSON(const LayeredPlacement &placement) {
   return json::Object{{"layers", std::move(layers)},
                       {"imbalance", placement.imbalance()},
                       {"inter_node_share", placement.interNodeShare()},
-                      {"moved", placement.movedExperts()}};
+                      {"moved", placement.movedExperts()},
+                      {"moved_bytes",
+                       placement.movedExperts() * placement.expertBytes}};
 }
 
 Expected<std::vector<std::vector<int64_t>>>
@@ -147,9 +149,13 @@ void dsc::printPlacementText(const LayeredPlacement &placement,
                  (long long)layer.movedExperts);
   }
   os << format("overall imbalance %.3f (mean of layers), %.1f%% of token-"
-               "expert pairs cross nodes, %lld experts moved\n",
+               "expert pairs cross nodes, %lld experts moved",
                placement.imbalance(), 100 * placement.interNodeShare(),
                (long long)placement.movedExperts());
+  if (placement.expertBytes > 0)
+    os << format(" (%.3g GB)",
+                 placement.movedExperts() * placement.expertBytes / 1e9);
+  os << "\n";
   os << "\nGPU load / layer mean (' ' <= 0.67 ... '@' >= 2.0; '|' between "
         "nodes):\n";
   for (auto [l, layer] : enumerate(placement.layers)) {

@@ -10,6 +10,8 @@
 #include "dsc/Placement/PlacementReport.h"
 #include "dsc/Transforms/Passes.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace dsc {
 #define GEN_PASS_DEF_DSCEXPERTPLACEMENT
@@ -105,6 +107,20 @@ void ExpertPlacementPass::runOnOperation() {
     model.emitError() << "cannot place the experts: "
                       << llvm::toString(placement.takeError());
     return signalPassFailure();
+  }
+  if (previousPlacement) {
+    // Re-placement in serving must not reshuffle everything: say what moves.
+    int64_t hidden =
+        cast<RankedTensorType>(moes.front().getInput().getType()).getDimSize(2);
+    double bytesPerExpert = 3.0 * config.getMoeIntermediateSize() * hidden *
+                            2; // BF16 gate, up and down projections
+    model.emitRemark() << "dsc-expert-placement moves "
+                       << placement->movedExperts() << " expert replicas ("
+                       << llvm::formatv(
+                              "{0}",
+                              llvm::format("%.3g", placement->movedExperts() *
+                                                       bytesPerExpert / 1e9))
+                       << " GB in BF16)";
   }
   for (auto [moe, layer] : llvm::zip(moes, placement->layers))
     moe.setPlacementAttr(ExpertPlacementAttr::get(

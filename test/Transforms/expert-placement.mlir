@@ -1,6 +1,12 @@
 // RUN: dsc-opt %s --dsc-expert-placement="ep=2 redundant=2 loads=%S/Inputs/micro-loads.csv" | FileCheck %s
 // RUN: dsc-opt %s --dsc-expert-placement="ep=2 redundant=2 loads=%S/Inputs/micro-loads.csv" | dsc-opt | FileCheck %s
 
+// Re-placing with the placement in use moves nothing when loads are equal;
+// the pass says how much moves.
+// RUN: dsc place --loads %S/Inputs/micro-loads.csv --replicas 6 --gpus 2 --format json -o %t.previous.json
+// RUN: dsc-opt %s --dsc-expert-placement="ep=2 redundant=2 loads=%S/Inputs/micro-loads.csv previous=%t.previous.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MOVED
+// MOVED: remark: dsc-expert-placement moves 0 expert replicas (0 GB in BF16)
+
 // Layer 1, loads 10, 1, 1, 1 over 6 slots on 2 GPUs: expert 0 gets a
 // replica on each GPU (5 each), expert 1 the other extra slot; both GPUs
 // carry 6.5. The MTP block's uniform loads replicate experts 0 and 1.

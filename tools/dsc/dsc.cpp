@@ -182,6 +182,11 @@ static cl::opt<double> tolerance(
     cl::desc("With --previous: accept this much worse balance to move fewer "
              "experts (default 0.05)"),
     cl::sub(placeCommand));
+static cl::opt<double> expertBytes(
+    "expert-bytes", cl::init(0),
+    cl::desc("Bytes of one expert's weights, to price the experts moved "
+             "(DeepSeek-V3 in FP8: 3 x 2048 x 7168)"),
+    cl::sub(placeCommand));
 enum class PlaceFormat { text, json, svg };
 static cl::opt<PlaceFormat> placeFormat(
     "format", cl::init(PlaceFormat::text), cl::desc("Output format"),
@@ -351,6 +356,7 @@ static int runPlace() {
                        << "\n";
     return 1;
   }
+  placement->expertBytes = expertBytes;
   return writeOutput(placeOutput, [&](raw_ostream &os) {
     if (placeFormat == PlaceFormat::json)
       os << formatv("{0:2}", dsc::placementToJSON(*placement)) << "\n";

@@ -16,6 +16,8 @@ struct LayeredPlacement {
   std::vector<std::vector<double>> loads;
   int64_t numGPUs = 1;
   int64_t numNodes = 1;
+  /// Bytes of one expert's weights, to price moves (0: unknown).
+  double expertBytes = 0;
 
   /// Mean over layers of max / mean GPU load.
   double imbalance() const;
