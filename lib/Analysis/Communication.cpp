@@ -5,7 +5,8 @@
 using namespace mlir;
 using namespace dsc;
 
-DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEAttr moe) {
+DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEOp moeOp) {
+  MoEAttr moe = moeOp.getConfig();
   RunOp run = setup.run;
   ClusterOp cluster = setup.cluster;
   int64_t ep = run.getEp();
@@ -22,6 +23,21 @@ DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEAttr moe) {
   reachable = std::max<int64_t>(reachable, 1);
   // One of the nodes reached may be the token's own.
   fanout.remoteNodes = reachable * (1.0 - 1.0 / fanout.nodes);
+  // With a placement, an expert with a replica on the token's node serves it
+  // there: only experts missing from the node cost InfiniBand.
+  if (std::optional<ExpertPlacementAttr> placement = moeOp.getPlacement()) {
+    int64_t nodes = placement->getNodes();
+    int64_t slotsPerNode = placement->getPhy2log().size() / nodes;
+    std::vector<std::vector<bool>> onNode(moe.getNRoutedExperts(),
+                                          std::vector<bool>(nodes, false));
+    for (auto [slot, e] : llvm::enumerate(placement->getPhy2log()))
+      onNode[e][slot / slotsPerNode] = true;
+    double missing = 0;
+    for (const std::vector<bool> &held : onNode)
+      missing += 1.0 - double(llvm::count(held, true)) / nodes;
+    fanout.remoteNodes = std::min(fanout.remoteNodes,
+                                  chosen * missing / moe.getNRoutedExperts());
+  }
   // Inside a node, a copy stays put only if its expert is on the receiving
   // GPU itself.
   int64_t gpusPerNodeInEP = std::min(ep, gpusPerNode);
@@ -62,7 +78,7 @@ CommunicationAnalysis::CommunicationAnalysis(
         collect(mtp.getBlock());
     micro.moeLayers = moes.size();
     for (MoEOp moe : moes) {
-      DispatchFanout fanout = computeDispatchFanout(setup, moe.getConfig());
+      DispatchFanout fanout = computeDispatchFanout(setup, moe);
       double perToken = tokens * hidden;
       micro.epInterForward +=
           perToken * fanout.remoteNodes * (dispatchBytes + combineBytes);

@@ -82,12 +82,12 @@ json::Value dsc::placementToJSON(const LayeredPlacement &placement) {
                      {"gpu_load", json::Array(layer.gpuLoads)},
                      {"imbalance", layer.imbalance},
                      {"moved", layer.movedExperts}});
-  return json::Object{{"layers", std::move(layers)},
-                      {"imbalance", placement.imbalance()},
-                      {"inter_node_share", placement.interNodeShare()},
-                      {"moved", placement.movedExperts()},
-                      {"moved_bytes",
-                       placement.movedExperts() * placement.expertBytes}};
+  return json::Object{
+      {"layers", std::move(layers)},
+      {"imbalance", placement.imbalance()},
+      {"inter_node_share", placement.interNodeShare()},
+      {"moved", placement.movedExperts()},
+      {"moved_bytes", placement.movedExperts() * placement.expertBytes}};
 }
 
 Expected<std::vector<std::vector<int64_t>>>

@@ -45,7 +45,9 @@ struct DispatchFanout {
   double nvlinkCopies = 0;
 };
 
-DispatchFanout computeDispatchFanout(const RunSetup &setup, MoEAttr moe);
+/// The fan-out of `moe`'s dispatch; with an expert placement, experts that
+/// have a replica on the token's node are served there.
+DispatchFanout computeDispatchFanout(const RunSetup &setup, MoEOp moe);
 
 class CommunicationAnalysis {
 public:

@@ -60,7 +60,7 @@ TEST_F(Communication, DeepSeekV3NodeLimitedDispatch) {
   RunSetup setup = setUpRun("deepseek-v3", "h800x2048", options);
   MoEOp moe;
   setup.model.walk([&](MoEOp op) { moe = op; });
-  DispatchFanout fanout = computeDispatchFanout(setup, moe.getConfig());
+  DispatchFanout fanout = computeDispatchFanout(setup, moe);
   EXPECT_EQ(fanout.nodes, 8);
   EXPECT_DOUBLE_EQ(fanout.remoteNodes, 3.5);
   EXPECT_DOUBLE_EQ(fanout.nvlinkCopies, 7);
@@ -73,6 +73,30 @@ TEST_F(Communication, DeepSeekV3NodeLimitedDispatch) {
   EXPECT_EQ(comm.microBatches()[1].moeLayers, 4);
   EXPECT_DOUBLE_EQ(comm.stages()[1].epInterNode,
                    32 * 4 * perToken * 3.5 * ((1 + 4.0 / 128) + 2 + 4));
+}
+
+// A placement that puts every expert on both nodes lets each token be
+// served on its own node; one that splits the experts between the nodes
+// keeps node-limited routing's bound (1 group node of 2: half remote).
+TEST_F(Communication, PlacementServesTokensLocally) {
+  Options options;
+  options.pp = 1;
+  options.dp = 8;
+  options.ep = 8;
+  RunSetup setup = setUpRun(
+      "tiny", DSC_SOURCE_DIR "/test/Tools/Inputs/two-nodes.json", options);
+  MoEOp moe;
+  setup.model.walk([&](MoEOp op) { moe = op; });
+  EXPECT_DOUBLE_EQ(computeDispatchFanout(setup, moe).remoteNodes, 0.5);
+
+  std::vector<int64_t> everywhere;
+  for (int node = 0; node < 2; ++node)
+    for (int64_t e = 0; e < 16; ++e)
+      everywhere.push_back(e);
+  moe.setPlacementAttr(ExpertPlacementAttr::get(&context, 8, 2,
+                                                llvm::APFloat(1.0), everywhere,
+                                                std::vector<int64_t>(16, 2)));
+  EXPECT_DOUBLE_EQ(computeDispatchFanout(setup, moe).remoteNodes, 0);
 }
 
 } // namespace

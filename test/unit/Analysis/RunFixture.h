@@ -23,15 +23,17 @@ protected:
     PipelineSchedule schedule = PipelineSchedule::one_f_one_b;
   };
 
+  /// `cluster`: a preset name or a cluster JSON file.
   RunSetup setUpRun(llvm::StringRef example, llvm::StringRef cluster,
                     const Options &o) {
     ModelOp model = load(example);
     mlir::OpBuilder b(module->getBody(), module->getBody()->end());
-    EXPECT_TRUE(mlir::succeeded(importCluster(cluster, b)));
-    auto run = RunOp::create(b, b.getUnknownLoc(), "run", model.getSymName(),
-                             cluster, o.mode, o.seqLen, o.microBatch,
-                             o.microBatches, o.pp, o.ep, o.dp, o.zero, o.recipe,
-                             o.moments, o.recompute, o.schedule);
+    mlir::FailureOr<ClusterOp> clusterOp = importCluster(cluster, b);
+    EXPECT_TRUE(mlir::succeeded(clusterOp));
+    auto run = RunOp::create(
+        b, b.getUnknownLoc(), "run", model.getSymName(),
+        clusterOp->getSymName(), o.mode, o.seqLen, o.microBatch, o.microBatches,
+        o.pp, o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute, o.schedule);
     EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
     return resolveRun(run);
   }
