@@ -40,11 +40,19 @@ QuantizedTensor quantize(const float *values, int64_t rows, int64_t cols,
 
 std::vector<float> dequantize(const QuantizedTensor &tensor) {
   std::vector<float> values(tensor.rows * tensor.cols);
-  for (int64_t r = 0; r < tensor.rows; ++r)
-    for (int64_t c = 0; c < tensor.cols; ++c)
-      values[r * tensor.cols + c] =
-          decodeFP8(tensor.codes[r * tensor.cols + c], tensor.format) *
-          tensor.scaleAt(r, c);
+  const float *table = decodeTable(tensor.format);
+  for (int64_t r = 0; r < tensor.rows; ++r) {
+    const float *scales =
+        &tensor.scales[(r / tensor.tile.rows) * tensor.tileGridCols()];
+    const uint8_t *codes = &tensor.codes[r * tensor.cols];
+    float *row = &values[r * tensor.cols];
+    for (int64_t start = 0; start < tensor.cols; start += tensor.tile.cols) {
+      float scale = scales[start / tensor.tile.cols];
+      int64_t end = std::min(tensor.cols, start + tensor.tile.cols);
+      for (int64_t c = start; c < end; ++c)
+        row[c] = table[codes[c]] * scale;
+    }
+  }
   return values;
 }
 

@@ -31,7 +31,8 @@ float fp8Max(FP8Format format) {
   return format == FP8Format::E4M3FN ? 448.0f : 57344.0f;
 }
 
-float decodeFP8(uint8_t code, FP8Format format) {
+/// Decodes from the bit layout; decodeFP8 serves it from a table.
+static float decodeBits(uint8_t code, FP8Format format) {
   Layout l = layoutOf(format);
   bool negative = code & 0x80;
   int exponentField = (code >> l.mantissaBits) & ((1 << l.exponentBits) - 1);
@@ -50,6 +51,28 @@ float decodeFP8(uint8_t code, FP8Format format) {
     value = std::ldexp(1.0f + float(mantissa) / (1 << l.mantissaBits),
                        exponentField - l.bias);
   return negative ? -value : value;
+}
+
+namespace {
+struct DecodeTables {
+  float e4m3[256];
+  float e5m2[256];
+  DecodeTables() {
+    for (int code = 0; code < 256; ++code) {
+      e4m3[code] = decodeBits(code, FP8Format::E4M3FN);
+      e5m2[code] = decodeBits(code, FP8Format::E5M2);
+    }
+  }
+};
+} // namespace
+
+const float *decodeTable(FP8Format format) {
+  static const DecodeTables tables;
+  return format == FP8Format::E4M3FN ? tables.e4m3 : tables.e5m2;
+}
+
+float decodeFP8(uint8_t code, FP8Format format) {
+  return decodeTable(format)[code];
 }
 
 uint8_t encodeFP8(float value, FP8Format format, bool saturate) {

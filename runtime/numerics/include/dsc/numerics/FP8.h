@@ -21,6 +21,8 @@ enum class FP8Format { E4M3FN, E5M2 };
 float fp8Max(FP8Format format);
 
 float decodeFP8(uint8_t code, FP8Format format);
+/// The 256 decoded values of `format`, indexed by code (for bulk decoding).
+const float *decodeTable(FP8Format format);
 uint8_t encodeFP8(float value, FP8Format format, bool saturate = true);
 
 inline float decodeE4M3(uint8_t code) {
