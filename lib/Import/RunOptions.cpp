@@ -18,6 +18,9 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
   int64_t ep = options.ep.value_or(experts ? std::gcd(dp, experts) : 1);
   int64_t microBatches = options.microBatches.value_or(2 * pp);
   if (options.globalBatch) {
+    if (*options.globalBatch <= 0)
+      return emitError(loc) << "the global batch must be positive, got "
+                            << *options.globalBatch;
     int64_t perStep = options.microBatch * dp;
     if (perStep <= 0 || *options.globalBatch % perStep != 0)
       return emitError(loc) << "the global batch (" << *options.globalBatch

@@ -381,6 +381,11 @@ static int runLoads() {
 }
 
 static int runReport(MLIRContext &context) {
+  if (!(tokenBudget >= 0)) {
+    WithColor::error() << "--tokens must not be negative, got " << tokenBudget
+                       << "\n";
+    return 1;
+  }
   OwningOpRef<ModuleOp> module = dsc::loadModel(reportInput, &context);
   if (!module)
     return 1;

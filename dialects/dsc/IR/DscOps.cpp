@@ -95,12 +95,16 @@ LogicalResult RunOp::verify() {
       return success();
     return emitOpError("'") << name << "' must be positive, got " << value;
   };
-  if (failed(positive("seq_len", getSeqLen())) ||
+  if (failed(positive("pp", getPp())) || failed(positive("ep", getEp())) ||
+      failed(positive("dp", getDp())) ||
+      failed(positive("seq_len", getSeqLen())) ||
       failed(positive("micro_batch", getMicroBatch())) ||
-      failed(positive("micro_batches", getMicroBatches())) ||
-      failed(positive("pp", getPp())) || failed(positive("ep", getEp())) ||
-      failed(positive("dp", getDp())))
+      failed(positive("micro_batches", getMicroBatches())))
     return failure();
+  if (getSchedule() == PipelineSchedule::dualpipe &&
+      getMode() != RunMode::training)
+    return emitOpError("DualPipe schedules training (forward and backward "
+                       "chunks); use schedule one_f_one_b for inference");
   if (getZero() != 0 && getZero() != 1)
     return emitOpError("'zero' must be 0 (no sharding) or 1 (optimizer "
                        "states sharded over dp), got ")
