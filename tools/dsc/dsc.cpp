@@ -368,9 +368,10 @@ static int runPlace() {
 }
 
 static int runLoads() {
-  if (loadLayers <= 0 || loadExperts <= 0 || tokens < 0) {
-    WithColor::error() << "--layers and --experts must be positive and "
-                          "--tokens not negative\n";
+  if (loadLayers <= 0 || loadLayers > 4096 || loadExperts <= 0 ||
+      loadExperts > 65536 || !(tokens >= 0)) {
+    WithColor::error() << "--layers must be from 1 to 4096, --experts from 1 "
+                          "to 65536 and --tokens not negative\n";
     return 1;
   }
   dsc::ExpertLoads loads = dsc::generateExpertLoads(
