@@ -1,0 +1,190 @@
+//===- PipelineSimulator.cpp - run a pipeline schedule under costs --------===//
+
+#include "dsc/Schedule/PipelineSimulator.h"
+#include <algorithm>
+#include <map>
+
+using namespace dsc;
+
+namespace {
+/// Finish times of completed actions.
+class Completed {
+public:
+  void record(const Action &action, double finish) {
+    times[key(action)] = finish;
+  }
+  std::optional<double> finish(ActionKind kind, int64_t stage,
+                               int64_t microBatch) const {
+    auto it = times.find({static_cast<int>(kind), stage, microBatch});
+    if (it == times.end())
+      return std::nullopt;
+    return it->second;
+  }
+  /// A backward of (stage, microBatch): B, or I when split.
+  std::optional<double> backward(int64_t stage, int64_t microBatch) const {
+    if (auto full = finish(ActionKind::B, stage, microBatch))
+      return full;
+    return finish(ActionKind::I, stage, microBatch);
+  }
+
+private:
+  using Key = std::tuple<int, int64_t, int64_t>;
+  static Key key(const Action &a) {
+    return {static_cast<int>(a.kind), a.stage, a.microBatch};
+  }
+  std::map<Key, double> times;
+};
+} // namespace
+
+/// When `action`'s inputs are ready on `rank`, or nullopt if they are not
+/// done; `waitingFor` names the missing input.
+static std::optional<double> inputsReady(const PipelineSchedule &schedule,
+                                         const Completed &done,
+                                         const Action &action, int64_t rank,
+                                         double comm, std::string &waitingFor) {
+  int64_t direction = schedule.directionOf(action.microBatch);
+  auto fromRank = [&](int64_t stage, double finish) {
+    return schedule.stageRank[direction][stage] == rank ? finish
+                                                        : finish + comm;
+  };
+  auto need = [&](ActionKind kind, int64_t stage,
+                  std::optional<double> finish) -> std::optional<double> {
+    if (!finish)
+      waitingFor = formatStep({{kind, stage, action.microBatch}, {}});
+    return finish;
+  };
+  int64_t last = schedule.numStages - 1;
+  switch (action.kind) {
+  case ActionKind::F: {
+    if (action.stage == 0)
+      return 0.0;
+    auto previous =
+        need(ActionKind::F, action.stage - 1,
+             done.finish(ActionKind::F, action.stage - 1, action.microBatch));
+    if (!previous)
+      return std::nullopt;
+    return fromRank(action.stage - 1, *previous);
+  }
+  case ActionKind::B:
+  case ActionKind::I: {
+    auto forward =
+        need(ActionKind::F, action.stage,
+             done.finish(ActionKind::F, action.stage, action.microBatch));
+    if (!forward)
+      return std::nullopt;
+    if (action.stage == last)
+      return *forward;
+    auto next = need(ActionKind::B, action.stage + 1,
+                     done.backward(action.stage + 1, action.microBatch));
+    if (!next)
+      return std::nullopt;
+    return std::max(*forward, fromRank(action.stage + 1, *next));
+  }
+  case ActionKind::W:
+    return need(ActionKind::I, action.stage,
+                done.finish(ActionKind::I, action.stage, action.microBatch));
+  }
+  return std::nullopt;
+}
+
+static double costOf(const Step &step, const ActionCosts &costs) {
+  auto single = [&](const Action &action) {
+    switch (action.kind) {
+    case ActionKind::F:
+      return costs.forward;
+    case ActionKind::B:
+      return costs.backward;
+    case ActionKind::I:
+      return costs.backward - costs.weight;
+    case ActionKind::W:
+      return costs.weight;
+    }
+    return 0.0;
+  };
+  if (!step.overlapped)
+    return single(step.first);
+  return costs.forwardBackward.value_or(single(step.first) +
+                                        single(*step.overlapped));
+}
+
+llvm::Expected<SimulationResult> dsc::simulate(const PipelineSchedule &schedule,
+                                               const ActionCosts &costs) {
+  int64_t numRanks = schedule.ranks.size();
+  SimulationResult result;
+  result.timeline.resize(numRanks);
+  result.bubble.assign(numRanks, 0);
+  result.peakActivations.assign(numRanks, 0);
+  std::vector<size_t> next(numRanks, 0);
+  std::vector<double> free(numRanks, 0), busy(numRanks, 0);
+  Completed done;
+
+  while (true) {
+    // The ready step that can start earliest, over all ranks.
+    int64_t chosen = -1;
+    double chosenStart = 0;
+    std::vector<std::string> waiting(numRanks);
+    bool finished = true;
+    for (int64_t rank = 0; rank < numRanks; ++rank) {
+      if (next[rank] == schedule.ranks[rank].size())
+        continue;
+      finished = false;
+      const Step &step = schedule.ranks[rank][next[rank]];
+      std::optional<double> ready = inputsReady(
+          schedule, done, step.first, rank, costs.comm, waiting[rank]);
+      if (ready && step.overlapped) {
+        std::optional<double> other = inputsReady(
+            schedule, done, *step.overlapped, rank, costs.comm, waiting[rank]);
+        ready = other ? std::optional<double>(std::max(*ready, *other))
+                      : std::nullopt;
+      }
+      if (!ready)
+        continue;
+      double start = std::max(free[rank], *ready);
+      if (chosen < 0 || start < chosenStart) {
+        chosen = rank;
+        chosenStart = start;
+      }
+    }
+    if (finished)
+      break;
+    if (chosen < 0) {
+      std::string message = "the schedule deadlocks:";
+      for (int64_t rank = 0; rank < numRanks; ++rank)
+        if (next[rank] < schedule.ranks[rank].size())
+          message += " rank " + std::to_string(rank) + " waits at " +
+                     formatStep(schedule.ranks[rank][next[rank]]) + " for " +
+                     waiting[rank] + ";";
+      message.pop_back();
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+    }
+    const Step &step = schedule.ranks[chosen][next[chosen]++];
+    double finish = chosenStart + costOf(step, costs);
+    done.record(step.first, finish);
+    if (step.overlapped)
+      done.record(*step.overlapped, finish);
+    free[chosen] = finish;
+    busy[chosen] += finish - chosenStart;
+    result.timeline[chosen].push_back({step, chosenStart, finish});
+    result.stepTime = std::max(result.stepTime, finish);
+  }
+
+  // Activations: +1 at a forward, -1 at the B or W that frees them.
+  for (int64_t rank = 0; rank < numRanks; ++rank) {
+    int64_t alive = 0;
+    for (const TimedStep &timed : result.timeline[rank]) {
+      for (const Action *action :
+           {&timed.step.first,
+            timed.step.overlapped ? &*timed.step.overlapped : nullptr}) {
+        if (!action)
+          continue;
+        if (action->kind == ActionKind::F)
+          result.peakActivations[rank] =
+              std::max(result.peakActivations[rank], ++alive);
+        else if (action->kind == ActionKind::B || action->kind == ActionKind::W)
+          --alive;
+      }
+    }
+    result.bubble[rank] = result.stepTime - busy[rank];
+  }
+  return result;
+}

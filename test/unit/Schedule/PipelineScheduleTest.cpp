@@ -1,0 +1,158 @@
+//===- PipelineScheduleTest.cpp - schedules and their simulation ----------===//
+
+#include "dsc/Schedule/PipelineSimulator.h"
+#include "gtest/gtest.h"
+#include <map>
+#include <set>
+
+using namespace dsc;
+
+namespace {
+
+/// F = 1, B = 2 (I = 1, W = 1), an overlapped pair F + B, no latency.
+ActionCosts unitCosts() {
+  ActionCosts costs;
+  costs.forward = 1;
+  costs.backward = 2;
+  costs.weight = 1;
+  return costs;
+}
+
+SimulationResult run(const PipelineSchedule &schedule, ActionCosts costs) {
+  llvm::Expected<SimulationResult> result = simulate(schedule, costs);
+  EXPECT_TRUE(static_cast<bool>(result)) << llvm::toString(result.takeError());
+  return result ? *result : SimulationResult();
+}
+
+/// Every (stage, micro-batch) gets one F and one B, or one I and one W, on
+/// the rank that runs the stage for that micro-batch's direction.
+void expectComplete(const PipelineSchedule &schedule) {
+  std::map<std::tuple<int64_t, int64_t, int>, int> seen;
+  for (size_t rank = 0; rank < schedule.ranks.size(); ++rank)
+    for (const Step &step : schedule.ranks[rank])
+      for (const Action *action :
+           {&step.first, step.overlapped ? &*step.overlapped : nullptr}) {
+        if (!action)
+          continue;
+        int64_t direction = schedule.directionOf(action->microBatch);
+        EXPECT_EQ(schedule.stageRank[direction][action->stage],
+                  static_cast<int64_t>(rank))
+            << formatStep(step);
+        ++seen[{action->stage, action->microBatch,
+                static_cast<int>(action->kind)}];
+      }
+  for (int64_t s = 0; s < schedule.numStages; ++s)
+    for (int64_t mb = 0; mb < schedule.numMicroBatches; ++mb) {
+      int f = seen[{s, mb, int(ActionKind::F)}];
+      int b = seen[{s, mb, int(ActionKind::B)}];
+      int i = seen[{s, mb, int(ActionKind::I)}];
+      int w = seen[{s, mb, int(ActionKind::W)}];
+      EXPECT_EQ(f, 1) << "stage " << s << " micro-batch " << mb;
+      EXPECT_TRUE((b == 1 && i == 0 && w == 0) || (b == 0 && i == 1 && w == 1))
+          << "stage " << s << " micro-batch " << mb;
+    }
+}
+
+// DeepSeek-V3 Table 2: 1F1B's bubble is (PP - 1)(F + B) on every rank and
+// it keeps PP micro-batches of activations.
+TEST(PipelineSchedule, OneFOneBMatchesTable2) {
+  for (int64_t pp : {2, 4, 8}) {
+    for (int64_t m : {pp, 2 * pp, int64_t(20)}) {
+      PipelineSchedule schedule = llvm::cantFail(buildOneFOneB(pp, m));
+      expectComplete(schedule);
+      SimulationResult result = run(schedule, unitCosts());
+      EXPECT_DOUBLE_EQ(result.stepTime, 3.0 * m + (pp - 1) * 3);
+      for (int64_t rank = 0; rank < pp; ++rank) {
+        EXPECT_DOUBLE_EQ(result.bubble[rank], (pp - 1) * 3.0);
+        EXPECT_EQ(result.peakActivations[rank], std::min(pp - rank, m));
+      }
+    }
+  }
+  EXPECT_EQ(formatStep(llvm::cantFail(buildOneFOneB(4, 8)).ranks[0][3]),
+            "F0.3");
+}
+
+// Table 2: DualPipe's bubble is (PP/2 - 1)(F&B + B - 3W) and it keeps PP + 1
+// micro-batches of activations (PP/2 - 1 = 1, 3 for PP 4, 8).
+TEST(PipelineSchedule, DualPipeMatchesTable2) {
+  for (int64_t pp : {4, 8}) {
+    for (int64_t m : {2 * pp, int64_t(20), int64_t(40)}) {
+      PipelineSchedule schedule = llvm::cantFail(buildDualPipe(pp, m));
+      expectComplete(schedule);
+      for (ActionCosts costs : {unitCosts(), [] {
+                                  ActionCosts overlap = unitCosts();
+                                  overlap.forwardBackward =
+                                      2.5; // F&B cheaper than F + B
+                                  return overlap;
+                                }()}) {
+        double pair = costs.forwardBackward.value_or(3.0);
+        SimulationResult result = run(schedule, costs);
+        double bubble = (pp / 2 - 1) * (pair + 2 - 3 * 1);
+        for (int64_t rank = 0; rank < pp; ++rank) {
+          EXPECT_EQ(result.peakActivations[rank], pp + 1)
+              << "pp " << pp << " m " << m << " rank " << rank;
+          if (!costs.forwardBackward)
+            EXPECT_DOUBLE_EQ(result.bubble[rank], bubble)
+                << "pp " << pp << " m " << m << " rank " << rank;
+          else // cheaper pairs can only shrink the bubble
+            EXPECT_LE(result.bubble[rank], bubble + 1e-9)
+                << "pp " << pp << " m " << m << " rank " << rank;
+        }
+      }
+    }
+  }
+}
+
+TEST(PipelineSchedule, DualPipeOverlapsPairsAndDefersWeights) {
+  PipelineSchedule schedule = llvm::cantFail(buildDualPipe(8, 20));
+  std::set<std::string> kinds;
+  int pairs = 0;
+  for (const Step &step : schedule.ranks[0]) {
+    pairs += step.overlapped.has_value();
+    kinds.insert(formatStep(step).substr(0, 1));
+  }
+  EXPECT_GT(pairs, 0);
+  EXPECT_TRUE(kinds.count("I") && kinds.count("W"));
+  // Rank 0 runs stage 0 forward and stage 7 for the reverse direction.
+  EXPECT_EQ(formatStep(schedule.ranks[0].front()), "F0.0");
+  EXPECT_EQ(schedule.stageRank[1][7], 0);
+}
+
+TEST(PipelineSchedule, PreconditionsSayWhatToChange) {
+  llvm::Expected<PipelineSchedule> odd = buildDualPipe(3, 12);
+  ASSERT_FALSE(static_cast<bool>(odd));
+  EXPECT_EQ(llvm::toString(odd.takeError()),
+            "DualPipe needs an even number of stages and an even number of "
+            "micro-batches of at least 2 * pp; have pp 3 and 12 "
+            "micro-batches");
+  llvm::Expected<PipelineSchedule> few = buildDualPipe(8, 10);
+  ASSERT_FALSE(static_cast<bool>(few));
+  llvm::consumeError(few.takeError());
+  llvm::Expected<PipelineSchedule> none = buildOneFOneB(4, 0);
+  ASSERT_FALSE(static_cast<bool>(none));
+  EXPECT_EQ(llvm::toString(none.takeError()),
+            "the step needs at least one micro-batch, got 0");
+}
+
+// A program that runs a backward before the forward it needs cannot finish.
+TEST(PipelineSchedule, DetectsDeadlock) {
+  PipelineSchedule schedule = llvm::cantFail(buildOneFOneB(2, 2));
+  std::swap(schedule.ranks[1][0], schedule.ranks[1][1]); // B1.0 before F1.0
+  llvm::Expected<SimulationResult> result = simulate(schedule, unitCosts());
+  ASSERT_FALSE(static_cast<bool>(result));
+  EXPECT_EQ(llvm::toString(result.takeError()),
+            "the schedule deadlocks: rank 0 waits at B0.0 for B1.0; rank 1 "
+            "waits at B1.0 for F1.0");
+}
+
+TEST(PipelineSchedule, CommunicationLatencyAddsToTheChain) {
+  // One micro-batch over 2 stages: F0, send, F1, B1, send, B0.
+  ActionCosts costs = unitCosts();
+  costs.comm = 0.5;
+  EXPECT_DOUBLE_EQ(run(llvm::cantFail(buildOneFOneB(2, 1)), costs).stepTime,
+                   6 + 2 * 0.5);
+  PipelineSchedule schedule = llvm::cantFail(buildOneFOneB(4, 8));
+  EXPECT_GT(run(schedule, costs).stepTime, run(schedule, unitCosts()).stepTime);
+}
+
+} // namespace
