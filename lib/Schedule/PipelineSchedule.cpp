@@ -10,7 +10,7 @@ static llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-int64_t PipelineSchedule::directionOf(int64_t microBatch) const {
+int64_t ScheduledPipeline::directionOf(int64_t microBatch) const {
   return kind == ScheduleKind::DualPipe && microBatch >= numMicroBatches / 2;
 }
 
@@ -38,9 +38,9 @@ static llvm::Error checkCounts(int64_t pp, int64_t microBatches) {
 }
 
 /// Stage s on rank s, one direction.
-static PipelineSchedule linearSchedule(ScheduleKind kind, int64_t pp,
-                                       int64_t microBatches) {
-  PipelineSchedule schedule;
+static ScheduledPipeline linearSchedule(ScheduleKind kind, int64_t pp,
+                                        int64_t microBatches) {
+  ScheduledPipeline schedule;
   schedule.kind = kind;
   schedule.numStages = pp;
   schedule.numMicroBatches = microBatches;
@@ -51,11 +51,11 @@ static PipelineSchedule linearSchedule(ScheduleKind kind, int64_t pp,
   return schedule;
 }
 
-llvm::Expected<PipelineSchedule> dsc::buildOneFOneB(int64_t pp,
-                                                    int64_t microBatches) {
+llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
+                                                     int64_t microBatches) {
   if (llvm::Error error = checkCounts(pp, microBatches))
     return std::move(error);
-  PipelineSchedule schedule =
+  ScheduledPipeline schedule =
       linearSchedule(ScheduleKind::OneFOneB, pp, microBatches);
   for (int64_t rank = 0; rank < pp; ++rank) {
     std::vector<Step> &steps = schedule.ranks[rank];
@@ -182,8 +182,8 @@ void DualPipeRank::build() {
     weight();
 }
 
-llvm::Expected<PipelineSchedule> dsc::buildDualPipe(int64_t pp,
-                                                    int64_t microBatches) {
+llvm::Expected<ScheduledPipeline> dsc::buildDualPipe(int64_t pp,
+                                                     int64_t microBatches) {
   if (llvm::Error error = checkCounts(pp, microBatches))
     return std::move(error);
   if (pp % 2 != 0 || microBatches % 2 != 0 || microBatches < 2 * pp)
@@ -191,7 +191,7 @@ llvm::Expected<PipelineSchedule> dsc::buildDualPipe(int64_t pp,
                 "of micro-batches of at least 2 * pp; have pp " +
                 llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
                 " micro-batches");
-  PipelineSchedule schedule;
+  ScheduledPipeline schedule;
   schedule.kind = ScheduleKind::DualPipe;
   schedule.numStages = pp;
   schedule.numMicroBatches = microBatches;

@@ -38,7 +38,7 @@ private:
 
 /// When `action`'s inputs are ready on `rank`, or nullopt if they are not
 /// done; `waitingFor` names the missing input.
-static std::optional<double> inputsReady(const PipelineSchedule &schedule,
+static std::optional<double> inputsReady(const ScheduledPipeline &schedule,
                                          const Completed &done,
                                          const Action &action, int64_t rank,
                                          double comm, std::string &waitingFor) {
@@ -107,8 +107,8 @@ static double costOf(const Step &step, const ActionCosts &costs) {
                                         single(*step.overlapped));
 }
 
-llvm::Expected<SimulationResult> dsc::simulate(const PipelineSchedule &schedule,
-                                               const ActionCosts &costs) {
+llvm::Expected<SimulationResult>
+dsc::simulate(const ScheduledPipeline &schedule, const ActionCosts &costs) {
   int64_t numRanks = schedule.ranks.size();
   SimulationResult result;
   result.timeline.resize(numRanks);

@@ -6,6 +6,7 @@
 //                                         step time on a cluster
 // dsc place --loads F --replicas R ...    expert placement from loads
 // dsc loads --layers L --experts E ...    synthetic expert loads
+// dsc schedule --kind K --pp P ...        pipeline schedule and simulation
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,7 @@
 #include "dsc/Import/RunOptions.h"
 #include "dsc/Placement/ExpertLoads.h"
 #include "dsc/Placement/PlacementReport.h"
+#include "dsc/Schedule/ScheduleReport.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
@@ -229,6 +231,38 @@ static cl::opt<std::string> loadsOutput("o", cl::init("-"),
                                         cl::value_desc("file"),
                                         cl::sub(loadsCommand));
 
+static cl::SubCommand
+    scheduleCommand("schedule",
+                    "Build a pipeline schedule and simulate it under costs");
+static cl::opt<dsc::ScheduleKind> scheduleKind(
+    "kind", cl::Required, cl::desc("Schedule"),
+    cl::values(clEnumValN(dsc::ScheduleKind::OneFOneB, "1f1b", "1F1B"),
+               clEnumValN(dsc::ScheduleKind::DualPipe, "dualpipe",
+                          "DualPipe (DeepSeek-V3)")),
+    cl::sub(scheduleCommand));
+static cl::opt<int64_t> stages("pp", cl::Required, cl::desc("Pipeline stages"),
+                               cl::sub(scheduleCommand));
+static cl::opt<int64_t> scheduleMicroBatches("microbatches", cl::Required,
+                                             cl::desc("Micro-batches"),
+                                             cl::sub(scheduleCommand));
+static cl::opt<std::string> costText(
+    "costs", cl::init(""),
+    cl::desc("Costs, e.g. F=1,B=2,W=1,FB=2.5,comm=0.1 (B: full backward, "
+             "W: its weight part, FB: an overlapped F&B pair)"),
+    cl::sub(scheduleCommand));
+enum class ScheduleFormat { text, json, trace };
+static cl::opt<ScheduleFormat> scheduleFormat(
+    "format", cl::init(ScheduleFormat::text), cl::desc("Output format"),
+    cl::values(clEnumValN(ScheduleFormat::text, "text", "per-rank timeline"),
+               clEnumValN(ScheduleFormat::json, "json", "programs and figures"),
+               clEnumValN(ScheduleFormat::trace, "trace",
+                          "Chrome/Perfetto trace")),
+    cl::sub(scheduleCommand));
+static cl::opt<std::string> scheduleOutput("o", cl::init("-"),
+                                           cl::desc("Output file"),
+                                           cl::value_desc("file"),
+                                           cl::sub(scheduleCommand));
+
 /// Prints diagnostics as `file:line:col: error: message`, and notes.
 static void printDiagnostic(Diagnostic &diag) {
   Location loc = diag.getLocation();
@@ -381,6 +415,40 @@ static int runLoads() {
   });
 }
 
+static int runSchedule() {
+  Expected<dsc::ActionCosts> costs = dsc::parseActionCosts(costText);
+  if (!costs) {
+    WithColor::error() << toString(costs.takeError()) << "\n";
+    return 1;
+  }
+  if (stages > 4096 || scheduleMicroBatches > 1 << 16) {
+    WithColor::error() << "--pp must be at most 4096 and --microbatches at "
+                          "most 65536\n";
+    return 1;
+  }
+  Expected<dsc::ScheduledPipeline> schedule =
+      scheduleKind == dsc::ScheduleKind::DualPipe
+          ? dsc::buildDualPipe(stages, scheduleMicroBatches)
+          : dsc::buildOneFOneB(stages, scheduleMicroBatches);
+  if (!schedule) {
+    WithColor::error() << toString(schedule.takeError()) << "\n";
+    return 1;
+  }
+  Expected<dsc::SimulationResult> result = dsc::simulate(*schedule, *costs);
+  if (!result) {
+    WithColor::error() << toString(result.takeError()) << "\n";
+    return 1;
+  }
+  return writeOutput(scheduleOutput, [&](raw_ostream &os) {
+    if (scheduleFormat == ScheduleFormat::json)
+      os << formatv("{0:2}", dsc::scheduleToJSON(*schedule, *result)) << "\n";
+    else if (scheduleFormat == ScheduleFormat::trace)
+      os << formatv("{0}", dsc::scheduleToTrace(*schedule, *result)) << "\n";
+    else
+      dsc::printScheduleText(*schedule, *result, os);
+  });
+}
+
 static int runReport(MLIRContext &context) {
   if (!(tokenBudget >= 0)) {
     WithColor::error() << "--tokens must not be negative, got " << tokenBudget
@@ -441,7 +509,9 @@ int main(int argc, char **argv) {
       "[--format text|json]\n"
       "  dsc place --loads FILE --replicas R --groups G --nodes N --gpus P "
       "[--policy ...] [--format text|json|svg]\n"
-      "  dsc loads --layers L --experts E [--distribution zipf --s S]\n");
+      "  dsc loads --layers L --experts E [--distribution zipf --s S]\n"
+      "  dsc schedule --kind 1f1b|dualpipe --pp P --microbatches N "
+      "[--costs F=1,B=2,W=1,FB=2.5,comm=0] [--format text|json|trace]\n");
 
   MLIRContext context;
   context.getOrLoadDialect<dsc::DscDialect>();
@@ -462,6 +532,8 @@ int main(int argc, char **argv) {
     return runPlace();
   if (loadsCommand)
     return runLoads();
+  if (scheduleCommand)
+    return runSchedule();
   WithColor::error() << "no command given; see 'dsc --help'\n";
   return 1;
 }

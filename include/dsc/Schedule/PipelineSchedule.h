@@ -41,7 +41,7 @@ struct Step {
 
 enum class ScheduleKind { OneFOneB, DualPipe };
 
-struct PipelineSchedule {
+struct ScheduledPipeline {
   ScheduleKind kind = ScheduleKind::OneFOneB;
   int64_t numStages = 0;
   int64_t numMicroBatches = 0;
@@ -59,15 +59,15 @@ std::string formatStep(const Step &step);
 
 /// 1F1B: pp ranks, warm-up forwards, steady one-forward-one-backward,
 /// cool-down backwards.
-llvm::Expected<PipelineSchedule> buildOneFOneB(int64_t pp,
-                                               int64_t microBatches);
+llvm::Expected<ScheduledPipeline> buildOneFOneB(int64_t pp,
+                                                int64_t microBatches);
 
 /// DualPipe (DeepSeek-V3 §3.2.1): rank r runs stage r for micro-batches in
 /// one direction and stage pp - 1 - r for the other, in eight phases of
 /// forwards, overlapped forward-backward pairs and zero-bubble backwards.
 /// Needs an even pp and an even micro-batch count of at least 2 * pp.
-llvm::Expected<PipelineSchedule> buildDualPipe(int64_t pp,
-                                               int64_t microBatches);
+llvm::Expected<ScheduledPipeline> buildDualPipe(int64_t pp,
+                                                int64_t microBatches);
 
 } // namespace dsc
 

@@ -42,7 +42,7 @@ struct SimulationResult {
   std::vector<std::vector<TimedStep>> timeline;
 };
 
-llvm::Expected<SimulationResult> simulate(const PipelineSchedule &schedule,
+llvm::Expected<SimulationResult> simulate(const ScheduledPipeline &schedule,
                                           const ActionCosts &costs);
 
 } // namespace dsc

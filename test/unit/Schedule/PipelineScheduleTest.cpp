@@ -18,7 +18,7 @@ ActionCosts unitCosts() {
   return costs;
 }
 
-SimulationResult run(const PipelineSchedule &schedule, ActionCosts costs) {
+SimulationResult run(const ScheduledPipeline &schedule, ActionCosts costs) {
   llvm::Expected<SimulationResult> result = simulate(schedule, costs);
   EXPECT_TRUE(static_cast<bool>(result)) << llvm::toString(result.takeError());
   return result ? *result : SimulationResult();
@@ -26,7 +26,7 @@ SimulationResult run(const PipelineSchedule &schedule, ActionCosts costs) {
 
 /// Every (stage, micro-batch) gets one F and one B, or one I and one W, on
 /// the rank that runs the stage for that micro-batch's direction.
-void expectComplete(const PipelineSchedule &schedule) {
+void expectComplete(const ScheduledPipeline &schedule) {
   std::map<std::tuple<int64_t, int64_t, int>, int> seen;
   for (size_t rank = 0; rank < schedule.ranks.size(); ++rank)
     for (const Step &step : schedule.ranks[rank])
@@ -55,10 +55,10 @@ void expectComplete(const PipelineSchedule &schedule) {
 
 // DeepSeek-V3 Table 2: 1F1B's bubble is (PP - 1)(F + B) on every rank and
 // it keeps PP micro-batches of activations.
-TEST(PipelineSchedule, OneFOneBMatchesTable2) {
+TEST(ScheduledPipeline, OneFOneBMatchesTable2) {
   for (int64_t pp : {2, 4, 8}) {
     for (int64_t m : {pp, 2 * pp, int64_t(20)}) {
-      PipelineSchedule schedule = llvm::cantFail(buildOneFOneB(pp, m));
+      ScheduledPipeline schedule = llvm::cantFail(buildOneFOneB(pp, m));
       expectComplete(schedule);
       SimulationResult result = run(schedule, unitCosts());
       EXPECT_DOUBLE_EQ(result.stepTime, 3.0 * m + (pp - 1) * 3);
@@ -74,10 +74,10 @@ TEST(PipelineSchedule, OneFOneBMatchesTable2) {
 
 // Table 2: DualPipe's bubble is (PP/2 - 1)(F&B + B - 3W) and it keeps PP + 1
 // micro-batches of activations (PP/2 - 1 = 1, 3 for PP 4, 8).
-TEST(PipelineSchedule, DualPipeMatchesTable2) {
+TEST(ScheduledPipeline, DualPipeMatchesTable2) {
   for (int64_t pp : {4, 8}) {
     for (int64_t m : {2 * pp, int64_t(20), int64_t(40)}) {
-      PipelineSchedule schedule = llvm::cantFail(buildDualPipe(pp, m));
+      ScheduledPipeline schedule = llvm::cantFail(buildDualPipe(pp, m));
       expectComplete(schedule);
       for (ActionCosts costs : {unitCosts(), [] {
                                   ActionCosts overlap = unitCosts();
@@ -103,8 +103,8 @@ TEST(PipelineSchedule, DualPipeMatchesTable2) {
   }
 }
 
-TEST(PipelineSchedule, DualPipeOverlapsPairsAndDefersWeights) {
-  PipelineSchedule schedule = llvm::cantFail(buildDualPipe(8, 20));
+TEST(ScheduledPipeline, DualPipeOverlapsPairsAndDefersWeights) {
+  ScheduledPipeline schedule = llvm::cantFail(buildDualPipe(8, 20));
   std::set<std::string> kinds;
   int pairs = 0;
   for (const Step &step : schedule.ranks[0]) {
@@ -118,25 +118,25 @@ TEST(PipelineSchedule, DualPipeOverlapsPairsAndDefersWeights) {
   EXPECT_EQ(schedule.stageRank[1][7], 0);
 }
 
-TEST(PipelineSchedule, PreconditionsSayWhatToChange) {
-  llvm::Expected<PipelineSchedule> odd = buildDualPipe(3, 12);
+TEST(ScheduledPipeline, PreconditionsSayWhatToChange) {
+  llvm::Expected<ScheduledPipeline> odd = buildDualPipe(3, 12);
   ASSERT_FALSE(static_cast<bool>(odd));
   EXPECT_EQ(llvm::toString(odd.takeError()),
             "DualPipe needs an even number of stages and an even number of "
             "micro-batches of at least 2 * pp; have pp 3 and 12 "
             "micro-batches");
-  llvm::Expected<PipelineSchedule> few = buildDualPipe(8, 10);
+  llvm::Expected<ScheduledPipeline> few = buildDualPipe(8, 10);
   ASSERT_FALSE(static_cast<bool>(few));
   llvm::consumeError(few.takeError());
-  llvm::Expected<PipelineSchedule> none = buildOneFOneB(4, 0);
+  llvm::Expected<ScheduledPipeline> none = buildOneFOneB(4, 0);
   ASSERT_FALSE(static_cast<bool>(none));
   EXPECT_EQ(llvm::toString(none.takeError()),
             "the step needs at least one micro-batch, got 0");
 }
 
 // A program that runs a backward before the forward it needs cannot finish.
-TEST(PipelineSchedule, DetectsDeadlock) {
-  PipelineSchedule schedule = llvm::cantFail(buildOneFOneB(2, 2));
+TEST(ScheduledPipeline, DetectsDeadlock) {
+  ScheduledPipeline schedule = llvm::cantFail(buildOneFOneB(2, 2));
   std::swap(schedule.ranks[1][0], schedule.ranks[1][1]); // B1.0 before F1.0
   llvm::Expected<SimulationResult> result = simulate(schedule, unitCosts());
   ASSERT_FALSE(static_cast<bool>(result));
@@ -145,13 +145,13 @@ TEST(PipelineSchedule, DetectsDeadlock) {
             "waits at B1.0 for F1.0");
 }
 
-TEST(PipelineSchedule, CommunicationLatencyAddsToTheChain) {
+TEST(ScheduledPipeline, CommunicationLatencyAddsToTheChain) {
   // One micro-batch over 2 stages: F0, send, F1, B1, send, B0.
   ActionCosts costs = unitCosts();
   costs.comm = 0.5;
   EXPECT_DOUBLE_EQ(run(llvm::cantFail(buildOneFOneB(2, 1)), costs).stepTime,
                    6 + 2 * 0.5);
-  PipelineSchedule schedule = llvm::cantFail(buildOneFOneB(4, 8));
+  ScheduledPipeline schedule = llvm::cantFail(buildOneFOneB(4, 8));
   EXPECT_GT(run(schedule, costs).stepTime, run(schedule, unitCosts()).stepTime);
 }
 

@@ -1,0 +1,120 @@
+//===- ScheduleReport.cpp - schedules for people and tools ----------------===//
+
+#include "dsc/Schedule/ScheduleReport.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include <cmath>
+
+using namespace llvm;
+using namespace dsc;
+
+StringRef dsc::scheduleKindName(ScheduleKind kind) {
+  return kind == ScheduleKind::DualPipe ? "dualpipe" : "1f1b";
+}
+
+Expected<ActionCosts> dsc::parseActionCosts(StringRef text) {
+  ActionCosts costs;
+  SmallVector<StringRef> items;
+  text.split(items, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef item : items) {
+    auto [name, valueText] = item.split('=');
+    double value;
+    if (valueText.trim().getAsDouble(value) || !(value >= 0))
+      return createStringError(inconvertibleErrorCode(),
+                               "--costs: '%s' needs a number >= 0, as in "
+                               "F=1,B=2,W=1,FB=2.5,comm=0.1",
+                               item.str().c_str());
+    name = name.trim();
+    if (name == "F")
+      costs.forward = value;
+    else if (name == "B")
+      costs.backward = value;
+    else if (name == "W")
+      costs.weight = value;
+    else if (name == "FB")
+      costs.forwardBackward = value;
+    else if (name == "comm")
+      costs.comm = value;
+    else
+      return createStringError(inconvertibleErrorCode(),
+                               "--costs: unknown cost '%s'; use F, B, W, FB "
+                               "or comm",
+                               name.str().c_str());
+  }
+  if (costs.weight > costs.backward)
+    return createStringError(inconvertibleErrorCode(),
+                             "--costs: W (%g) is part of B (%g) and cannot "
+                             "exceed it",
+                             costs.weight, costs.backward);
+  return costs;
+}
+
+json::Value dsc::scheduleToJSON(const ScheduledPipeline &schedule,
+                                const SimulationResult &result) {
+  json::Array ranks;
+  for (size_t rank = 0; rank < schedule.ranks.size(); ++rank) {
+    json::Array actions;
+    for (const TimedStep &timed : result.timeline[rank])
+      actions.push_back(formatStep(timed.step));
+    ranks.push_back(
+        json::Object{{"rank", int64_t(rank)}, {"actions", std::move(actions)}});
+  }
+  return json::Object{
+      {"kind", scheduleKindName(schedule.kind)},
+      {"pp", schedule.numStages},
+      {"microbatches", schedule.numMicroBatches},
+      {"ranks", std::move(ranks)},
+      {"step_time", result.stepTime},
+      {"bubble", json::Array(result.bubble)},
+      {"peak_activations", json::Array(result.peakActivations)}};
+}
+
+json::Value dsc::scheduleToTrace(const ScheduledPipeline &schedule,
+                                 const SimulationResult &result) {
+  json::Array events;
+  for (size_t rank = 0; rank < schedule.ranks.size(); ++rank) {
+    events.push_back(json::Object{
+        {"name", "process_name"},
+        {"ph", "M"},
+        {"pid", int64_t(rank)},
+        {"args", json::Object{{"name", "rank " + std::to_string(rank)}}}});
+    for (const TimedStep &timed : result.timeline[rank])
+      events.push_back(
+          json::Object{{"name", formatStep(timed.step)},
+                       {"cat", "compute"},
+                       {"ph", "X"},
+                       {"pid", int64_t(rank)},
+                       {"tid", 0},
+                       {"ts", timed.start * 1000},
+                       {"dur", (timed.finish - timed.start) * 1000}});
+  }
+  return json::Object{{"traceEvents", std::move(events)},
+                      {"displayTimeUnit", "ms"}};
+}
+
+void dsc::printScheduleText(const ScheduledPipeline &schedule,
+                            const SimulationResult &result, raw_ostream &os) {
+  os << format("%s, %lld stages, %lld micro-batches: step %g\n",
+               scheduleKindName(schedule.kind).str().c_str(),
+               (long long)schedule.numStages,
+               (long long)schedule.numMicroBatches, result.stepTime);
+  // One character per half time unit, so costs like 0.5 show.
+  int64_t width = std::ceil(result.stepTime * 2);
+  for (size_t rank = 0; rank < schedule.ranks.size(); ++rank) {
+    std::string row(width, '.');
+    for (const TimedStep &timed : result.timeline[rank]) {
+      char letter = formatStep(timed.step)[0];
+      if (timed.step.overlapped)
+        letter = '*'; // an overlapped F&B pair
+      for (int64_t t = std::llround(timed.start * 2),
+                   end = std::llround(timed.finish * 2);
+           t < end && t < width; ++t)
+        row[t] = letter;
+    }
+    os << format("rank %2zu |", rank) << row
+       << format("| bubble %g, peak activations %lld\n", result.bubble[rank],
+                 (long long)result.peakActivations[rank]);
+  }
+  os << "F forward, B backward, I input-gradient, W weight-gradient, * "
+        "overlapped F&B, . idle (two columns per cost unit)\n";
+}
