@@ -74,32 +74,57 @@ llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
 }
 
 namespace {
-/// Emits one DualPipe rank's program, following the reference's phases.
+/// Where a DualPipe-family rank's two phases run. DualPipe: rank r runs
+/// stage r for one direction and stage pp - 1 - r for the other, the two
+/// halves of the ranks swapping which phase is which. DualPipeV ("cut in
+/// half"): rank r of R runs stages r and 2R - 1 - r of one V-shaped
+/// pipeline.
+struct DualPipeShape {
+  bool vShape = false;
+  int64_t numRanks = 0;
+  int64_t microBatches = 0;
+
+  /// The ranks of one half (DualPipe) or all ranks (DualPipeV).
+  int64_t span() const { return vShape ? numRanks : numRanks / 2; }
+  /// The rank's position within its span.
+  int64_t position(int64_t rank) const {
+    return vShape ? rank : std::min(rank, numRanks - 1 - rank);
+  }
+  int64_t chunksPerPhase() const {
+    return vShape ? microBatches : microBatches / 2;
+  }
+  int64_t stage(int64_t rank, int phase) const {
+    if (vShape)
+      return phase == 0 ? rank : 2 * numRanks - 1 - rank;
+    int direction = phase ^ (rank >= numRanks / 2);
+    return direction == 0 ? rank : numRanks - 1 - rank;
+  }
+  int64_t microBatch(int64_t rank, int phase, int64_t chunk) const {
+    if (vShape)
+      return chunk;
+    int direction = phase ^ (rank >= numRanks / 2);
+    return direction == 0 ? chunk : microBatches / 2 + chunk;
+  }
+};
+
+/// Emits one rank's program, following DeepSeek's published phases.
 class DualPipeRank {
 public:
-  DualPipeRank(int64_t rank, int64_t pp, int64_t microBatches,
+  DualPipeRank(const DualPipeShape &shape, int64_t rank,
                std::vector<Step> &steps)
-      : rank(rank), pp(pp), half(microBatches / 2), steps(steps),
-        secondHalf(rank >= pp / 2) {}
+      : shape(shape), rank(rank), steps(steps) {}
 
   void build();
 
 private:
-  /// Phase 0/1 of this rank: its direction and stage.
-  int64_t direction(int phase) const { return phase ^ secondHalf; }
-  int64_t stage(int phase) const {
-    return direction(phase) == 0 ? rank : pp - 1 - rank;
-  }
-  int64_t microBatch(int phase, int64_t chunk) const {
-    return direction(phase) == 0 ? chunk : half + chunk;
-  }
   Action forwardAction(int phase) {
-    return {ActionKind::F, stage(phase),
-            microBatch(phase, forwardNext[phase]++)};
+    return {ActionKind::F, shape.stage(rank, phase),
+            shape.microBatch(rank, phase, forwardNext[phase]++)};
   }
   Action backwardAction(int phase, bool zeroBubble) {
-    Action action{zeroBubble ? ActionKind::I : ActionKind::B, stage(phase),
-                  microBatch(phase, backwardNext[phase]++)};
+    Action action{zeroBubble ? ActionKind::I : ActionKind::B,
+                  shape.stage(rank, phase),
+                  shape.microBatch(rank, phase, backwardNext[phase]++)};
     if (zeroBubble)
       pendingWeights.push_back(
           {ActionKind::W, action.stage, action.microBatch});
@@ -119,17 +144,19 @@ private:
     steps.push_back({f, b});
   }
 
-  int64_t rank, pp, half;
+  const DualPipeShape &shape;
+  int64_t rank;
   std::vector<Step> &steps;
-  int secondHalf;
   int64_t forwardNext[2] = {0, 0}, backwardNext[2] = {0, 0};
   std::deque<Action> pendingWeights;
 };
 } // namespace
 
 void DualPipeRank::build() {
-  int64_t halfRanks = pp / 2;
-  int64_t halfRank = std::min(rank, pp - 1 - rank);
+  // h of H: the rank's position in its span; the pivot (DualPipe's middle
+  // ranks, DualPipeV's last) turns the micro-batches around.
+  int64_t halfRanks = shape.span();
+  int64_t halfRank = shape.position(rank);
   bool middle = halfRank == halfRanks - 1;
   // 1: forwards of phase 0 to fill the pipeline.
   for (int64_t i = 0; i < (halfRanks - halfRank - 1) * 2; ++i)
@@ -147,7 +174,8 @@ void DualPipeRank::build() {
   }
   // 4 (main): overlapped forward-backward pairs in both orders; the middle
   // ranks run their first pair apart to shorten the bubble.
-  for (int64_t i = 0; i < half - pp + halfRank + 1; ++i) {
+  for (int64_t i = 0; i < shape.chunksPerPhase() - 2 * halfRanks + halfRank + 1;
+       ++i) {
     if (i == 0 && middle) {
       forward(0);
       backward(1);
@@ -201,7 +229,32 @@ llvm::Expected<ScheduledPipeline> dsc::buildDualPipe(int64_t pp,
     schedule.stageRank[1].push_back(pp - 1 - s);
   }
   schedule.ranks.resize(pp);
+  DualPipeShape shape{/*vShape=*/false, pp, microBatches};
   for (int64_t rank = 0; rank < pp; ++rank)
-    DualPipeRank(rank, pp, microBatches, schedule.ranks[rank]).build();
+    DualPipeRank(shape, rank, schedule.ranks[rank]).build();
+  return schedule;
+}
+
+llvm::Expected<ScheduledPipeline> dsc::buildDualPipeV(int64_t pp,
+                                                      int64_t microBatches) {
+  if (llvm::Error error = checkCounts(pp, microBatches))
+    return std::move(error);
+  if (pp % 2 != 0 || microBatches < pp)
+    return fail("DualPipeV needs an even number of stages (two per rank) "
+                "and at least as many micro-batches as stages; have pp " +
+                llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
+                " micro-batches");
+  int64_t ranks = pp / 2;
+  ScheduledPipeline schedule;
+  schedule.kind = ScheduleKind::DualPipeV;
+  schedule.numStages = pp;
+  schedule.numMicroBatches = microBatches;
+  schedule.stageRank.emplace_back();
+  for (int64_t s = 0; s < pp; ++s)
+    schedule.stageRank[0].push_back(s < ranks ? s : pp - 1 - s);
+  schedule.ranks.resize(ranks);
+  DualPipeShape shape{/*vShape=*/true, ranks, microBatches};
+  for (int64_t rank = 0; rank < ranks; ++rank)
+    DualPipeRank(shape, rank, schedule.ranks[rank]).build();
   return schedule;
 }

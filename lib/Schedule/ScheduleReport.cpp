@@ -9,7 +9,15 @@ using namespace llvm;
 using namespace dsc;
 
 StringRef dsc::scheduleKindName(ScheduleKind kind) {
-  return kind == ScheduleKind::DualPipe ? "dualpipe" : "1f1b";
+  switch (kind) {
+  case ScheduleKind::OneFOneB:
+    return "1f1b";
+  case ScheduleKind::DualPipe:
+    return "dualpipe";
+  case ScheduleKind::DualPipeV:
+    return "dualpipev";
+  }
+  return "";
 }
 
 Expected<ActionCosts> dsc::parseActionCosts(StringRef text) {

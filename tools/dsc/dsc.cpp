@@ -238,7 +238,9 @@ static cl::opt<dsc::ScheduleKind> scheduleKind(
     "kind", cl::Required, cl::desc("Schedule"),
     cl::values(clEnumValN(dsc::ScheduleKind::OneFOneB, "1f1b", "1F1B"),
                clEnumValN(dsc::ScheduleKind::DualPipe, "dualpipe",
-                          "DualPipe (DeepSeek-V3)")),
+                          "DualPipe (DeepSeek-V3)"),
+               clEnumValN(dsc::ScheduleKind::DualPipeV, "dualpipev",
+                          "DualPipeV: DualPipe cut in half, pp / 2 ranks")),
     cl::sub(scheduleCommand));
 static cl::opt<int64_t> stages("pp", cl::Required, cl::desc("Pipeline stages"),
                                cl::sub(scheduleCommand));
@@ -429,6 +431,8 @@ static int runSchedule() {
   Expected<dsc::ScheduledPipeline> schedule =
       scheduleKind == dsc::ScheduleKind::DualPipe
           ? dsc::buildDualPipe(stages, scheduleMicroBatches)
+      : scheduleKind == dsc::ScheduleKind::DualPipeV
+          ? dsc::buildDualPipeV(stages, scheduleMicroBatches)
           : dsc::buildOneFOneB(stages, scheduleMicroBatches);
   if (!schedule) {
     WithColor::error() << toString(schedule.takeError()) << "\n";
@@ -510,7 +514,7 @@ int main(int argc, char **argv) {
       "  dsc place --loads FILE --replicas R --groups G --nodes N --gpus P "
       "[--policy ...] [--format text|json|svg]\n"
       "  dsc loads --layers L --experts E [--distribution zipf --s S]\n"
-      "  dsc schedule --kind 1f1b|dualpipe --pp P --microbatches N "
+      "  dsc schedule --kind 1f1b|dualpipe|dualpipev --pp P --microbatches N "
       "[--costs F=1,B=2,W=1,FB=2.5,comm=0] [--format text|json|trace]\n");
 
   MLIRContext context;

@@ -39,7 +39,7 @@ struct Step {
   std::optional<Action> overlapped;
 };
 
-enum class ScheduleKind { OneFOneB, DualPipe };
+enum class ScheduleKind { OneFOneB, DualPipe, DualPipeV };
 
 struct ScheduledPipeline {
   ScheduleKind kind = ScheduleKind::OneFOneB;
@@ -68,6 +68,12 @@ llvm::Expected<ScheduledPipeline> buildOneFOneB(int64_t pp,
 /// Needs an even pp and an even micro-batch count of at least 2 * pp.
 llvm::Expected<ScheduledPipeline> buildDualPipe(int64_t pp,
                                                 int64_t microBatches);
+
+/// DualPipeV (DualPipe cut in half): pp / 2 ranks, rank r running stages r
+/// and pp - 1 - r of one V-shaped pipeline, in DualPipe's phases. Needs an
+/// even pp and at least pp micro-batches.
+llvm::Expected<ScheduledPipeline> buildDualPipeV(int64_t pp,
+                                                 int64_t microBatches);
 
 } // namespace dsc
 

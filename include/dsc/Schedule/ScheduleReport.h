@@ -9,7 +9,7 @@
 
 namespace dsc {
 
-/// "1f1b" or "dualpipe".
+/// "1f1b", "dualpipe" or "dualpipev".
 llvm::StringRef scheduleKindName(ScheduleKind kind);
 
 /// Parses `F=1,B=2,W=1,FB=2.5,comm=0.1` (any subset, over the defaults).
