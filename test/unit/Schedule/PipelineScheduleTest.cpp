@@ -55,7 +55,7 @@ void expectComplete(const ScheduledPipeline &schedule) {
 
 // DeepSeek-V3 Table 2: 1F1B's bubble is (PP - 1)(F + B) on every rank and
 // it keeps PP micro-batches of activations.
-TEST(ScheduledPipeline, OneFOneBMatchesTable2) {
+TEST(PipelineSchedule, OneFOneBMatchesTable2) {
   for (int64_t pp : {2, 4, 8}) {
     for (int64_t m : {pp, 2 * pp, int64_t(20)}) {
       ScheduledPipeline schedule = llvm::cantFail(buildOneFOneB(pp, m));
@@ -74,7 +74,7 @@ TEST(ScheduledPipeline, OneFOneBMatchesTable2) {
 
 // Table 2: DualPipe's bubble is (PP/2 - 1)(F&B + B - 3W) and it keeps PP + 1
 // micro-batches of activations (PP/2 - 1 = 1, 3 for PP 4, 8).
-TEST(ScheduledPipeline, DualPipeMatchesTable2) {
+TEST(PipelineSchedule, DualPipeMatchesTable2) {
   for (int64_t pp : {4, 8}) {
     for (int64_t m : {2 * pp, int64_t(20), int64_t(40)}) {
       ScheduledPipeline schedule = llvm::cantFail(buildDualPipe(pp, m));
@@ -103,7 +103,37 @@ TEST(ScheduledPipeline, DualPipeMatchesTable2) {
   }
 }
 
-TEST(ScheduledPipeline, DualPipeOverlapsPairsAndDefersWeights) {
+// Table 2: DualPipeV keeps DualPipe's bubble and activations on half the
+// ranks (PP/2 of them, two stages each).
+TEST(PipelineSchedule, DualPipeVMatchesTable2) {
+  for (int64_t pp : {4, 8, 16}) {
+    for (int64_t m : {pp, pp + 3, int64_t(40)}) {
+      ScheduledPipeline schedule = llvm::cantFail(buildDualPipeV(pp, m));
+      ASSERT_EQ(schedule.ranks.size(), size_t(pp / 2));
+      expectComplete(schedule);
+      SimulationResult result = run(schedule, unitCosts());
+      for (int64_t rank = 0; rank < pp / 2; ++rank) {
+        EXPECT_DOUBLE_EQ(result.bubble[rank], (pp / 2 - 1) * 2.0)
+            << "pp " << pp << " m " << m << " rank " << rank;
+        EXPECT_EQ(result.peakActivations[rank], pp + 1);
+      }
+    }
+  }
+  // Rank 0 holds the first and the last stage of the V.
+  ScheduledPipeline schedule = llvm::cantFail(buildDualPipeV(8, 8));
+  EXPECT_EQ(schedule.stageRank[0][0], 0);
+  EXPECT_EQ(schedule.stageRank[0][7], 0);
+  EXPECT_EQ(schedule.stageRank[0][3], 3);
+  EXPECT_EQ(schedule.stageRank[0][4], 3);
+  llvm::Expected<ScheduledPipeline> few = buildDualPipeV(8, 6);
+  ASSERT_FALSE(static_cast<bool>(few));
+  EXPECT_EQ(llvm::toString(few.takeError()),
+            "DualPipeV needs an even number of stages (two per rank) and at "
+            "least as many micro-batches as stages; have pp 8 and 6 "
+            "micro-batches");
+}
+
+TEST(PipelineSchedule, DualPipeOverlapsPairsAndDefersWeights) {
   ScheduledPipeline schedule = llvm::cantFail(buildDualPipe(8, 20));
   std::set<std::string> kinds;
   int pairs = 0;
@@ -118,7 +148,7 @@ TEST(ScheduledPipeline, DualPipeOverlapsPairsAndDefersWeights) {
   EXPECT_EQ(schedule.stageRank[1][7], 0);
 }
 
-TEST(ScheduledPipeline, PreconditionsSayWhatToChange) {
+TEST(PipelineSchedule, PreconditionsSayWhatToChange) {
   llvm::Expected<ScheduledPipeline> odd = buildDualPipe(3, 12);
   ASSERT_FALSE(static_cast<bool>(odd));
   EXPECT_EQ(llvm::toString(odd.takeError()),
@@ -135,7 +165,7 @@ TEST(ScheduledPipeline, PreconditionsSayWhatToChange) {
 }
 
 // A program that runs a backward before the forward it needs cannot finish.
-TEST(ScheduledPipeline, DetectsDeadlock) {
+TEST(PipelineSchedule, DetectsDeadlock) {
   ScheduledPipeline schedule = llvm::cantFail(buildOneFOneB(2, 2));
   std::swap(schedule.ranks[1][0], schedule.ranks[1][1]); // B1.0 before F1.0
   llvm::Expected<SimulationResult> result = simulate(schedule, unitCosts());
@@ -145,7 +175,7 @@ TEST(ScheduledPipeline, DetectsDeadlock) {
             "waits at B1.0 for F1.0");
 }
 
-TEST(ScheduledPipeline, CommunicationLatencyAddsToTheChain) {
+TEST(PipelineSchedule, CommunicationLatencyAddsToTheChain) {
   // One micro-batch over 2 stages: F0, send, F1, B1, send, B0.
   ActionCosts costs = unitCosts();
   costs.comm = 0.5;
