@@ -7,16 +7,12 @@
 using namespace mlir;
 using namespace dsc;
 
-static double hiddenOf(Value activation) {
-  return cast<RankedTensorType>(activation.getType()).getDimSize(2);
-}
-
 /// A matmul of `weights` parameters per token, forward and backward.
 static TokenFlops matmul(double weights) { return {2 * weights, 4 * weights}; }
 
 static TokenFlops attentionFlops(MLAOp op, int64_t sequenceLength) {
   MLAAttr c = op.getConfig();
-  double hidden = hiddenOf(op.getInput());
+  double hidden = activationWidth(op.getInput());
   double heads = c.getNumAttentionHeads();
   double qOut = heads * c.getQKHeadDim();
   double projections =
@@ -36,7 +32,7 @@ static TokenFlops attentionFlops(MLAOp op, int64_t sequenceLength) {
 
 static TokenFlops moeFlops(MoEOp op) {
   MoEAttr c = op.getConfig();
-  double hidden = hiddenOf(op.getInput());
+  double hidden = activationWidth(op.getInput());
   double expert = 3 * c.getMoeIntermediateSize() * hidden;
   return matmul(c.getNRoutedExperts() * hidden +   // router
                 c.getNSharedExperts() * expert +   // shared experts
@@ -48,13 +44,15 @@ TokenFlops dsc::computeOpFlops(Operation *op, int64_t sequenceLength) {
       .Case([&](MLAOp mla) { return attentionFlops(mla, sequenceLength); })
       .Case([](MoEOp moe) { return moeFlops(moe); })
       .Case([](MLPOp mlp) {
-        return matmul(3 * mlp.getIntermediateSize() * hiddenOf(mlp.getInput()));
+        return matmul(3 * mlp.getIntermediateSize() *
+                      activationWidth(mlp.getInput()));
       })
       .Case([](LMHeadOp head) {
-        return matmul(hiddenOf(head.getLogits()) * hiddenOf(head.getInput()));
+        return matmul(activationWidth(head.getLogits()) *
+                      activationWidth(head.getInput()));
       })
       .Case([](MTPOp mtp) {
-        double hidden = hiddenOf(mtp.getHidden());
+        double hidden = activationWidth(mtp.getHidden());
         return matmul(2 * hidden * hidden); // eh_proj
       })
       .Default([](Operation *) { return TokenFlops(); });

@@ -8,13 +8,9 @@ using namespace dsc;
 /// One FP32 scale per 128x128 block of an FP8 weight.
 static constexpr double kFP8ScaleOverhead = 4.0 / (128 * 128);
 
-static int64_t hiddenOf(Value activation) {
-  return cast<RankedTensorType>(activation.getType()).getDimSize(2);
-}
-
 SavedActivations dsc::savedActivationsPerToken(BlockOp block) {
   SavedActivations saved;
-  int64_t hidden = hiddenOf(block.getInput());
+  int64_t hidden = activationWidth(block.getInput());
   // The inputs of both norms; their outputs are matmul inputs, counted below.
   saved.other += 2 * hidden;
   block.walk([&](Operation *op) {
@@ -90,7 +86,7 @@ static StageFootprint stageFootprint(const RunSetup &setup,
     int64_t full = savedActivationsPerToken(block).bytes(fp8);
     footprint.largestBlock = std::max(footprint.largestBlock, full);
     footprint.activationBytesPerToken +=
-        run.getRecompute() ? 2 * hiddenOf(block.getInput()) : full;
+        run.getRecompute() ? 2 * activationWidth(block.getInput()) : full;
     block.walk([&](MLAOp mla) {
       footprint.latentValues += mla.getConfig().getCachedValuesPerToken();
     });

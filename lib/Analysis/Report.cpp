@@ -50,8 +50,7 @@ struct ActivationBytes {
 static ActivationBytes microBatchActivations(const RunSetup &setup,
                                              BlockOp block) {
   int64_t tokens = setup.microBatchTokens();
-  int64_t hidden =
-      cast<RankedTensorType>(block.getInput().getType()).getDimSize(2);
+  int64_t hidden = activationWidth(block.getInput());
   return {tokens * savedActivationsPerToken(block).bytes(setup.isFP8()),
           tokens * hidden * 2};
 }

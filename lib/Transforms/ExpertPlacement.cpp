@@ -110,8 +110,7 @@ void ExpertPlacementPass::runOnOperation() {
   }
   if (previousPlacement) {
     // Re-placement in serving must not reshuffle everything: say what moves.
-    int64_t hidden =
-        cast<RankedTensorType>(moes.front().getInput().getType()).getDimSize(2);
+    int64_t hidden = activationWidth(moes.front().getInput());
     double bytesPerExpert = 3.0 * config.getMoeIntermediateSize() * hidden *
                             2; // BF16 gate, up and down projections
     model.emitRemark() << "dsc-expert-placement moves "

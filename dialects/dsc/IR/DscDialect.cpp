@@ -53,6 +53,10 @@ bool dsc::isActivationType(Type type) {
          isActivationElement(tensor.getElementType());
 }
 
+int64_t dsc::activationWidth(Value activation) {
+  return cast<RankedTensorType>(activation.getType()).getDimSize(2);
+}
+
 bool dsc::isTokenType(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.getRank() == 2 && tensor.isDynamicDim(0) &&

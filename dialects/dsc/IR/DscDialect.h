@@ -13,6 +13,8 @@ namespace dsc {
 /// tensor<?x?xNxT>: dynamic batch and sequence, static positive N,
 /// T in {bf16, f16, f32, f8E4M3FN}.
 bool isActivationType(mlir::Type type);
+/// The static last dimension N of an activation tensor<?x?xNxT>.
+int64_t activationWidth(mlir::Value activation);
 /// tensor<?x?xi32> or tensor<?x?xi64>.
 bool isTokenType(mlir::Type type);
 /// tensor<f32>.

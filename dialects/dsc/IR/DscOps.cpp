@@ -17,10 +17,6 @@ using namespace dsc;
 #define GET_OP_CLASSES
 #include "dsc/IR/DscOps.cpp.inc"
 
-static int64_t hiddenSizeOf(Value activation) {
-  return cast<RankedTensorType>(activation.getType()).getDimSize(2);
-}
-
 /// Appends `<scope>.<leaf>` with its expected shape.
 static void addSpec(SmallVectorImpl<ParameterSpec> &specs, StringRef scope,
                     StringRef leaf, ArrayRef<int64_t> shape,
@@ -303,7 +299,7 @@ LogicalResult MTPOp::verifyRegions() {
 }
 
 void MTPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
-  int64_t hidden = hiddenSizeOf(getHidden());
+  int64_t hidden = activationWidth(getHidden());
   addSpec(specs, getScope(), "enorm.weight", {hidden}, "hidden_size");
   addSpec(specs, getScope(), "hnorm.weight", {hidden}, "hidden_size");
   addSpec(specs, getScope(), "eh_proj.weight", {hidden, 2 * hidden},
@@ -333,15 +329,15 @@ void EmbeddingOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 void EmbeddingOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   addSpec(specs, getScope(), "weight",
-          {modelVocabSize(*this), hiddenSizeOf(getOutput())},
+          {modelVocabSize(*this), activationWidth(getOutput())},
           "vocab_size x hidden_size");
 }
 
 LogicalResult LMHeadOp::verify() {
   int64_t vocab = modelVocabSize(*this);
-  if (hiddenSizeOf(getLogits()) != vocab)
+  if (activationWidth(getLogits()) != vocab)
     return emitOpError("produces ")
-           << hiddenSizeOf(getLogits())
+           << activationWidth(getLogits())
            << " logits per token but the model's vocab_size is " << vocab;
   return success();
 }
@@ -352,7 +348,7 @@ void LMHeadOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 void LMHeadOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   addSpec(specs, getScope(), "weight",
-          {hiddenSizeOf(getLogits()), hiddenSizeOf(getInput())},
+          {activationWidth(getLogits()), activationWidth(getInput())},
           "vocab_size x hidden_size");
 }
 
@@ -371,7 +367,7 @@ double RMSNormOp::getEffectiveEps() {
 }
 
 void RMSNormOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
-  addSpec(specs, getScope(), "weight", {hiddenSizeOf(getInput())},
+  addSpec(specs, getScope(), "weight", {activationWidth(getInput())},
           "hidden_size");
 }
 
@@ -382,7 +378,7 @@ void RMSNormOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
 void MLAOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   MLAAttr c = getConfig();
   StringRef scope = getScope();
-  int64_t hidden = hiddenSizeOf(getInput());
+  int64_t hidden = activationWidth(getInput());
   int64_t heads = c.getNumAttentionHeads();
   int64_t qOut = heads * c.getQKHeadDim();
   StringRef qOutName =
@@ -418,7 +414,7 @@ LogicalResult MLPOp::verify() {
 }
 
 void MLPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
-  addSwiGLUSpecs(specs, getScope(), hiddenSizeOf(getInput()),
+  addSwiGLUSpecs(specs, getScope(), activationWidth(getInput()),
                  getIntermediateSize(), "intermediate_size");
 }
 
@@ -437,7 +433,7 @@ LogicalResult MoEOp::verify() {
 void MoEOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   MoEAttr c = getConfig();
   StringRef scope = getScope();
-  int64_t hidden = hiddenSizeOf(getInput());
+  int64_t hidden = activationWidth(getInput());
   int64_t experts = c.getNRoutedExperts();
   addSpec(specs, scope, "gate.weight", {experts, hidden},
           "n_routed_experts x hidden_size");
