@@ -115,7 +115,7 @@ CommunicationAnalysis::CommunicationAnalysis(
                                   : 2 * share * count * 4;  // all-reduce
       };
       volume.dp =
-          ring(all - routed, dp) + ring(routed * routedShare(setup), dp / ep);
+          ring(all - routed, dp) + ring(routed * setup.routedShare, dp / ep);
     }
     perStage.push_back(volume);
     perMicroBatch.push_back(micro);

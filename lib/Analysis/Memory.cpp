@@ -74,11 +74,11 @@ struct StageFootprint {
 
 static StageFootprint stageFootprint(const RunSetup &setup,
                                      const StageLayout::Stage &stage,
-                                     const ParameterCountAnalysis &params) {
+                                     const ParameterCountAnalysis &params,
+                                     ArrayRef<BlockOp> blocks) {
   RunOp run = setup.run;
   ModelOp model = setup.model;
   bool fp8 = setup.isFP8();
-  SmallVector<BlockOp> blocks = model.getBlocks();
   StageFootprint footprint;
   footprint.held = stageParameters(stage, params);
   for (int64_t index : stage.layers) {
@@ -113,9 +113,11 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
   bool dualPipe = run.getSchedule() == PipelineSchedule::dualpipe;
   int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
   int64_t tokens = setup.microBatchTokens();
+  ModelOp model = setup.model;
+  SmallVector<BlockOp> blocks = model.getBlocks();
   SmallVector<StageFootprint> footprints;
   for (const StageLayout::Stage &stage : setup.layout.stages)
-    footprints.push_back(stageFootprint(setup, stage, params));
+    footprints.push_back(stageFootprint(setup, stage, params, blocks));
 
   for (int64_t s = 0; s < pp; ++s) {
     // DualPipe puts stages s and pp - 1 - s on GPU s (Table 2: parameters
@@ -138,7 +140,7 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
     const ComponentParams &held = footprint.held;
 
     MemoryBreakdown memory;
-    double share = routedShare(setup);
+    double share = setup.routedShare;
     double routed = held.routedExperts * share;
     double replicated = held.total() - held.routedExperts;
     memory.weights = weightBytes(held, share, fp8);

@@ -40,18 +40,6 @@ ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
   return held;
 }
 
-double dsc::routedShare(const RunSetup &setup) {
-  ModelOp model = setup.model;
-  RunOp run = setup.run;
-  double share = 1.0 / run.getEp();
-  model.walk([&](MoEOp moe) {
-    if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
-      share = double(placement->getSlotsPerGPU()) /
-              moe.getConfig().getNRoutedExperts();
-  });
-  return share;
-}
-
 RunSetup dsc::resolveRun(RunOp run) {
   RunSetup setup;
   setup.run = run;
@@ -61,5 +49,11 @@ RunSetup dsc::resolveRun(RunOp run) {
       run, run.getClusterAttr());
   setup.layout =
       StageLayout::evenSplit(setup.model.getNumHiddenLayers(), run.getPp());
+  setup.routedShare = 1.0 / run.getEp();
+  setup.model.walk([&](MoEOp moe) {
+    if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
+      setup.routedShare = double(placement->getSlotsPerGPU()) /
+                          moe.getConfig().getNRoutedExperts();
+  });
   return setup;
 }

@@ -20,7 +20,7 @@ static double weightBytes(Operation *op, const RunSetup &setup) {
     for (int64_t dim : spec.shape)
       count *= dim;
     if (spec.numExperts)
-      count *= spec.numExperts * routedShare(setup);
+      count *= spec.numExperts * setup.routedShare;
     bool isRouter = StringRef(spec.name).contains(".gate.");
     bytes += count * (fp8Matmul && !isRouter ? 1 : 2);
   }

@@ -38,6 +38,9 @@ struct RunSetup {
   ModelOp model;
   ClusterOp cluster;
   StageLayout layout;
+  /// The share of a layer's routed-expert parameters one GPU holds: 1 / ep,
+  /// or with an expert placement its slots per GPU over the experts.
+  double routedShare = 0;
 
   // Op handles are cheap values; the helpers read through copies so that a
   // const RunSetup can be queried.
@@ -56,10 +59,6 @@ struct RunSetup {
     return r.getRecipe() == Precision::fp8;
   }
 };
-
-/// The share of a layer's routed-expert parameters one GPU holds: 1 / ep,
-/// or with an expert placement its slots per GPU over the experts.
-double routedShare(const RunSetup &setup);
 
 /// The parameters (all of them, before expert sharding) a stage holds.
 ComponentParams stageParameters(const StageLayout::Stage &stage,
