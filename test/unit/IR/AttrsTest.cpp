@@ -42,4 +42,17 @@ TEST(MoEAttr, GroupHelpers) {
   EXPECT_TRUE(moe.isGroupLimited());
 }
 
+// The logical -> replicas map is derived from phy2log.
+TEST(ExpertPlacementAttr, ReplicasOfAnExpert) {
+  mlir::MLIRContext context;
+  context.getOrLoadDialect<DscDialect>();
+  auto placement =
+      ExpertPlacementAttr::get(&context, /*gpus=*/2, /*nodes=*/1, APFloat(1.0),
+                               llvm::ArrayRef<int64_t>{0, 2, 1, 0, 3, 1},
+                               llvm::ArrayRef<int64_t>{2, 2, 1, 1});
+  EXPECT_EQ(placement.getSlotsPerGPU(), 3);
+  EXPECT_EQ(placement.getReplicas(0), (llvm::SmallVector<int64_t>{0, 3}));
+  EXPECT_EQ(placement.getReplicas(3), (llvm::SmallVector<int64_t>{4}));
+}
+
 } // namespace

@@ -88,4 +88,15 @@ TEST_F(TinyModel, EnumeratesEveryCheckpointTensor) {
   EXPECT_EQ(tensors, plain + experts + aliases);
 }
 
+// A norm without its own eps uses the model's rms_norm_eps.
+TEST_F(TinyModel, NormsUseTheModelEps) {
+  int norms = 0;
+  model.walk([&](RMSNormOp norm) {
+    ++norms;
+    EXPECT_DOUBLE_EQ(norm.getEffectiveEps(), 1e-6);
+  });
+  EXPECT_EQ(norms, 4 * 2 + 2); // two per block, the final and the MTP norm
+  EXPECT_EQ(model.getInputIds(), model.getBody().getArgument(0));
+}
+
 } // namespace
