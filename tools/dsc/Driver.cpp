@@ -1,0 +1,59 @@
+//===- Driver.cpp - what the dsc subcommands share ------------------------===//
+
+#include "Driver.h"
+#include "dsc/IR/DscOps.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+using namespace mlir;
+
+namespace dsc::driver {
+/// Prints diagnostics as `file:line:col: error: message`, and notes.
+void printDiagnostic(Diagnostic &diag) {
+  Location loc = diag.getLocation();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
+           << file.getColumn() << ": ";
+  else if (auto name = dyn_cast<NameLoc>(loc))
+    errs() << name.getName().getValue() << ": ";
+  else if (!isa<UnknownLoc>(loc))
+    errs() << loc << ": ";
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    WithColor(errs(), raw_ostream::RED, true) << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    WithColor(errs(), raw_ostream::MAGENTA, true) << "warning: ";
+    break;
+  default:
+    errs() << "note: ";
+  }
+  errs() << diag.str() << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    printDiagnostic(note);
+}
+
+/// The single `dsc.model` of a loaded module.
+dsc::ModelOp findModel(ModuleOp module, StringRef path) {
+  auto models = module.getOps<dsc::ModelOp>();
+  if (std::distance(models.begin(), models.end()) == 1)
+    return *models.begin();
+  WithColor::error() << path << ": expected exactly one 'dsc.model'\n";
+  return nullptr;
+}
+
+/// Writes through `write` to `path`, leaving no file behind on failure.
+int writeOutput(StringRef path, llvm::function_ref<void(raw_ostream &)> write) {
+  std::string error;
+  std::unique_ptr<ToolOutputFile> output = openOutputFile(path, &error);
+  if (!output) {
+    WithColor::error() << error << "\n";
+    return 1;
+  }
+  write(output->os());
+  output->keep();
+  return 0;
+}
+} // namespace dsc::driver
