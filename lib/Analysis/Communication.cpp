@@ -73,9 +73,9 @@ CommunicationAnalysis::CommunicationAnalysis(
     };
     for (int64_t index : stage.layers)
       collect(blocks[index]);
-    if (stage.hasHead)
-      for (MTPOp mtp : model.getMTPModules())
-        collect(mtp.getBlock());
+    SmallVector<MTPOp> modules = model.getMTPModules();
+    for (int64_t index : stage.mtpModules)
+      collect(modules[index].getBlock());
     micro.moeLayers = moes.size();
     for (MoEOp moe : moes) {
       DispatchFanout fanout = computeDispatchFanout(setup, moe);

@@ -91,18 +91,17 @@ static StageFootprint stageFootprint(const RunSetup &setup,
       footprint.latentValues += mla.getConfig().getCachedValuesPerToken();
     });
   }
-  if (stage.hasHead) {
-    int64_t hidden = model.getHiddenSize();
-    int64_t heads = 1;
-    for (MTPOp mtp : model.getMTPModules()) {
-      // enorm/hnorm inputs and the eh_proj input, then the block.
-      footprint.activationBytesPerToken +=
-          2 * 4 * hidden + savedActivationsPerToken(mtp.getBlock()).bytes(fp8);
-      ++heads;
-    }
-    // FP32 logits of every head, for the cross-entropy backward.
-    footprint.transientBytesPerToken = heads * model.getVocabSize() * 4;
+  int64_t hidden = model.getHiddenSize();
+  SmallVector<MTPOp> modules = model.getMTPModules();
+  for (int64_t index : stage.mtpModules) {
+    // enorm/hnorm inputs and the eh_proj input, then the block.
+    footprint.activationBytesPerToken +=
+        2 * 4 * hidden +
+        savedActivationsPerToken(modules[index].getBlock()).bytes(fp8);
   }
+  // FP32 logits of every head, for the cross-entropy backward.
+  int64_t heads = (stage.hasHead ? 1 : 0) + stage.mtpModules.size();
+  footprint.transientBytesPerToken = heads * model.getVocabSize() * 4;
   return footprint;
 }
 
@@ -127,7 +126,15 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
     int64_t inFlight = std::min<int64_t>(pp - s, run.getMicroBatches());
     if (dualPipe) {
       const StageFootprint &mirror = footprints[pp - 1 - s];
-      footprint.held += mirror.held;
+      // One copy of what both stages hold (the MTP modules share the
+      // embedding and head with the main model).
+      StageLayout::Stage both = setup.layout.stages[s];
+      const StageLayout::Stage &other = setup.layout.stages[pp - 1 - s];
+      both.layers.append(other.layers);
+      both.mtpModules.append(other.mtpModules);
+      both.hasEmbedding |= other.hasEmbedding;
+      both.hasHead |= other.hasHead;
+      footprint.held = stageParameters(both, params);
       footprint.activationBytesPerToken =
           (footprint.activationBytesPerToken + mirror.activationBytesPerToken) /
           2;

@@ -84,6 +84,12 @@ static int64_t countOwner(Operation *owner, ComponentParams &params,
 ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
   auto model = cast<ModelOp>(op);
   llvm::StringSet<> counted;
+  auto moduleParams = [&](MTPOp module) -> ComponentParams & {
+    size_t index = module.getDepth() - 1;
+    if (perMTP.size() <= index)
+      perMTP.resize(index + 1);
+    return perMTP[index];
+  };
   auto countBlock = [&](BlockOp block, bool isMTP, ComponentParams &params) {
     ComponentParams layer;
     int64_t inactive = 0;
@@ -100,14 +106,20 @@ ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
     if (auto block = dyn_cast<BlockOp>(child)) {
       inactiveRouted += countBlock(block, /*isMTP=*/false, main);
     } else if (auto module = dyn_cast<MTPOp>(child)) {
-      countOwner(module, mtp, counted);
-      countBlock(module.getBlock(), /*isMTP=*/true, mtp);
+      ComponentParams &own = moduleParams(module);
+      countOwner(module, own, counted);
+      countBlock(module.getBlock(), /*isMTP=*/true, own);
     } else if (isa<ParameterOwnerOpInterface>(child)) {
       // The norm (and shared head) applied to an MTP module's output are the
       // module's; the head is counted once, with the main model.
-      countOwner(&child, getPostProcessedMTP(&child) ? mtp : main, counted);
+      if (MTPOp module = getPostProcessedMTP(&child))
+        countOwner(&child, moduleParams(module), counted);
+      else
+        countOwner(&child, main, counted);
     }
   }
+  for (const ComponentParams &module : perMTP)
+    mtp += module;
 }
 
 int64_t ParameterCountAnalysis::activatedPerToken(bool withEmbedding) const {

@@ -6,7 +6,60 @@
 using namespace mlir;
 using namespace dsc;
 
-StageLayout StageLayout::evenSplit(int64_t numLayers, int64_t pp) {
+std::optional<ModelPart> dsc::modelPartOf(Operation *op) {
+  if (isa<ParameterOp, YieldOp>(op))
+    return std::nullopt;
+  if (isa<EmbeddingOp>(op))
+    return ModelPart{ModelPart::Embedding, 0};
+  if (auto block = dyn_cast<BlockOp>(op))
+    return ModelPart{ModelPart::Block, block.getIndex()};
+  if (auto mtp = dyn_cast<MTPOp>(op))
+    return ModelPart{ModelPart::MTP, mtp.getDepth() - 1};
+  if (MTPOp mtp = getPostProcessedMTP(op))
+    return ModelPart{ModelPart::MTP, mtp.getDepth() - 1};
+  return ModelPart{ModelPart::Head, 0};
+}
+
+bool StageLayout::Stage::holds(const ModelPart &part) const {
+  switch (part.kind) {
+  case ModelPart::Embedding:
+    return hasEmbedding;
+  case ModelPart::Block:
+    return llvm::is_contained(layers, part.index);
+  case ModelPart::MTP:
+    return llvm::is_contained(mtpModules, part.index);
+  case ModelPart::Head:
+    return hasHead;
+  }
+  return false;
+}
+
+StageLayout StageLayout::fromAttr(PipelineLayoutAttr attr) {
+  StageLayout layout;
+  layout.stages.resize(attr.getNumStages());
+  int64_t block = 0, mtp = 0;
+  for (auto [s, stage] : llvm::enumerate(layout.stages)) {
+    for (int64_t i = 0; i < attr.getBlocks()[s]; ++i)
+      stage.layers.push_back(block++);
+    for (int64_t i = 0; i < attr.getMtp()[s]; ++i)
+      stage.mtpModules.push_back(mtp++);
+  }
+  layout.stages.front().hasEmbedding = true;
+  layout.stages.back().hasHead = true;
+  return layout;
+}
+
+PipelineLayoutAttr StageLayout::toAttr(MLIRContext *context) const {
+  SmallVector<int64_t> blocks, mtp;
+  for (const Stage &stage : stages) {
+    blocks.push_back(stage.layers.size());
+    mtp.push_back(stage.mtpModules.size());
+  }
+  return PipelineLayoutAttr::get(context, blocks, mtp);
+}
+
+StageLayout StageLayout::evenSplit(int64_t numLayers, int64_t numMTP,
+                                   int64_t pp) {
   StageLayout layout;
   layout.stages.resize(pp);
   int64_t next = 0;
@@ -15,6 +68,8 @@ StageLayout StageLayout::evenSplit(int64_t numLayers, int64_t pp) {
     for (int64_t i = 0; i < count; ++i)
       layout.stages[s].layers.push_back(next++);
   }
+  for (int64_t k = 0; k < numMTP; ++k)
+    layout.stages.back().mtpModules.push_back(k);
   layout.stages.front().hasEmbedding = true;
   layout.stages.back().hasHead = true;
   return layout;
@@ -35,7 +90,14 @@ ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
       if (!layer.isMTP)
         held.norms -= layer.components.norms;
     held.head += params.mainModel().head;
-    held += params.mtpModules();
+  }
+  for (int64_t module : stage.mtpModules)
+    held += params.mtpModuleParams()[module];
+  if (!stage.mtpModules.empty()) {
+    if (!stage.hasEmbedding)
+      held.embedding += params.mainModel().embedding;
+    if (!stage.hasHead)
+      held.head += params.mainModel().head;
   }
   return held;
 }
@@ -47,8 +109,12 @@ RunSetup dsc::resolveRun(RunOp run) {
       SymbolTable::lookupNearestSymbolFrom<ModelOp>(run, run.getModelAttr());
   setup.cluster = SymbolTable::lookupNearestSymbolFrom<ClusterOp>(
       run, run.getClusterAttr());
-  setup.layout =
-      StageLayout::evenSplit(setup.model.getNumHiddenLayers(), run.getPp());
+  if (std::optional<PipelineLayoutAttr> layout = run.getLayout())
+    setup.layout = StageLayout::fromAttr(*layout);
+  else
+    setup.layout = StageLayout::evenSplit(
+        setup.model.getNumHiddenLayers(),
+        setup.model.getNumNextnPredictLayers(), run.getPp());
   setup.routedShare = 1.0 / run.getEp();
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())

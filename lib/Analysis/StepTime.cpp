@@ -99,10 +99,8 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
     for (int64_t index : stage.layers)
       addOps(blocks[index]);
     for (Operation &op : model.getBody().front()) {
-      bool onStage = isa<EmbeddingOp>(op) ? stage.hasEmbedding
-                     : isa<BlockOp, ParameterOp, YieldOp>(op) ? false
-                                                              : stage.hasHead;
-      if (onStage)
+      std::optional<ModelPart> part = modelPartOf(&op);
+      if (part && part->kind != ModelPart::Block && stage.holds(*part))
         addOps(&op);
     }
     // Recomputation runs the forward again during the backward.

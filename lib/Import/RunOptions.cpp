@@ -33,7 +33,8 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
                            cluster.getSymName(), options.mode, options.seqLen,
                            options.microBatch, microBatches, pp, ep, dp,
                            options.zero, options.recipe, options.moments,
-                           options.recompute, options.schedule);
+                           options.recompute, options.schedule,
+                           /*layout=*/nullptr);
   SymbolTableCollection symbols;
   if (failed(verify(run)) || failed(run.verifySymbolUses(symbols))) {
     run->erase();

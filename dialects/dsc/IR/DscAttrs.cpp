@@ -260,3 +260,75 @@ LogicalResult LinkAttr::verify(EmitErrorFn emitError, APFloat gbps,
     return failure();
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// PipelineLayoutAttr
+//===----------------------------------------------------------------------===//
+
+FailureOr<PipelineLayoutAttr>
+PipelineLayoutAttr::parseMegatron(MLIRContext *context, StringRef text,
+                                  function_ref<InFlightDiagnostic()> emitError) {
+  FailureOr<PipelineStageCounts> counts = parseMegatronLayout(text, emitError);
+  if (failed(counts))
+    return failure();
+  PipelineLayoutAttr layout =
+      getChecked(emitError, context, counts->blocks, counts->mtp);
+  if (!layout)
+    return failure();
+  return layout;
+}
+
+std::string PipelineLayoutAttr::toMegatron() const {
+  return printMegatronLayout(getBlocks(), getMtp());
+}
+
+int64_t PipelineLayoutAttr::getFirstBlock(int64_t stage) const {
+  int64_t first = 0;
+  for (int64_t s = 0; s < stage; ++s)
+    first += getBlocks()[s];
+  return first;
+}
+
+int64_t PipelineLayoutAttr::getFirstMTP(int64_t stage) const {
+  int64_t first = 0;
+  for (int64_t s = 0; s < stage; ++s)
+    first += getMtp()[s];
+  return first;
+}
+
+LogicalResult
+PipelineLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           ArrayRef<int64_t> blocks, ArrayRef<int64_t> mtp) {
+  if (blocks.empty() || blocks.size() != mtp.size())
+    return emitError() << "a layout needs one block count and one MTP count "
+                          "per stage, at least one stage";
+  bool seenMTP = false;
+  for (auto [stage, counts] : llvm::enumerate(llvm::zip(blocks, mtp))) {
+    auto [blockCount, mtpCount] = counts;
+    if (blockCount < 0 || mtpCount < 0)
+      return emitError() << "stage " << stage << " has a negative count";
+    if (seenMTP && blockCount > 0)
+      return emitError() << "stage " << stage
+                         << " holds decoder blocks after an MTP module; the "
+                            "MTP modules follow the last block";
+    seenMTP |= mtpCount > 0;
+  }
+  return success();
+}
+
+Attribute PipelineLayoutAttr::parse(AsmParser &parser, Type) {
+  std::string text;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseString(&text) || parser.parseGreater())
+    return {};
+  FailureOr<PipelineLayoutAttr> layout =
+      parseMegatron(parser.getContext(), text,
+                    [&] { return parser.emitError(loc); });
+  if (failed(layout))
+    return {};
+  return *layout;
+}
+
+void PipelineLayoutAttr::print(AsmPrinter &printer) const {
+  printer << "<\"" << toMegatron() << "\">";
+}

@@ -198,6 +198,44 @@ def Dsc_ExpertPlacementAttr : Dsc_Attr<"ExpertPlacement", "placement"> {
   }];
 }
 
+def Dsc_PipelineLayoutAttr : Dsc_Attr<"PipelineLayout", "layout"> {
+  let summary = "which parts of the model each pipeline stage holds";
+  let description = [{
+    Pipeline stages in order, written as Megatron's
+    `--pipeline-model-parallel-layout`: `E` the embedding, `t` a decoder
+    block, `m` an MTP module, `L` the final norm, output head and loss; `|`
+    ends a stage, `x*n` repeats a part, `(...)*n` a group, `,` is cosmetic.
+
+    ```mlir
+    #dsc.layout<"Et*3|t*4|t*4|t*4mL">
+    ```
+
+    Stored as counts per stage (`blocks`, `mtp`) and the stages of the
+    embedding (the first) and of `L` (the last); parts keep the model's
+    order E, t..., m..., L. A stage may be empty only when written so.
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int64_t", "decoder blocks per stage">:$blocks,
+    ArrayRefParameter<"int64_t", "MTP modules per stage">:$mtp
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getNumStages() const { return getBlocks().size(); }
+    /// The first block and first MTP module of each stage.
+    int64_t getFirstBlock(int64_t stage) const;
+    int64_t getFirstMTP(int64_t stage) const;
+    /// Parses Megatron's layout syntax; the error names the offending
+    /// position.
+    static ::mlir::FailureOr<PipelineLayoutAttr>
+    parseMegatron(::mlir::MLIRContext *context, ::llvm::StringRef text,
+                  ::llvm::function_ref<::mlir::InFlightDiagnostic()>
+                      emitError);
+    /// The layout in Megatron's syntax.
+    std::string toMegatron() const;
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Cluster hardware
 //===----------------------------------------------------------------------===//

@@ -118,6 +118,27 @@ LogicalResult RunOp::verify() {
   return success();
 }
 
+LogicalResult RunOp::verifyLayout(PipelineLayoutAttr layout, ModelOp model) {
+  if (layout.getNumStages() != getPp())
+    return emitOpError("layout \"")
+           << layout.toMegatron() << "\" has " << layout.getNumStages()
+           << " stages but the run has pp " << getPp()
+           << "; repartition with dsc-pipeline-partition";
+  int64_t blocks = 0, mtp = 0;
+  for (auto [b, m] : llvm::zip(layout.getBlocks(), layout.getMtp())) {
+    blocks += b;
+    mtp += m;
+  }
+  if (blocks != model.getNumHiddenLayers() ||
+      mtp != model.getNumNextnPredictLayers())
+    return emitOpError("layout \"")
+           << layout.toMegatron() << "\" places " << blocks
+           << " decoder blocks and " << mtp << " MTP modules but @"
+           << model.getSymName() << " has " << model.getNumHiddenLayers()
+           << " and " << model.getNumNextnPredictLayers();
+  return success();
+}
+
 LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto model = symbols.lookupNearestSymbolFrom<ModelOp>(*this, getModelAttr());
   if (!model)
@@ -136,10 +157,14 @@ LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
            << " GPUs but cluster @" << cluster.getSymName() << " has " << gpus
            << "; choose dp = " << gpus / getPp()
            << (gpus % getPp() ? " (and a pp that divides the GPU count)" : "");
-  if (getPp() > model.getNumHiddenLayers())
+  if (std::optional<PipelineLayoutAttr> layout = getLayout()) {
+    if (failed(verifyLayout(*layout, model)))
+      return failure();
+  } else if (getPp() > model.getNumHiddenLayers()) {
     return emitOpError("'pp' (")
            << getPp() << ") exceeds the model's " << model.getNumHiddenLayers()
            << " layers: every pipeline stage needs at least one layer";
+  }
   SmallVector<MoEOp> moes;
   model.walk([&](MoEOp moe) { moes.push_back(moe); });
   for (MoEOp moe : moes) {

@@ -243,6 +243,10 @@ def Dsc_RunOp : Dsc_Op<"run", [
 
     `schedule` is the pipeline schedule the analyses assume (1F1B or
     DualPipe, DeepSeek-V3 Table 2) until the scheduling pass sets one.
+    `layout` (set by `dsc-pipeline-partition`) says which parts of the model
+    each pipeline stage holds; without it the analyses assume Megatron's
+    even split. Stage s runs on pipeline rank s (DualPipe: rank s also
+    holds stage pp - 1 - s for the micro-batches flowing the other way).
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
@@ -259,13 +263,15 @@ def Dsc_RunOp : Dsc_Op<"run", [
     Dsc_Precision:$recipe,
     Dsc_MomentType:$moments,
     BoolAttr:$recompute,
-    Dsc_PipelineSchedule:$schedule
+    Dsc_PipelineSchedule:$schedule,
+    OptionalAttr<Dsc_PipelineLayoutAttr>:$layout
   );
   let assemblyFormat = [{
     $sym_name `model` $model `cluster` $cluster $mode `seq_len` $seq_len
     `micro_batch` $micro_batch `micro_batches` $micro_batches `pp` $pp
     `ep` $ep `dp` $dp `zero` $zero `recipe` $recipe `moments` $moments
-    `recompute` $recompute `schedule` $schedule attr-dict
+    `recompute` $recompute `schedule` $schedule (`layout` $layout^)?
+    attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
@@ -273,6 +279,15 @@ def Dsc_RunOp : Dsc_Op<"run", [
     int64_t getGlobalBatch() {
       return getMicroBatch() * getMicroBatches() * getDp();
     }
+    /// Pipeline stages: the layout's, or one per pipeline rank.
+    int64_t getNumStages() {
+      if (std::optional<PipelineLayoutAttr> layout = getLayout())
+        return layout->getNumStages();
+      return getPp();
+    }
+    /// The layout's stages against the schedule and the model's parts.
+    ::mlir::LogicalResult verifyLayout(PipelineLayoutAttr layout,
+                                       ModelOp model);
   }];
 }
 

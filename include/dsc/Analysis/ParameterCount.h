@@ -53,6 +53,8 @@ public:
   const ComponentParams &mainModel() const { return main; }
   /// What the MTP modules add (their embedding and head are shared).
   const ComponentParams &mtpModules() const { return mtp; }
+  /// Each MTP module's share of mtpModules(), by depth - 1.
+  llvm::ArrayRef<ComponentParams> mtpModuleParams() const { return perMTP; }
   llvm::ArrayRef<LayerParams> layers() const { return perLayer; }
 
   /// Parameters of the main model a token activates, with or without the
@@ -64,6 +66,7 @@ private:
   /// Routed-expert parameters not used by a token, in the main model.
   int64_t inactiveRouted = 0;
   llvm::SmallVector<LayerParams> perLayer;
+  llvm::SmallVector<ComponentParams> perMTP;
 };
 
 } // namespace dsc

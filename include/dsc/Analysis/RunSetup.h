@@ -1,9 +1,8 @@
-//===- RunSetup.h - a dsc.run with its model, cluster and stages -*- C++
-//-*-===//
+//===- RunSetup.h - a dsc.run with its model, cluster and stages -*- C++ -*-===//
 //
 // Resolves a `dsc.run`'s model and cluster and lays the model out on its
-// pipeline stages. Until the partitioning pass assigns stages, the layout is
-// the even split Megatron uses by default.
+// pipeline stages: the run's `layout` (set by dsc-pipeline-partition), or
+// without one the even split Megatron uses by default.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,21 +15,42 @@
 
 namespace dsc {
 
+/// A part of a model a pipeline stage can hold (Megatron's layout letters):
+/// the embedding (E), a decoder block (t), an MTP module with the norm and
+/// head applied to its output (m), or the final norm, output head and loss
+/// (L).
+struct ModelPart {
+  enum Kind { Embedding, Block, MTP, Head };
+  Kind kind = Embedding;
+  /// The block's layer index, or the MTP module's depth - 1.
+  int64_t index = 0;
+};
+
+/// The part a top-level op of a model's body belongs to; nullopt for
+/// parameters and the terminator.
+std::optional<ModelPart> modelPartOf(mlir::Operation *op);
+
 /// Which parts of the model each pipeline stage holds.
 struct StageLayout {
   struct Stage {
     /// Main-model decoder blocks, by layer index.
     llvm::SmallVector<int64_t> layers;
+    /// MTP modules, by depth - 1.
+    llvm::SmallVector<int64_t> mtpModules;
     bool hasEmbedding = false;
-    /// The final norm, the output head, the loss and the MTP modules.
+    /// The final norm, the output head and the loss.
     bool hasHead = false;
+
+    bool holds(const ModelPart &part) const;
   };
   llvm::SmallVector<Stage> stages;
 
   /// `numLayers` blocks over `pp` stages in order, the first
   /// `numLayers % pp` stages taking one more; the embedding on the first
-  /// stage, the head and MTP modules on the last.
-  static StageLayout evenSplit(int64_t numLayers, int64_t pp);
+  /// stage, the MTP modules and the head on the last.
+  static StageLayout evenSplit(int64_t numLayers, int64_t numMTP, int64_t pp);
+  static StageLayout fromAttr(PipelineLayoutAttr layout);
+  PipelineLayoutAttr toAttr(mlir::MLIRContext *context) const;
 };
 
 struct RunSetup {
@@ -60,7 +80,9 @@ struct RunSetup {
   }
 };
 
-/// The parameters (all of them, before expert sharding) a stage holds.
+/// The parameters (all of them, before expert sharding) a stage holds. A
+/// stage with MTP modules but without the embedding or the head keeps its
+/// own copy of them (the modules share both with the main model).
 ComponentParams stageParameters(const StageLayout::Stage &stage,
                                 const ParameterCountAnalysis &params);
 

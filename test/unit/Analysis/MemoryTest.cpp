@@ -39,10 +39,12 @@ TEST_F(Memory, TinyTrainingBF16) {
   EXPECT_EQ(first.activations, 2 * 256 * (7088 + 12016));
   EXPECT_EQ(first.kvCache, 0);
 
-  // Stage 1: layer 2, final norm, head, MTP module (2 x 1572864 routed).
+  // Stage 1: layer 2, final norm, head, MTP module (2 x 1572864 routed),
+  // and the MTP module's copy of the embedding (131072; the main model's
+  // is on stage 0).
   const MemoryBreakdown &last = memory.stages()[1];
-  EXPECT_EQ(last.weights, 2 * (694624 + 786432));
-  EXPECT_EQ(last.optimizer, 12 * (694624 / 4 + 786432));
+  EXPECT_EQ(last.weights, 2 * (694624 + 131072 + 786432));
+  EXPECT_EQ(last.optimizer, 12 * ((694624 + 131072) / 4 + 786432));
   // One micro-batch in flight: layer 2, the MTP inputs and block, and the
   // FP32 logits of both heads.
   EXPECT_EQ(last.activations, 256 * (12016 + 2048 + 12016 + 2 * 512 * 4));

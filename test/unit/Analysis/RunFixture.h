@@ -21,6 +21,8 @@ protected:
     MomentType moments = MomentType::fp32;
     bool recompute = false;
     PipelineSchedule schedule = PipelineSchedule::one_f_one_b;
+    /// Megatron's layout syntax; empty: the even split.
+    std::string layout;
   };
 
   /// `cluster`: a preset name or a cluster JSON file.
@@ -33,7 +35,17 @@ protected:
     auto run = RunOp::create(
         b, b.getUnknownLoc(), "run", model.getSymName(),
         clusterOp->getSymName(), o.mode, o.seqLen, o.microBatch, o.microBatches,
-        o.pp, o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute, o.schedule);
+        o.pp, o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute, o.schedule,
+        /*layout=*/nullptr);
+    if (!o.layout.empty()) {
+      mlir::FailureOr<PipelineLayoutAttr> layout =
+          PipelineLayoutAttr::parseMegatron(b.getContext(), o.layout, [&] {
+            return mlir::emitError(b.getUnknownLoc());
+          });
+      EXPECT_TRUE(mlir::succeeded(layout)) << o.layout;
+      if (mlir::succeeded(layout))
+        run.setLayoutAttr(*layout);
+    }
     EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
     return resolveRun(run);
   }
