@@ -265,9 +265,9 @@ LogicalResult LinkAttr::verify(EmitErrorFn emitError, APFloat gbps,
 // PipelineLayoutAttr
 //===----------------------------------------------------------------------===//
 
-FailureOr<PipelineLayoutAttr>
-PipelineLayoutAttr::parseMegatron(MLIRContext *context, StringRef text,
-                                  function_ref<InFlightDiagnostic()> emitError) {
+FailureOr<PipelineLayoutAttr> PipelineLayoutAttr::parseMegatron(
+    MLIRContext *context, StringRef text,
+    function_ref<InFlightDiagnostic()> emitError) {
   FailureOr<PipelineStageCounts> counts = parseMegatronLayout(text, emitError);
   if (failed(counts))
     return failure();
@@ -321,9 +321,8 @@ Attribute PipelineLayoutAttr::parse(AsmParser &parser, Type) {
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseLess() || parser.parseString(&text) || parser.parseGreater())
     return {};
-  FailureOr<PipelineLayoutAttr> layout =
-      parseMegatron(parser.getContext(), text,
-                    [&] { return parser.emitError(loc); });
+  FailureOr<PipelineLayoutAttr> layout = parseMegatron(
+      parser.getContext(), text, [&] { return parser.emitError(loc); });
   if (failed(layout))
     return {};
   return *layout;

@@ -113,7 +113,7 @@ dsc::parseMegatronLayout(StringRef text,
   for (auto [index, stage] : llvm::enumerate(stages)) {
     int64_t blockCount = 0, mtpCount = 0;
     for (char part : stage) {
-      int rank = part == 'E' ? Embedding
+      int rank = part == 'E'   ? Embedding
                  : part == 't' ? Block
                  : part == 'm' ? MTP
                                : Head;
@@ -172,4 +172,3 @@ std::string dsc::printMegatronLayout(ArrayRef<int64_t> blocks,
   }
   return text;
 }
-

@@ -1,4 +1,5 @@
-//===- RunSetup.h - a dsc.run with its model, cluster and stages -*- C++ -*-===//
+//===- RunSetup.h - a dsc.run with its model, cluster and stages -*- C++
+//-*-===//
 //
 // Resolves a `dsc.run`'s model and cluster and lays the model out on its
 // pipeline stages: the run's `layout` (set by dsc-pipeline-partition), or

@@ -29,8 +29,7 @@ TEST_F(RunSetupTest, EvenSplitWithoutLayout) {
   ASSERT_EQ(setup.layout.stages.size(), 2u);
   EXPECT_EQ(setup.layout.stages[0].layers, (llvm::SmallVector<int64_t>{0, 1}));
   EXPECT_EQ(setup.layout.stages[1].layers, (llvm::SmallVector<int64_t>{2}));
-  EXPECT_EQ(setup.layout.stages[1].mtpModules,
-            (llvm::SmallVector<int64_t>{0}));
+  EXPECT_EQ(setup.layout.stages[1].mtpModules, (llvm::SmallVector<int64_t>{0}));
   EXPECT_EQ(setup.layout.toAttr(setup.model.getContext()).toMegatron(),
             "Et*2|tmL");
 }
