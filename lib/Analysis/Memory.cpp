@@ -56,28 +56,21 @@ static double weightBytes(const ComponentParams &params, double routedShare,
   return 2 * (highPrecision + matmul);
 }
 
-namespace {
-/// What one pipeline stage keeps, before it is placed on a GPU.
-struct StageFootprint {
-  ComponentParams held;
-  /// Bytes one token of a micro-batch in flight keeps.
-  int64_t activationBytesPerToken = 0;
-  /// The largest block's full activations per token (recomputed one).
-  int64_t largestBlock = 0;
-  /// Bytes per token held only while one micro-batch passes: the logits,
-  /// freed by the loss backward that follows the forward at once.
-  int64_t transientBytesPerToken = 0;
-  /// KV-cache values per token.
-  int64_t latentValues = 0;
-};
-} // namespace
+StageFootprint &StageFootprint::operator+=(const StageFootprint &other) {
+  held += other.held;
+  activationBytesPerToken += other.activationBytesPerToken;
+  largestBlock = std::max(largestBlock, other.largestBlock);
+  transientBytesPerToken += other.transientBytesPerToken;
+  latentValues += other.latentValues;
+  return *this;
+}
 
-static StageFootprint stageFootprint(const RunSetup &setup,
-                                     const StageLayout::Stage &stage,
-                                     const ParameterCountAnalysis &params,
-                                     ArrayRef<BlockOp> blocks) {
+StageFootprint dsc::stageFootprint(const RunSetup &setup,
+                                   const StageLayout::Stage &stage,
+                                   const ParameterCountAnalysis &params) {
   RunOp run = setup.run;
   ModelOp model = setup.model;
+  SmallVector<BlockOp> blocks = model.getBlocks();
   bool fp8 = setup.isFP8();
   StageFootprint footprint;
   footprint.held = stageParameters(stage, params);
@@ -105,67 +98,77 @@ static StageFootprint stageFootprint(const RunSetup &setup,
   return footprint;
 }
 
-MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
-                               const ParameterCountAnalysis &params) {
+MemoryBreakdown dsc::rankMemory(const RunSetup &setup,
+                                const StageFootprint &footprint,
+                                int64_t inFlight) {
   RunOp run = setup.run;
   bool fp8 = setup.isFP8();
-  bool dualPipe = run.getSchedule() == PipelineSchedule::dualpipe;
-  int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
+  int64_t ep = run.getEp(), dp = run.getDp();
   int64_t tokens = setup.microBatchTokens();
-  ModelOp model = setup.model;
-  SmallVector<BlockOp> blocks = model.getBlocks();
+  const ComponentParams &held = footprint.held;
+
+  MemoryBreakdown memory;
+  double share = setup.routedShare;
+  double routed = held.routedExperts * share;
+  double replicated = held.total() - held.routedExperts;
+  memory.weights = weightBytes(held, share, fp8);
+  if (setup.isTraining()) {
+    memory.grads = 4 * (replicated + routed);
+    int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;
+    bool zero1 = run.getZero() == 1;
+    memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +
+                                            routed / (zero1 ? dp / ep : 1));
+    memory.activations = inFlight * tokens * footprint.activationBytesPerToken +
+                         tokens * footprint.transientBytesPerToken;
+    if (run.getRecompute())
+      memory.activations += tokens * footprint.largestBlock;
+  } else {
+    memory.kvCache = tokens * footprint.latentValues * (fp8 ? 1 : 2);
+  }
+  return memory;
+}
+
+int64_t dsc::peakInFlight(RunOp run, int64_t rank) {
+  // DeepSeek-V3 Table 2: DualPipe keeps pp + 1 micro-batches over its two
+  // stages; 1F1B keeps min(pp - s, micro_batches) on stage s.
+  if (run.getSchedule() == PipelineSchedule::dualpipe)
+    return run.getPp() + 1;
+  return std::min<int64_t>(run.getPp() - rank, run.getMicroBatches());
+}
+
+StageFootprint dsc::rankFootprint(const RunSetup &setup,
+                                  const ParameterCountAnalysis &params,
+                                  ArrayRef<int64_t> stages,
+                                  ArrayRef<StageFootprint> perStage) {
+  StageFootprint footprint;
+  // One copy of what the stages hold together (the MTP modules share the
+  // embedding and head with the main model).
+  StageLayout::Stage all;
+  for (int64_t s : stages) {
+    const StageLayout::Stage &stage = setup.layout.stages[s];
+    all.layers.append(stage.layers);
+    all.mtpModules.append(stage.mtpModules);
+    all.hasEmbedding |= stage.hasEmbedding;
+    all.hasHead |= stage.hasHead;
+    footprint += perStage[s];
+  }
+  footprint.held = stageParameters(all, params);
+  // The in-flight count spans the rank's stages: a micro-batch of
+  // activations is one stage's, on average.
+  footprint.activationBytesPerToken /= static_cast<int64_t>(stages.size());
+  return footprint;
+}
+
+MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
+                               const ParameterCountAnalysis &params) {
   SmallVector<StageFootprint> footprints;
   for (const StageLayout::Stage &stage : setup.layout.stages)
-    footprints.push_back(stageFootprint(setup, stage, params, blocks));
-
-  for (int64_t s = 0; s < pp; ++s) {
-    // DualPipe puts stages s and pp - 1 - s on GPU s (Table 2: parameters
-    // twice, pp + 1 micro-batches of activations); 1F1B keeps stage s with
-    // min(pp - s, micro_batches) micro-batches in flight.
-    StageFootprint footprint = footprints[s];
-    int64_t inFlight = std::min<int64_t>(pp - s, run.getMicroBatches());
-    if (dualPipe) {
-      const StageFootprint &mirror = footprints[pp - 1 - s];
-      // One copy of what both stages hold (the MTP modules share the
-      // embedding and head with the main model).
-      StageLayout::Stage both = setup.layout.stages[s];
-      const StageLayout::Stage &other = setup.layout.stages[pp - 1 - s];
-      both.layers.append(other.layers);
-      both.mtpModules.append(other.mtpModules);
-      both.hasEmbedding |= other.hasEmbedding;
-      both.hasHead |= other.hasHead;
-      footprint.held = stageParameters(both, params);
-      footprint.activationBytesPerToken =
-          (footprint.activationBytesPerToken + mirror.activationBytesPerToken) /
-          2;
-      footprint.largestBlock =
-          std::max(footprint.largestBlock, mirror.largestBlock);
-      footprint.latentValues += mirror.latentValues;
-      footprint.transientBytesPerToken += mirror.transientBytesPerToken;
-      inFlight = pp + 1;
-    }
-    const ComponentParams &held = footprint.held;
-
-    MemoryBreakdown memory;
-    double share = setup.routedShare;
-    double routed = held.routedExperts * share;
-    double replicated = held.total() - held.routedExperts;
-    memory.weights = weightBytes(held, share, fp8);
-    if (setup.isTraining()) {
-      memory.grads = 4 * (replicated + routed);
-      int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;
-      bool zero1 = run.getZero() == 1;
-      memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +
-                                              routed / (zero1 ? dp / ep : 1));
-      memory.activations =
-          inFlight * tokens * footprint.activationBytesPerToken +
-          tokens * footprint.transientBytesPerToken;
-      if (run.getRecompute())
-        memory.activations += tokens * footprint.largestBlock;
-    } else {
-      memory.kvCache = tokens * footprint.latentValues * (fp8 ? 1 : 2);
-    }
-    perStage.push_back(memory);
+    footprints.push_back(stageFootprint(setup, stage, params));
+  RunOp run = setup.run;
+  for (int64_t rank = 0; rank < run.getPp(); ++rank) {
+    StageFootprint footprint =
+        rankFootprint(setup, params, setup.stagesOnRank(rank), footprints);
+    perStage.push_back(rankMemory(setup, footprint, peakInFlight(run, rank)));
   }
 }
 

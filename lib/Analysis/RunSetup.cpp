@@ -102,6 +102,13 @@ ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
   return held;
 }
 
+SmallVector<int64_t, 2> RunSetup::stagesOnRank(int64_t rank) const {
+  RunOp r = run;
+  if (r.getSchedule() == PipelineSchedule::dualpipe)
+    return {rank, r.getPp() - 1 - rank};
+  return {rank};
+}
+
 RunSetup dsc::resolveRun(RunOp run) {
   RunSetup setup;
   setup.run = run;

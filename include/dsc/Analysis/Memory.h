@@ -52,13 +52,50 @@ struct SavedActivations {
 
 SavedActivations savedActivationsPerToken(BlockOp block);
 
+/// What pipeline stages keep, before they are placed on a GPU.
+struct StageFootprint {
+  ComponentParams held;
+  /// Bytes one token of a micro-batch in flight keeps.
+  int64_t activationBytesPerToken = 0;
+  /// The largest block's full activations per token (recomputed one).
+  int64_t largestBlock = 0;
+  /// Bytes per token held only while one micro-batch passes: the logits,
+  /// freed by the loss backward that follows the forward at once.
+  int64_t transientBytesPerToken = 0;
+  /// KV-cache values per token.
+  int64_t latentValues = 0;
+
+  /// Both footprints' sums (the largest block: the larger).
+  StageFootprint &operator+=(const StageFootprint &other);
+};
+
+StageFootprint stageFootprint(const RunSetup &setup,
+                              const StageLayout::Stage &stage,
+                              const ParameterCountAnalysis &params);
+
+/// A pipeline rank's footprint from its stages' (`perStage`, by stage):
+/// parameters held once, activations per micro-batch of one stage on
+/// average.
+StageFootprint rankFootprint(const RunSetup &setup,
+                             const ParameterCountAnalysis &params,
+                             llvm::ArrayRef<int64_t> stages,
+                             llvm::ArrayRef<StageFootprint> perStage);
+
+/// Micro-batches of activations pipeline rank `rank` keeps at its peak.
+int64_t peakInFlight(RunOp run, int64_t rank);
+
+/// Bytes per GPU of a pipeline rank keeping `footprint` with `inFlight`
+/// micro-batches of activations.
+MemoryBreakdown rankMemory(const RunSetup &setup,
+                           const StageFootprint &footprint, int64_t inFlight);
+
 class MemoryAnalysis {
 public:
   MemoryAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params);
   /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
   explicit MemoryAnalysis(mlir::Operation *run);
 
-  /// Per GPU of each pipeline rank (stage s, and pp - 1 - s for DualPipe).
+  /// Per GPU of each pipeline rank (RunSetup::stagesOnRank).
   llvm::ArrayRef<MemoryBreakdown> stages() const { return perStage; }
   /// The stage whose GPUs need the most memory.
   int64_t largestStage() const;

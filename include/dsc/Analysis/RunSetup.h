@@ -79,6 +79,9 @@ struct RunSetup {
     RunOp r = run;
     return r.getRecipe() == Precision::fp8;
   }
+  /// The stages pipeline rank `rank` runs: its own, and under DualPipe also
+  /// stage pp - 1 - rank for the micro-batches flowing the other way.
+  llvm::SmallVector<int64_t, 2> stagesOnRank(int64_t rank) const;
 };
 
 /// The parameters (all of them, before expert sharding) a stage holds. A
