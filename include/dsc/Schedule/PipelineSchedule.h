@@ -117,24 +117,28 @@ llvm::Expected<ScheduledPipeline> buildOneFOneB(int64_t pp,
 /// Forwards go in groups of R micro-batches per chunk; rank r warms up with
 /// (R - r - 1) * 2 + (v - 1) * R forwards (all of them when m == R), then
 /// alternates, then drains. Needs m to be a multiple of R, as Megatron does.
-/// With per-stage costs F and B its bubble is (R - 1)(F + B): 1F1B's over R
-/// ranks with v-times-smaller stages, i.e. divided by v.
+/// With per-stage (per-chunk) costs F and B its bubble is (R - 1)(F + B) on
+/// every rank: that of 1F1B on the same R ranks running their v chunks as
+/// one stage, (R - 1) v (F + B), divided by v.
 llvm::Expected<ScheduledPipeline>
 buildInterleavedOneFOneB(int64_t pp, int64_t virtualStages,
                          int64_t microBatches);
 
 /// ZB-H1 (Qi et al., Zero Bubble Pipeline Parallelism, 2023): 1F1B's
 /// warm-up, B split into I and W, rank r deferring r weight passes into the
-/// cool-down. Keeps 1F1B's pp activations. Bubble (pp - 1)(F + I - W), i.e.
-/// DeepSeek-V3 Table 2's (PP - 1)(F + B - 2W) with B = I + W, exactly when
-/// W <= F and W <= I (otherwise a rank cannot hide its deferred W's).
+/// cool-down. Keeps 1F1B's pp activations on every rank. For m >= pp the
+/// simulated bubble is (pp - 1)(F + I - min(F, I, W)) on every rank, i.e.
+/// DeepSeek-V3 Table 2's (PP - 1)(F + B - 2W) with B = I + W exactly when
+/// W <= F and W <= I; a longer W no longer fits the gaps it fills.
 llvm::Expected<ScheduledPipeline> buildZeroBubbleH1(int64_t pp,
                                                     int64_t microBatches);
 
 /// ZB-V (same authors): pp stages on pp / 2 ranks in a V (rank r runs stages
 /// r and pp - 1 - r, like DualPipeV), B split into I and W. Keeps pp stage
-/// activations per rank, like 1F1B's first rank; with F = I = W its only
-/// idle time is the pipeline's fill and drain. Needs an even pp.
+/// activations per rank, like 1F1B's first rank. With F = I = W and
+/// m >= pp - 1 its bubble is (pp / 2 - 1) F per rank, all of it before the
+/// rank's first pass and after its last; unequal passes leave gaps inside
+/// (the published order is tuned for equal ones). Needs an even pp.
 llvm::Expected<ScheduledPipeline> buildZeroBubbleV(int64_t pp,
                                                    int64_t microBatches);
 
