@@ -110,12 +110,15 @@ void SvgWriter::legend() {
                "class=\"legend\" x=\"%.0f\" y=\"%.0f\" width=\"28\" "
                "height=\"14\" fill=\"none\" stroke=\"#222\"/>\n",
                lx, y, palette[0].light, lx, y + 7, palette[1].dark, lx, y);
+  // Shades mean something only where a rank runs two directions or chunks.
+  const char *dark = schedule.kind == ScheduleKind::DualPipe
+                         ? "; dark: reverse-direction micro-batches"
+                     : schedule.numRanks() < schedule.numStages
+                         ? "; dark: a rank's odd model chunks"
+                         : "";
   os << format("<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">F&amp;B "
-               "overlapped pair; dark: %s</text>\n",
-               lx + 34, y + 11,
-               schedule.kind == ScheduleKind::DualPipe
-                   ? "reverse-direction micro-batches"
-                   : "a rank's odd model chunks");
+               "overlapped pair%s</text>\n",
+               lx + 34, y + 11, dark);
 }
 
 void SvgWriter::axis(double y) {
