@@ -1,17 +1,65 @@
 //===- PipelineSchedule.cpp - per-rank pipeline programs ------------------===//
+//
+// What all schedules share: names, formatting, request errors, the plain
+// 1F1B builder and the dispatcher over every kind.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dsc/Schedule/PipelineSchedule.h"
-#include "llvm/ADT/Twine.h"
-#include <deque>
+#include "ScheduleBuilders.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace dsc;
+using namespace dsc::detail;
 
-static llvm::Error fail(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+char ScheduleRequestError::ID = 0;
+
+void ScheduleRequestError::log(llvm::raw_ostream &os) const { os << message; }
+
+llvm::StringRef dsc::scheduleKindName(ScheduleKind kind) {
+  switch (kind) {
+  case ScheduleKind::OneFOneB:
+    return "1f1b";
+  case ScheduleKind::InterleavedOneFOneB:
+    return "interleaved-1f1b";
+  case ScheduleKind::ZeroBubbleH1:
+    return "zb-h1";
+  case ScheduleKind::ZeroBubbleV:
+    return "zb-v";
+  case ScheduleKind::DualPipe:
+    return "dualpipe";
+  case ScheduleKind::DualPipeV:
+    return "dualpipev";
+  }
+  return "";
+}
+
+std::optional<ScheduleKind> dsc::parseScheduleKind(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<ScheduleKind>>(name)
+      .Case("1f1b", ScheduleKind::OneFOneB)
+      .Case("interleaved-1f1b", ScheduleKind::InterleavedOneFOneB)
+      .Case("zb-h1", ScheduleKind::ZeroBubbleH1)
+      .Case("zb-v", ScheduleKind::ZeroBubbleV)
+      .Case("dualpipe", ScheduleKind::DualPipe)
+      .Case("dualpipev", ScheduleKind::DualPipeV)
+      .Default(std::nullopt);
 }
 
 int64_t ScheduledPipeline::directionOf(int64_t microBatch) const {
   return kind == ScheduleKind::DualPipe && microBatch >= numMicroBatches / 2;
+}
+
+std::optional<int64_t> ScheduledPipeline::receiverOf(const Action &action,
+                                                     int64_t rank) const {
+  int64_t next = action.kind == ActionKind::F   ? action.stage + 1
+                 : action.kind == ActionKind::W ? -1
+                                                : action.stage - 1;
+  if (next < 0 || next >= numStages)
+    return std::nullopt;
+  int64_t receiver = stageRank[directionOf(action.microBatch)][next];
+  if (receiver == rank)
+    return std::nullopt;
+  return receiver;
 }
 
 static std::string formatAction(const Action &action) {
@@ -27,28 +75,16 @@ std::string dsc::formatStep(const Step &step) {
   return text;
 }
 
-static llvm::Error checkCounts(int64_t pp, int64_t microBatches) {
+llvm::Error dsc::detail::checkCounts(int64_t pp, int64_t microBatches) {
   if (pp < 1)
-    return fail("the pipeline needs at least one stage, got pp " +
-                llvm::Twine(pp));
+    return requestError(ScheduleParameter::PP,
+                        "the pipeline needs at least one stage, got pp " +
+                            llvm::Twine(pp));
   if (microBatches < 1)
-    return fail("the step needs at least one micro-batch, got " +
-                llvm::Twine(microBatches));
+    return requestError(ScheduleParameter::MicroBatches,
+                        "the step needs at least one micro-batch, got " +
+                            llvm::Twine(microBatches));
   return llvm::Error::success();
-}
-
-/// Stage s on rank s, one direction.
-static ScheduledPipeline linearSchedule(ScheduleKind kind, int64_t pp,
-                                        int64_t microBatches) {
-  ScheduledPipeline schedule;
-  schedule.kind = kind;
-  schedule.numStages = pp;
-  schedule.numMicroBatches = microBatches;
-  schedule.stageRank.emplace_back();
-  for (int64_t s = 0; s < pp; ++s)
-    schedule.stageRank[0].push_back(s);
-  schedule.ranks.resize(pp);
-  return schedule;
 }
 
 llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
@@ -56,205 +92,40 @@ llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
   if (llvm::Error error = checkCounts(pp, microBatches))
     return std::move(error);
   ScheduledPipeline schedule =
-      linearSchedule(ScheduleKind::OneFOneB, pp, microBatches);
+      emptySchedule(ScheduleKind::OneFOneB, pp, microBatches, pp,
+                    [](int64_t s) { return s; });
   for (int64_t rank = 0; rank < pp; ++rank) {
     std::vector<Step> &steps = schedule.ranks[rank];
     int64_t warmup = std::min(pp - rank - 1, microBatches);
     int64_t forward = 0, backward = 0;
     for (; forward < warmup; ++forward)
-      steps.push_back({{ActionKind::F, rank, forward}, std::nullopt});
+      emit(steps, ActionKind::F, rank, forward);
     for (; forward < microBatches; ++forward, ++backward) {
-      steps.push_back({{ActionKind::F, rank, forward}, std::nullopt});
-      steps.push_back({{ActionKind::B, rank, backward}, std::nullopt});
+      emit(steps, ActionKind::F, rank, forward);
+      emit(steps, ActionKind::B, rank, backward);
     }
     for (; backward < microBatches; ++backward)
-      steps.push_back({{ActionKind::B, rank, backward}, std::nullopt});
+      emit(steps, ActionKind::B, rank, backward);
   }
   return schedule;
 }
 
-namespace {
-/// Where a DualPipe-family rank's two phases run. DualPipe: rank r runs
-/// stage r for one direction and stage pp - 1 - r for the other, the two
-/// halves of the ranks swapping which phase is which. DualPipeV ("cut in
-/// half"): rank r of R runs stages r and 2R - 1 - r of one V-shaped
-/// pipeline.
-struct DualPipeShape {
-  bool vShape = false;
-  int64_t numRanks = 0;
-  int64_t microBatches = 0;
-
-  /// The ranks of one half (DualPipe) or all ranks (DualPipeV).
-  int64_t span() const { return vShape ? numRanks : numRanks / 2; }
-  /// The rank's position within its span.
-  int64_t position(int64_t rank) const {
-    return vShape ? rank : std::min(rank, numRanks - 1 - rank);
+llvm::Expected<ScheduledPipeline>
+dsc::buildSchedule(const ScheduleRequest &request) {
+  switch (request.kind) {
+  case ScheduleKind::OneFOneB:
+    return buildOneFOneB(request.pp, request.microBatches);
+  case ScheduleKind::InterleavedOneFOneB:
+    return buildInterleavedOneFOneB(request.pp, request.virtualStages,
+                                    request.microBatches);
+  case ScheduleKind::ZeroBubbleH1:
+    return buildZeroBubbleH1(request.pp, request.microBatches);
+  case ScheduleKind::ZeroBubbleV:
+    return buildZeroBubbleV(request.pp, request.microBatches);
+  case ScheduleKind::DualPipe:
+    return buildDualPipe(request.pp, request.microBatches);
+  case ScheduleKind::DualPipeV:
+    return buildDualPipeV(request.pp, request.microBatches);
   }
-  int64_t chunksPerPhase() const {
-    return vShape ? microBatches : microBatches / 2;
-  }
-  int64_t stage(int64_t rank, int phase) const {
-    if (vShape)
-      return phase == 0 ? rank : 2 * numRanks - 1 - rank;
-    int direction = phase ^ (rank >= numRanks / 2);
-    return direction == 0 ? rank : numRanks - 1 - rank;
-  }
-  int64_t microBatch(int64_t rank, int phase, int64_t chunk) const {
-    if (vShape)
-      return chunk;
-    int direction = phase ^ (rank >= numRanks / 2);
-    return direction == 0 ? chunk : microBatches / 2 + chunk;
-  }
-};
-
-/// Emits one rank's program, following DeepSeek's published phases.
-class DualPipeRank {
-public:
-  DualPipeRank(const DualPipeShape &shape, int64_t rank,
-               std::vector<Step> &steps)
-      : shape(shape), rank(rank), steps(steps) {}
-
-  void build();
-
-private:
-  Action forwardAction(int phase) {
-    return {ActionKind::F, shape.stage(rank, phase),
-            shape.microBatch(rank, phase, forwardNext[phase]++)};
-  }
-  Action backwardAction(int phase, bool zeroBubble) {
-    Action action{zeroBubble ? ActionKind::I : ActionKind::B,
-                  shape.stage(rank, phase),
-                  shape.microBatch(rank, phase, backwardNext[phase]++)};
-    if (zeroBubble)
-      pendingWeights.push_back(
-          {ActionKind::W, action.stage, action.microBatch});
-    return action;
-  }
-  void forward(int phase) { steps.push_back({forwardAction(phase), {}}); }
-  void backward(int phase, bool zeroBubble = false) {
-    steps.push_back({backwardAction(phase, zeroBubble), {}});
-  }
-  void weight() {
-    steps.push_back({pendingWeights.front(), {}});
-    pendingWeights.pop_front();
-  }
-  void forwardBackward(int forwardPhase, int backwardPhase) {
-    Action f = forwardAction(forwardPhase);
-    Action b = backwardAction(backwardPhase, /*zeroBubble=*/false);
-    steps.push_back({f, b});
-  }
-
-  const DualPipeShape &shape;
-  int64_t rank;
-  std::vector<Step> &steps;
-  int64_t forwardNext[2] = {0, 0}, backwardNext[2] = {0, 0};
-  std::deque<Action> pendingWeights;
-};
-} // namespace
-
-void DualPipeRank::build() {
-  // h of H: the rank's position in its span; the pivot (DualPipe's middle
-  // ranks, DualPipeV's last) turns the micro-batches around.
-  int64_t halfRanks = shape.span();
-  int64_t halfRank = shape.position(rank);
-  bool middle = halfRank == halfRanks - 1;
-  // 1: forwards of phase 0 to fill the pipeline.
-  for (int64_t i = 0; i < (halfRanks - halfRank - 1) * 2; ++i)
-    forward(0);
-  // 2: forwards of both phases.
-  for (int64_t i = 0; i < halfRank + 1; ++i) {
-    forward(0);
-    forward(1);
-  }
-  // 3: zero-bubble backward of phase 1, a weight gradient, a forward.
-  for (int64_t i = 0; i < halfRanks - halfRank - 1; ++i) {
-    backward(1, /*zeroBubble=*/true);
-    weight();
-    forward(1);
-  }
-  // 4 (main): overlapped forward-backward pairs in both orders; the middle
-  // ranks run their first pair apart to shorten the bubble.
-  for (int64_t i = 0; i < shape.chunksPerPhase() - 2 * halfRanks + halfRank + 1;
-       ++i) {
-    if (i == 0 && middle) {
-      forward(0);
-      backward(1);
-    } else {
-      forwardBackward(0, 1);
-    }
-    forwardBackward(1, 0);
-  }
-  // 5: backward of phase 1, then a pair.
-  for (int64_t i = 0; i < halfRanks - halfRank - 1; ++i) {
-    backward(1);
-    forwardBackward(1, 0);
-  }
-  // 6: backwards of both phases; the later half defer their weights.
-  bool zeroBubble = false;
-  int64_t step6 = halfRank + 1;
-  for (int64_t i = 0; i < step6; ++i) {
-    if (i == step6 / 2 && halfRank % 2 == 1)
-      zeroBubble = true;
-    backward(1, zeroBubble);
-    if (i == step6 / 2 && halfRank % 2 == 0)
-      zeroBubble = true;
-    backward(0, zeroBubble);
-  }
-  // 7: a weight gradient, then a zero-bubble backward of phase 0.
-  for (int64_t i = 0; i < halfRanks - halfRank - 1; ++i) {
-    weight();
-    backward(0, /*zeroBubble=*/true);
-  }
-  // 8: the remaining weight gradients.
-  while (!pendingWeights.empty())
-    weight();
-}
-
-llvm::Expected<ScheduledPipeline> dsc::buildDualPipe(int64_t pp,
-                                                     int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
-    return std::move(error);
-  if (pp % 2 != 0 || microBatches % 2 != 0 || microBatches < 2 * pp)
-    return fail("DualPipe needs an even number of stages and an even number "
-                "of micro-batches of at least 2 * pp; have pp " +
-                llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
-                " micro-batches");
-  ScheduledPipeline schedule;
-  schedule.kind = ScheduleKind::DualPipe;
-  schedule.numStages = pp;
-  schedule.numMicroBatches = microBatches;
-  schedule.stageRank.resize(2);
-  for (int64_t s = 0; s < pp; ++s) {
-    schedule.stageRank[0].push_back(s);
-    schedule.stageRank[1].push_back(pp - 1 - s);
-  }
-  schedule.ranks.resize(pp);
-  DualPipeShape shape{/*vShape=*/false, pp, microBatches};
-  for (int64_t rank = 0; rank < pp; ++rank)
-    DualPipeRank(shape, rank, schedule.ranks[rank]).build();
-  return schedule;
-}
-
-llvm::Expected<ScheduledPipeline> dsc::buildDualPipeV(int64_t pp,
-                                                      int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
-    return std::move(error);
-  if (pp % 2 != 0 || microBatches < pp)
-    return fail("DualPipeV needs an even number of stages (two per rank) "
-                "and at least as many micro-batches as stages; have pp " +
-                llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
-                " micro-batches");
-  int64_t ranks = pp / 2;
-  ScheduledPipeline schedule;
-  schedule.kind = ScheduleKind::DualPipeV;
-  schedule.numStages = pp;
-  schedule.numMicroBatches = microBatches;
-  schedule.stageRank.emplace_back();
-  for (int64_t s = 0; s < pp; ++s)
-    schedule.stageRank[0].push_back(s < ranks ? s : pp - 1 - s);
-  schedule.ranks.resize(ranks);
-  DualPipeShape shape{/*vShape=*/true, ranks, microBatches};
-  for (int64_t rank = 0; rank < ranks; ++rank)
-    DualPipeRank(shape, rank, schedule.ranks[rank]).build();
-  return schedule;
+  llvm_unreachable("unknown schedule kind");
 }

@@ -1,6 +1,7 @@
 //===- PipelineSimulator.cpp - run a pipeline schedule under costs --------===//
 
 #include "dsc/Schedule/PipelineSimulator.h"
+#include "llvm/ADT/Twine.h"
 #include <algorithm>
 #include <map>
 
@@ -87,28 +88,63 @@ static std::optional<double> inputsReady(const ScheduledPipeline &schedule,
   return std::nullopt;
 }
 
+StageCosts ActionCosts::of(int64_t stage) const {
+  if (!stages.empty())
+    return stages[stage];
+  return {forward, backward, weight, forwardBackward};
+}
+
+static double costOf(const Action &action, const ActionCosts &costs) {
+  StageCosts stage = costs.of(action.stage);
+  switch (action.kind) {
+  case ActionKind::F:
+    return stage.forward;
+  case ActionKind::B:
+    return stage.backward;
+  case ActionKind::I:
+    return stage.backward - stage.weight;
+  case ActionKind::W:
+    return stage.weight;
+  }
+  return 0.0;
+}
+
 static double costOf(const Step &step, const ActionCosts &costs) {
-  auto single = [&](const Action &action) {
-    switch (action.kind) {
-    case ActionKind::F:
-      return costs.forward;
-    case ActionKind::B:
-      return costs.backward;
-    case ActionKind::I:
-      return costs.backward - costs.weight;
-    case ActionKind::W:
-      return costs.weight;
-    }
-    return 0.0;
-  };
   if (!step.overlapped)
-    return single(step.first);
-  return costs.forwardBackward.value_or(single(step.first) +
-                                        single(*step.overlapped));
+    return costOf(step.first, costs);
+  const Action &forward =
+      step.overlapped->kind == ActionKind::F ? *step.overlapped : step.first;
+  if (std::optional<double> pair = costs.of(forward.stage).forwardBackward)
+    return *pair;
+  return costOf(step.first, costs) + costOf(*step.overlapped, costs);
+}
+
+static llvm::Error checkCosts(const ScheduledPipeline &schedule,
+                              const ActionCosts &costs) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  if (!costs.stages.empty() &&
+      costs.stages.size() != static_cast<size_t>(schedule.numStages))
+    return fail(
+        "per-stage costs are given for " + llvm::Twine(costs.stages.size()) +
+        " stages, but the schedule has " + llvm::Twine(schedule.numStages));
+  for (int64_t s = 0; s < schedule.numStages; ++s) {
+    StageCosts stage = costs.of(s);
+    if (!(stage.forward >= 0 && stage.weight >= 0 &&
+          stage.weight <= stage.backward))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "stage %lld: costs must be >= 0 and W (%g) at most B (%g)",
+          static_cast<long long>(s), stage.weight, stage.backward);
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<SimulationResult>
 dsc::simulate(const ScheduledPipeline &schedule, const ActionCosts &costs) {
+  if (llvm::Error error = checkCosts(schedule, costs))
+    return std::move(error);
   int64_t numRanks = schedule.ranks.size();
   SimulationResult result;
   result.timeline.resize(numRanks);

@@ -8,18 +8,6 @@
 using namespace llvm;
 using namespace dsc;
 
-StringRef dsc::scheduleKindName(ScheduleKind kind) {
-  switch (kind) {
-  case ScheduleKind::OneFOneB:
-    return "1f1b";
-  case ScheduleKind::DualPipe:
-    return "dualpipe";
-  case ScheduleKind::DualPipeV:
-    return "dualpipev";
-  }
-  return "";
-}
-
 Expected<ActionCosts> dsc::parseActionCosts(StringRef text) {
   ActionCosts costs;
   SmallVector<StringRef> items;
@@ -78,23 +66,50 @@ json::Value dsc::scheduleToJSON(const ScheduledPipeline &schedule,
 }
 
 json::Value dsc::scheduleToTrace(const ScheduledPipeline &schedule,
-                                 const SimulationResult &result) {
+                                 const SimulationResult &result, double comm) {
+  constexpr int64_t Compute = 0, Send = 1; // the tracks (thread ids)
   json::Array events;
-  for (size_t rank = 0; rank < schedule.ranks.size(); ++rank) {
-    events.push_back(json::Object{
-        {"name", "process_name"},
-        {"ph", "M"},
-        {"pid", int64_t(rank)},
-        {"args", json::Object{{"name", "rank " + std::to_string(rank)}}}});
-    for (const TimedStep &timed : result.timeline[rank])
+  auto metadata = [&](StringRef kind, int64_t rank, std::optional<int64_t> tid,
+                      std::string name) {
+    json::Object event{{"name", kind},
+                       {"ph", "M"},
+                       {"pid", rank},
+                       {"args", json::Object{{"name", std::move(name)}}}};
+    if (tid)
+      event["tid"] = *tid;
+    events.push_back(std::move(event));
+  };
+  for (int64_t rank = 0; rank < schedule.numRanks(); ++rank) {
+    metadata("process_name", rank, std::nullopt,
+             "rank " + std::to_string(rank));
+    metadata("thread_name", rank, Compute, "compute");
+    metadata("thread_name", rank, Send, "send");
+    for (const TimedStep &timed : result.timeline[rank]) {
       events.push_back(
           json::Object{{"name", formatStep(timed.step)},
                        {"cat", "compute"},
                        {"ph", "X"},
-                       {"pid", int64_t(rank)},
-                       {"tid", 0},
+                       {"pid", rank},
+                       {"tid", Compute},
                        {"ts", timed.start * 1000},
                        {"dur", (timed.finish - timed.start) * 1000}});
+      for (const Action *action :
+           {&timed.step.first,
+            timed.step.overlapped ? &*timed.step.overlapped : nullptr}) {
+        if (!action)
+          continue;
+        if (std::optional<int64_t> to = schedule.receiverOf(*action, rank))
+          events.push_back(
+              json::Object{{"name", formatStep({*action, std::nullopt}) +
+                                        " to rank " + std::to_string(*to)},
+                           {"cat", "comm"},
+                           {"ph", "X"},
+                           {"pid", rank},
+                           {"tid", Send},
+                           {"ts", timed.finish * 1000},
+                           {"dur", comm * 1000}});
+      }
+    }
   }
   return json::Object{{"traceEvents", std::move(events)},
                       {"displayTimeUnit", "ms"}};

@@ -12,6 +12,7 @@
 #ifndef DSC_SCHEDULE_PIPELINESCHEDULE_H
 #define DSC_SCHEDULE_PIPELINESCHEDULE_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
 #include <optional>
@@ -39,7 +40,18 @@ struct Step {
   std::optional<Action> overlapped;
 };
 
-enum class ScheduleKind { OneFOneB, DualPipe, DualPipeV };
+enum class ScheduleKind {
+  OneFOneB,
+  DualPipe,
+  DualPipeV,
+  InterleavedOneFOneB,
+  ZeroBubbleH1,
+  ZeroBubbleV,
+};
+
+/// `1f1b`, `interleaved-1f1b`, `zb-h1`, `zb-v`, `dualpipe`, `dualpipev`.
+llvm::StringRef scheduleKindName(ScheduleKind kind);
+std::optional<ScheduleKind> parseScheduleKind(llvm::StringRef name);
 
 struct ScheduledPipeline {
   ScheduleKind kind = ScheduleKind::OneFOneB;
@@ -52,7 +64,45 @@ struct ScheduledPipeline {
   /// for DualPipe; all in direction 0 otherwise.
   int64_t directionOf(int64_t microBatch) const;
   std::vector<std::vector<Step>> ranks;
+
+  int64_t numRanks() const { return static_cast<int64_t>(ranks.size()); }
+  /// The rank that `action`, run on `rank`, sends its output to (the next
+  /// stage's input for F, the previous stage's gradient for B and I), or
+  /// nullopt when that stage is on `rank` too or there is none.
+  std::optional<int64_t> receiverOf(const Action &action, int64_t rank) const;
 };
+
+/// What a schedule is asked for; `virtualStages` (model chunks per rank)
+/// only matters for interleaved 1F1B.
+struct ScheduleRequest {
+  ScheduleKind kind = ScheduleKind::OneFOneB;
+  int64_t pp = 0; // pipeline stages
+  int64_t microBatches = 0;
+  int64_t virtualStages = 2;
+};
+
+/// The request field a rejected request should change, so that a tool can
+/// name its own option for it.
+enum class ScheduleParameter { PP, MicroBatches, VirtualStages };
+
+/// A builder precondition that failed: which parameter, and a message that
+/// says what to use instead.
+class ScheduleRequestError : public llvm::ErrorInfo<ScheduleRequestError> {
+public:
+  static char ID;
+  ScheduleRequestError(ScheduleParameter parameter, std::string message)
+      : parameter(parameter), message(std::move(message)) {}
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+  ScheduleParameter parameter;
+  std::string message;
+};
+
+/// Builds any kind; the one entry point for tools and passes.
+llvm::Expected<ScheduledPipeline> buildSchedule(const ScheduleRequest &request);
 
 /// `F0.3`, `B15.2`, `F0.7&B15.2`.
 std::string formatStep(const Step &step);
@@ -61,6 +111,36 @@ std::string formatStep(const Step &step);
 /// cool-down backwards.
 llvm::Expected<ScheduledPipeline> buildOneFOneB(int64_t pp,
                                                 int64_t microBatches);
+
+/// Interleaved 1F1B (Megatron's virtual pipeline): pp stages on
+/// pp / virtualStages ranks, rank r running stages r, r + R, r + 2R, ... .
+/// Forwards go in groups of R micro-batches per chunk; rank r warms up with
+/// (R - r - 1) * 2 + (v - 1) * R forwards (all of them when m == R), then
+/// alternates, then drains. Needs m to be a multiple of R, as Megatron does.
+/// With per-stage (per-chunk) costs F and B its bubble is (R - 1)(F + B) on
+/// every rank: that of 1F1B on the same R ranks running their v chunks as
+/// one stage, (R - 1) v (F + B), divided by v.
+llvm::Expected<ScheduledPipeline>
+buildInterleavedOneFOneB(int64_t pp, int64_t virtualStages,
+                         int64_t microBatches);
+
+/// ZB-H1 (Qi et al., Zero Bubble Pipeline Parallelism, 2023): 1F1B's
+/// warm-up, B split into I and W, rank r deferring r weight passes into the
+/// cool-down. Keeps 1F1B's pp activations on every rank. For m >= pp the
+/// simulated bubble is (pp - 1)(F + I - min(F, I, W)) on every rank, i.e.
+/// DeepSeek-V3 Table 2's (PP - 1)(F + B - 2W) with B = I + W exactly when
+/// W <= F and W <= I; a longer W no longer fits the gaps it fills.
+llvm::Expected<ScheduledPipeline> buildZeroBubbleH1(int64_t pp,
+                                                    int64_t microBatches);
+
+/// ZB-V (same authors): pp stages on pp / 2 ranks in a V (rank r runs stages
+/// r and pp - 1 - r, like DualPipeV), B split into I and W. Keeps pp stage
+/// activations per rank, like 1F1B's first rank. With F = I = W and
+/// m >= pp - 1 its bubble is (pp / 2 - 1) F per rank, all of it before the
+/// rank's first pass and after its last; unequal passes leave gaps inside
+/// (the published order is tuned for equal ones). Needs an even pp.
+llvm::Expected<ScheduledPipeline> buildZeroBubbleV(int64_t pp,
+                                                   int64_t microBatches);
 
 /// DualPipe (DeepSeek-V3 §3.2.1): rank r runs stage r for micro-batches in
 /// one direction and stage pp - 1 - r for the other, in eight phases of

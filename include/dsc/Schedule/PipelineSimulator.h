@@ -1,5 +1,4 @@
-//===- PipelineSimulator.h - run a pipeline schedule under costs -*- C++
-//-*-===//
+//===- PipelineSimulator.h - run a schedule under costs ---------*- C++ -*-===//
 //
 // Executes every rank's program in order: a step starts when its rank is
 // free and its inputs exist (a forward needs the previous stage's forward
@@ -19,6 +18,16 @@
 
 namespace dsc {
 
+/// The costs of one stage's passes.
+struct StageCosts {
+  double forward = 1;
+  double backward = 2; // full backward B = I + W
+  double weight = 1;   // W; I costs backward - weight
+  /// An overlapped pair whose forward runs this stage; default the sum of
+  /// the pair's two passes.
+  std::optional<double> forwardBackward;
+};
+
 struct ActionCosts {
   double forward = 1;
   double backward = 2; // full backward B = I + W
@@ -27,6 +36,14 @@ struct ActionCosts {
   std::optional<double> forwardBackward;
   /// Point-to-point latency between ranks.
   double comm = 0;
+  /// Per global stage, for uneven stages (a cost model's layer split):
+  /// empty means every stage costs the uniform values above; otherwise one
+  /// entry per stage, replacing them (the uniform forwardBackward is then
+  /// unused).
+  std::vector<StageCosts> stages;
+
+  /// The costs of `stage`'s passes.
+  StageCosts of(int64_t stage) const;
 };
 
 struct TimedStep {
@@ -42,6 +59,8 @@ struct SimulationResult {
   std::vector<std::vector<TimedStep>> timeline;
 };
 
+/// Fails on a deadlock, on per-stage costs for the wrong number of stages
+/// and on a W costlier than its B.
 llvm::Expected<SimulationResult> simulate(const ScheduledPipeline &schedule,
                                           const ActionCosts &costs);
 

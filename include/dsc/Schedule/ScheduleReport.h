@@ -9,9 +9,6 @@
 
 namespace dsc {
 
-/// "1f1b", "dualpipe" or "dualpipev".
-llvm::StringRef scheduleKindName(ScheduleKind kind);
-
 /// Parses `F=1,B=2,W=1,FB=2.5,comm=0.1` (any subset, over the defaults).
 llvm::Expected<ActionCosts> parseActionCosts(llvm::StringRef text);
 
@@ -20,10 +17,19 @@ llvm::Expected<ActionCosts> parseActionCosts(llvm::StringRef text);
 llvm::json::Value scheduleToJSON(const ScheduledPipeline &schedule,
                                  const SimulationResult &result);
 
-/// Chrome/Perfetto trace: one process per rank, its compute actions as
-/// complete events (microseconds = cost units x 1000).
+/// Chrome/Perfetto trace: one process per rank with two tracks, "compute"
+/// (its actions) and "send" (each output sent to another rank, lasting
+/// `comm`); microseconds = cost units x 1000.
 llvm::json::Value scheduleToTrace(const ScheduledPipeline &schedule,
-                                  const SimulationResult &result);
+                                  const SimulationResult &result, double comm);
+
+/// An SVG picture in the style of DeepSeek's DualPipe figure: one row per
+/// rank, time to the right, a block per action coloured by kind with its
+/// micro-batch number, overlapped pairs split in two, reverse-direction
+/// (DualPipe) or odd-chunk passes in a darker shade, a legend, the step
+/// time and each rank's bubble. In ScheduleSvg.cpp.
+void writeScheduleSvg(const ScheduledPipeline &schedule,
+                      const SimulationResult &result, llvm::raw_ostream &os);
 
 /// A per-rank timeline in the terminal: one row per rank, one column per
 /// time unit, the action letter in each busy unit and '.' when idle.
