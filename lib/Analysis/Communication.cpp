@@ -50,53 +50,70 @@ CommunicationAnalysis::CommunicationAnalysis(Operation *run)
           resolveRun(cast<RunOp>(run)),
           ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model)) {}
 
-CommunicationAnalysis::CommunicationAnalysis(
-    const RunSetup &setup, const ParameterCountAnalysis &params) {
-  RunOp run = setup.run;
+CommunicationAnalysis::MicroBatch
+dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
+                       bool sendsForward, bool sendsBackward) {
   ModelOp model = setup.model;
   bool training = setup.isTraining();
-  int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
-  int64_t microBatches = run.getMicroBatches();
   double tokens = setup.microBatchTokens();
   double hidden = model.getHiddenSize();
   // FP8 dispatch carries one FP32 scale per 128 values.
   double dispatchBytes = setup.isFP8() ? 1 + 4.0 / 128 : 2;
   double combineBytes = 2, gradientBytes = 2;
   SmallVector<BlockOp> blocks = model.getBlocks();
-
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
-    MicroBatch micro;
-    // MoE layers on the stage and their fan-out (the config is model-wide).
-    SmallVector<MoEOp> moes;
-    auto collect = [&](BlockOp block) {
-      block.walk([&](MoEOp moe) { moes.push_back(moe); });
-    };
-    for (int64_t index : stage.layers)
-      collect(blocks[index]);
-    SmallVector<MTPOp> modules = model.getMTPModules();
-    for (int64_t index : stage.mtpModules)
-      collect(modules[index].getBlock());
-    micro.moeLayers = moes.size();
-    for (MoEOp moe : moes) {
-      DispatchFanout fanout = computeDispatchFanout(setup, moe);
-      double perToken = tokens * hidden;
-      micro.epInterForward +=
-          perToken * fanout.remoteNodes * (dispatchBytes + combineBytes);
-      micro.epIntraForward +=
-          perToken * fanout.nvlinkCopies * (dispatchBytes + combineBytes);
-      if (training) {
-        micro.epInterBackward +=
-            perToken * fanout.remoteNodes * 2 * gradientBytes;
-        micro.epIntraBackward +=
-            perToken * fanout.nvlinkCopies * 2 * gradientBytes;
-      }
+  CommunicationAnalysis::MicroBatch micro;
+  // MoE layers on the stage and their fan-out (the config is model-wide).
+  SmallVector<MoEOp> moes;
+  auto collect = [&](BlockOp block) {
+    block.walk([&](MoEOp moe) { moes.push_back(moe); });
+  };
+  for (int64_t index : stage.layers)
+    collect(blocks[index]);
+  SmallVector<MTPOp> modules = model.getMTPModules();
+  for (int64_t index : stage.mtpModules)
+    collect(modules[index].getBlock());
+  micro.moeLayers = moes.size();
+  for (MoEOp moe : moes) {
+    DispatchFanout fanout = computeDispatchFanout(setup, moe);
+    double perToken = tokens * hidden;
+    micro.epInterForward +=
+        perToken * fanout.remoteNodes * (dispatchBytes + combineBytes);
+    micro.epIntraForward +=
+        perToken * fanout.nvlinkCopies * (dispatchBytes + combineBytes);
+    if (training) {
+      micro.epInterBackward +=
+          perToken * fanout.remoteNodes * 2 * gradientBytes;
+      micro.epIntraBackward +=
+          perToken * fanout.nvlinkCopies * 2 * gradientBytes;
     }
-    double boundary = tokens * hidden * 2;
-    if (static_cast<int64_t>(s) + 1 < pp)
-      micro.ppForward = boundary;
-    if (training && s > 0)
-      micro.ppBackward = boundary;
+  }
+  double boundary = tokens * hidden * 2;
+  if (sendsForward)
+    micro.ppForward = boundary;
+  if (training && sendsBackward)
+    micro.ppBackward = boundary;
+  return micro;
+}
 
+CommunicationAnalysis::CommunicationAnalysis(
+    const RunSetup &setup, const ParameterCountAnalysis &params) {
+  RunOp run = setup.run;
+  bool training = setup.isTraining();
+  int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
+  int64_t microBatches = run.getMicroBatches();
+
+  // Neighbouring stages on one rank (the bottom of a V) pass activations in
+  // memory.
+  int64_t numStages = setup.layout.stages.size();
+  const std::vector<int64_t> &rankOf = setup.pipeline.stageRank.front();
+  auto crossesRanks = [&](int64_t from, int64_t to) {
+    return to >= 0 && to < numStages && rankOf[from] != rankOf[to];
+  };
+  SmallVector<CommVolume> perStageVolume;
+  for (auto [index, stage] : llvm::enumerate(setup.layout.stages)) {
+    int64_t s = index;
+    MicroBatch micro = microBatchTraffic(setup, stage, crossesRanks(s, s + 1),
+                                         crossesRanks(s, s - 1));
     CommVolume volume;
     volume.pp = microBatches * (micro.ppForward + micro.ppBackward);
     volume.epInterNode =
@@ -117,19 +134,22 @@ CommunicationAnalysis::CommunicationAnalysis(
       volume.dp =
           ring(all - routed, dp) + ring(routed * setup.routedShare, dp / ep);
     }
-    perStage.push_back(volume);
+    perStageVolume.push_back(volume);
     perMicroBatch.push_back(micro);
   }
 
-  if (run.getSchedule() == PipelineSchedule::dualpipe) {
-    // Rank s runs half the micro-batches as stage s and half as stage
-    // pp - 1 - s, and exchanges the gradients of both.
-    SmallVector<CommVolume> ranks;
-    for (int64_t s = 0; s < pp; ++s) {
-      const CommVolume &a = perStage[s], &b = perStage[pp - 1 - s];
-      ranks.push_back({(a.pp + b.pp) / 2, (a.epIntraNode + b.epIntraNode) / 2,
-                       (a.epInterNode + b.epInterNode) / 2, a.dp + b.dp});
+  // A rank sends what its stages send for the micro-batches it runs them
+  // for (DualPipe: half through each), and exchanges all their gradients.
+  for (int64_t rank = 0; rank < pp; ++rank) {
+    CommVolume volume;
+    for (int64_t stage : setup.stagesOnRank(rank)) {
+      const CommVolume &of = perStageVolume[stage];
+      double share = setup.stageShare(rank, stage);
+      volume.pp += share * of.pp;
+      volume.epIntraNode += share * of.epIntraNode;
+      volume.epInterNode += share * of.epInterNode;
+      volume.dp += of.dp;
     }
-    perStage = std::move(ranks);
+    perStage.push_back(volume);
   }
 }

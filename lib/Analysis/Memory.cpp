@@ -128,14 +128,6 @@ MemoryBreakdown dsc::rankMemory(const RunSetup &setup,
   return memory;
 }
 
-int64_t dsc::peakInFlight(RunOp run, int64_t rank) {
-  // DeepSeek-V3 Table 2: DualPipe keeps pp + 1 micro-batches over its two
-  // stages; 1F1B keeps min(pp - s, micro_batches) on stage s.
-  if (run.getSchedule() == PipelineSchedule::dualpipe)
-    return run.getPp() + 1;
-  return std::min<int64_t>(run.getPp() - rank, run.getMicroBatches());
-}
-
 StageFootprint dsc::rankFootprint(const RunSetup &setup,
                                   const ParameterCountAnalysis &params,
                                   ArrayRef<int64_t> stages,
@@ -168,7 +160,8 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
   for (int64_t rank = 0; rank < run.getPp(); ++rank) {
     StageFootprint footprint =
         rankFootprint(setup, params, setup.stagesOnRank(rank), footprints);
-    perStage.push_back(rankMemory(setup, footprint, peakInFlight(run, rank)));
+    perStage.push_back(
+        rankMemory(setup, footprint, setup.peakActivations[rank]));
   }
 }
 

@@ -1,6 +1,7 @@
 //===- RunSetup.cpp - a dsc.run with its model, cluster and stages --------===//
 
 #include "dsc/Analysis/RunSetup.h"
+#include "dsc/Schedule/PipelineSimulator.h"
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -103,10 +104,23 @@ ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
 }
 
 SmallVector<int64_t, 2> RunSetup::stagesOnRank(int64_t rank) const {
-  RunOp r = run;
-  if (r.getSchedule() == PipelineSchedule::dualpipe)
-    return {rank, r.getPp() - 1 - rank};
-  return {rank};
+  SmallVector<int64_t, 2> stages;
+  for (const std::vector<int64_t> &direction : pipeline.stageRank)
+    for (auto [stage, owner] : llvm::enumerate(direction))
+      if (owner == rank && !llvm::is_contained(stages, int64_t(stage)))
+        stages.push_back(stage);
+  llvm::sort(stages);
+  return stages;
+}
+
+double RunSetup::stageShare(int64_t rank, int64_t stage) const {
+  int64_t forwards = 0;
+  for (const Step &step : pipeline.ranks[rank])
+    for (const Action *action :
+         {&step.first, step.overlapped ? &*step.overlapped : nullptr})
+      if (action && action->kind == ActionKind::F && action->stage == stage)
+        ++forwards;
+  return double(forwards) / pipeline.numMicroBatches;
 }
 
 RunSetup dsc::resolveRun(RunOp run) {
@@ -122,6 +136,10 @@ RunSetup dsc::resolveRun(RunOp run) {
     setup.layout = StageLayout::evenSplit(
         setup.model.getNumHiddenLayers(),
         setup.model.getNumNextnPredictLayers(), run.getPp());
+  // The verifier built the same request; it cannot fail here.
+  setup.pipeline = llvm::cantFail(buildSchedule(run.getScheduleRequest()));
+  setup.peakActivations =
+      llvm::cantFail(simulate(setup.pipeline, ActionCosts())).peakActivations;
   setup.routedShare = 1.0 / run.getEp();
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())

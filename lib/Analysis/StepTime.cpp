@@ -76,6 +76,66 @@ static double transferSeconds(const RunSetup &setup, double intra, double inter,
   return seconds + messages * slowest.getLatencyUs().convertToDouble() * 1e-6;
 }
 
+StageTimes
+dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
+                        const CommunicationAnalysis::MicroBatch &micro) {
+  RunOp run = setup.run;
+  ModelOp model = setup.model;
+  ClusterOp cluster = setup.cluster;
+  bool training = setup.isTraining();
+  bool multiNode = cluster.getNodes() > 1;
+  SmallVector<BlockOp> blocks = model.getBlocks();
+  StageTimes times;
+  // Blocks and terminators only hold or forward the ops that work.
+  auto addOps = [&](Operation *root) {
+    root->walk([&](Operation *op) {
+      if (!isa<BlockOp, YieldOp>(op))
+        times.forwardCompute += rooflineForwardSeconds(op, setup);
+    });
+  };
+  for (int64_t index : stage.layers)
+    addOps(blocks[index]);
+  for (Operation &op : model.getBody().front()) {
+    std::optional<ModelPart> part = modelPartOf(&op);
+    if (part && part->kind != ModelPart::Block && stage.holds(*part))
+      addOps(&op);
+  }
+  // Recomputation runs the forward again during the backward.
+  times.backwardCompute =
+      training ? (run.getRecompute() ? 3 : 2) * times.forwardCompute : 0;
+
+  // A dispatch and a combine per MoE layer, one message to the neighbour
+  // stage (over InfiniBand when the cluster spans nodes).
+  auto commSeconds = [&](double epIntra, double epInter, double pipeline) {
+    double seconds =
+        transferSeconds(setup, epIntra, epInter, 2 * micro.moeLayers);
+    if (pipeline)
+      seconds += transferSeconds(setup, multiNode ? 0 : pipeline,
+                                 multiNode ? pipeline : 0, 1);
+    return seconds;
+  };
+  times.forwardComm =
+      commSeconds(micro.epIntraForward, micro.epInterForward, micro.ppForward);
+  if (training)
+    times.backwardComm = commSeconds(micro.epIntraBackward,
+                                     micro.epInterBackward, micro.ppBackward);
+  return times;
+}
+
+ActionCosts dsc::pipelineCosts(ArrayRef<StageTimes> stages, bool overlap) {
+  ActionCosts costs;
+  for (const StageTimes &times : stages) {
+    StageCosts stage;
+    stage.forward = times.forward(overlap);
+    stage.backward = times.backward(overlap);
+    // The weight gradient is half the backward's matmuls.
+    stage.weight = std::min(times.backwardCompute / 2, stage.backward);
+    stage.forwardBackward = times.pair(overlap);
+    costs.stages.push_back(stage);
+  }
+  return costs;
+}
+
 StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
                                    const ParameterCountAnalysis &params,
                                    const MemoryAnalysis &memory,
@@ -85,55 +145,35 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
   ClusterOp cluster = setup.cluster;
   training = setup.isTraining();
   bool multiNode = cluster.getNodes() > 1;
-  SmallVector<BlockOp> blocks = model.getBlocks();
 
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
+  SmallVector<StageTimes> stageTimes;
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
+    stageTimes.push_back(
+        estimateStageTimes(setup, stage, comm.microBatches()[s]));
+
+  for (int64_t rank = 0; rank < run.getPp(); ++rank) {
+    // A micro-batch's time on the rank: its stages, weighted by the share of
+    // micro-batches running through each (DualPipe: the average of two).
     StageTimes times;
-    // Blocks and terminators only hold or forward the ops that work.
-    auto addOps = [&](Operation *root) {
-      root->walk([&](Operation *op) {
-        if (!isa<BlockOp, YieldOp>(op))
-          times.forwardCompute += rooflineForwardSeconds(op, setup);
-      });
-    };
-    for (int64_t index : stage.layers)
-      addOps(blocks[index]);
-    for (Operation &op : model.getBody().front()) {
-      std::optional<ModelPart> part = modelPartOf(&op);
-      if (part && part->kind != ModelPart::Block && stage.holds(*part))
-        addOps(&op);
+    for (int64_t stage : setup.stagesOnRank(rank)) {
+      double share = setup.stageShare(rank, stage);
+      const StageTimes &of = stageTimes[stage];
+      times.forwardCompute += share * of.forwardCompute;
+      times.backwardCompute += share * of.backwardCompute;
+      times.forwardComm += share * of.forwardComm;
+      times.backwardComm += share * of.backwardComm;
     }
-    // Recomputation runs the forward again during the backward.
-    times.backwardCompute =
-        training ? (run.getRecompute() ? 3 : 2) * times.forwardCompute : 0;
-
-    const CommunicationAnalysis::MicroBatch &micro = comm.microBatches()[s];
-    // A dispatch and a combine per MoE layer, one message to the neighbour
-    // stage (over InfiniBand when the cluster spans nodes).
-    auto commSeconds = [&](double epIntra, double epInter, double pipeline) {
-      double seconds =
-          transferSeconds(setup, epIntra, epInter, 2 * micro.moeLayers);
-      if (pipeline)
-        seconds += transferSeconds(setup, multiNode ? 0 : pipeline,
-                                   multiNode ? pipeline : 0, 1);
-      return seconds;
-    };
-    times.forwardComm = commSeconds(micro.epIntraForward, micro.epInterForward,
-                                    micro.ppForward);
-    if (training)
-      times.backwardComm = commSeconds(micro.epIntraBackward,
-                                       micro.epInterBackward, micro.ppBackward);
     perStage.push_back(times);
 
     if (training) {
       // The gradient exchange spans nodes whenever the cluster does.
-      double dpBytes = comm.stages()[s].dp;
+      double dpBytes = comm.stages()[rank].dp;
       dpSeconds =
           std::max(dpSeconds, transferSeconds(setup, multiNode ? 0 : dpBytes,
                                               multiNode ? dpBytes : 0, 2));
       // AdamW reads and writes its states, the master and compute weights
       // and reads the gradients.
-      const MemoryBreakdown &bytes = memory.stages()[s];
+      const MemoryBreakdown &bytes = memory.stages()[rank];
       optimizer =
           std::max(optimizer,
                    (2.0 * (bytes.optimizer + bytes.weights) + bytes.grads) /
@@ -141,21 +181,13 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
     }
   }
 
-  microBatches = run.getMicroBatches();
-  pp = run.getPp();
-  dualPipe = run.getSchedule() == PipelineSchedule::dualpipe;
-  if (dualPipe) {
-    // Rank s alternates between stages s and pp - 1 - s.
-    SmallVector<StageTimes> ranks;
-    for (int64_t s = 0; s < pp; ++s) {
-      const StageTimes &a = perStage[s], &b = perStage[pp - 1 - s];
-      ranks.push_back({(a.forwardCompute + b.forwardCompute) / 2,
-                       (a.backwardCompute + b.backwardCompute) / 2,
-                       (a.forwardComm + b.forwardComm) / 2,
-                       (a.backwardComm + b.backwardComm) / 2});
-    }
-    perStage = std::move(ranks);
-  }
+  // The schedule itself, simulated with and without overlap.
+  for (bool overlap : {false, true})
+    pipelineSeconds[overlap] =
+        llvm::cantFail(
+            simulate(setup.pipeline, pipelineCosts(stageTimes, overlap)))
+            .stepTime;
+
   tokensPerStep =
       double(setup.microBatchTokens()) * run.getMicroBatches() * run.getDp();
   FlopCountAnalysis flops(model, run.getSeqLen());
@@ -173,25 +205,7 @@ StepTimeAnalysis::StepTimeAnalysis(Operation *run)
           MemoryAnalysis(run), CommunicationAnalysis(run)) {}
 
 double StepTimeAnalysis::stepSeconds(bool overlap) const {
-  auto slot = [&](const StageTimes &times) {
-    return dualPipe ? times.pair(overlap)
-                    : times.forward(overlap) + times.backward(overlap);
-  };
-  const StageTimes *slowest = &perStage.front();
-  for (const StageTimes &times : perStage)
-    if (slot(times) > slot(*slowest))
-      slowest = &times;
-  double pipeline;
-  if (dualPipe) {
-    double weightGrad = slowest->backwardCompute / 2;
-    double bubble =
-        (pp / 2 - 1) *
-        (slowest->pair(overlap) + slowest->backward(overlap) - 3 * weightGrad);
-    pipeline = microBatches * slot(*slowest) + bubble;
-  } else {
-    pipeline = (microBatches + pp - 1) * slot(*slowest);
-  }
-  return pipeline + dpSeconds + optimizer;
+  return pipelineSeconds[overlap] + dpSeconds + optimizer;
 }
 
 double StepTimeAnalysis::tokensPerSecond(bool overlap) const {

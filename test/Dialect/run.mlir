@@ -4,6 +4,8 @@
 // CHECK-LABEL: dsc.run @serve model @micro cluster @node inference seq_len 32768 micro_batch 64 micro_batches 1 pp 1 ep 4 dp 8 zero 0 recipe bf16 moments fp32 recompute true schedule one_f_one_b
 // CHECK-LABEL: dsc.run @dual model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipe
 // CHECK-LABEL: dsc.run @laid_out model @micro cluster @node training {{.*}} schedule one_f_one_b layout <"Et|tmL">
+// CHECK-LABEL: dsc.run @v_shape model @micro cluster @node training {{.*}} schedule zb_v layout <"Et|t||mL">
+// CHECK-LABEL: dsc.run @dualpipev model @micro cluster @node training {{.*}} schedule dualpipev
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -110,3 +112,5 @@ dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 mi
 dsc.run @serve model @micro cluster @node inference seq_len 32768 micro_batch 64 micro_batches 1 pp 1 ep 4 dp 8 zero 0 recipe bf16 moments fp32 recompute true schedule one_f_one_b
 dsc.run @dual model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipe
 dsc.run @laid_out model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"E, t | t, m, L">
+dsc.run @v_shape model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule zb_v layout <"Et|t||mL">
+dsc.run @dualpipev model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipev

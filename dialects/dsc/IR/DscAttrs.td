@@ -57,7 +57,11 @@ def Dsc_MomentType : I32EnumAttr<"MomentType",
 def Dsc_PipelineSchedule : I32EnumAttr<"PipelineSchedule",
     "pipeline schedule the cost model assumes until one is scheduled", [
       I32EnumAttrCase<"one_f_one_b", 0>,
-      I32EnumAttrCase<"dualpipe", 1>
+      I32EnumAttrCase<"dualpipe", 1>,
+      I32EnumAttrCase<"dualpipev", 2>,
+      I32EnumAttrCase<"interleaved_1f1b", 3>,
+      I32EnumAttrCase<"zb_h1", 4>,
+      I32EnumAttrCase<"zb_v", 5>
     ]> {
   let cppNamespace = "::dsc";
 }

@@ -85,6 +85,18 @@ LogicalResult ClusterOp::verify() {
 // RunOp
 //===----------------------------------------------------------------------===//
 
+/// Stages per rank of a schedule, without a layout to say otherwise.
+static int64_t defaultStagesPerRank(PipelineSchedule schedule) {
+  switch (schedule) {
+  case PipelineSchedule::dualpipev:
+  case PipelineSchedule::zb_v:
+  case PipelineSchedule::interleaved_1f1b:
+    return 2;
+  default:
+    return 1;
+  }
+}
+
 LogicalResult RunOp::verify() {
   auto positive = [&](StringRef name, int64_t value) -> LogicalResult {
     if (value > 0)
@@ -97,10 +109,12 @@ LogicalResult RunOp::verify() {
       failed(positive("micro_batch", getMicroBatch())) ||
       failed(positive("micro_batches", getMicroBatches())))
     return failure();
-  if (getSchedule() == PipelineSchedule::dualpipe &&
+  if (getSchedule() != PipelineSchedule::one_f_one_b &&
       getMode() != RunMode::training)
-    return emitOpError("DualPipe schedules training (forward and backward "
-                       "chunks); use schedule one_f_one_b for inference");
+    return emitOpError("schedule ")
+           << stringifyPipelineSchedule(getSchedule())
+           << " interleaves forward and backward passes of training; use "
+              "schedule one_f_one_b for inference";
   if (getZero() != 0 && getZero() != 1)
     return emitOpError("'zero' must be 0 (no sharding) or 1 (optimizer "
                        "states sharded over dp), got ")
@@ -111,6 +125,30 @@ LogicalResult RunOp::verify() {
     return emitOpError("DualPipe needs an even 'pp' and an even number of "
                        "micro-batches of at least 2 * pp; have pp ")
            << getPp() << " and " << getMicroBatches() << " micro-batches";
+  if (std::optional<PipelineLayoutAttr> layout = getLayout()) {
+    int64_t expected = getPp() * defaultStagesPerRank(getSchedule());
+    bool interleaved = getSchedule() == PipelineSchedule::interleaved_1f1b;
+    if (interleaved ? layout->getNumStages() % getPp() != 0 ||
+                          layout->getNumStages() == getPp()
+                    : layout->getNumStages() != expected)
+      return emitOpError("layout \"")
+             << layout->toMegatron() << "\" has " << layout->getNumStages()
+             << " stages but schedule "
+             << stringifyPipelineSchedule(getSchedule()) << " on pp "
+             << getPp() << " ranks runs "
+             << (interleaved ? "a multiple of pp, at least 2 * pp"
+                             : std::to_string(expected))
+             << "; repartition with dsc-pipeline-partition";
+  }
+  // The schedule library states the remaining preconditions.
+  llvm::Expected<ScheduledPipeline> pipeline =
+      buildSchedule(getScheduleRequest());
+  if (!pipeline)
+    return emitOpError("schedule ")
+           << stringifyPipelineSchedule(getSchedule()) << " cannot run "
+           << getNumStages() << " stages on pp " << getPp() << " ranks with "
+           << getMicroBatches()
+           << " micro-batches: " << llvm::toString(pipeline.takeError());
   if (getDp() % getEp() != 0)
     return emitOpError("'ep' (") << getEp() << ") must divide 'dp' (" << getDp()
                                  << "): each pipeline stage's " << getDp()
@@ -118,12 +156,41 @@ LogicalResult RunOp::verify() {
   return success();
 }
 
+int64_t RunOp::getNumStages() {
+  if (std::optional<PipelineLayoutAttr> layout = getLayout())
+    return layout->getNumStages();
+  return getPp() * defaultStagesPerRank(getSchedule());
+}
+
+ScheduleRequest RunOp::getScheduleRequest() {
+  ScheduleRequest request;
+  request.pp = getNumStages();
+  request.microBatches = getMicroBatches();
+  request.virtualStages = getNumStages() / getPp();
+  switch (getSchedule()) {
+  case PipelineSchedule::one_f_one_b:
+    request.kind = ScheduleKind::OneFOneB;
+    break;
+  case PipelineSchedule::dualpipe:
+    request.kind = ScheduleKind::DualPipe;
+    break;
+  case PipelineSchedule::dualpipev:
+    request.kind = ScheduleKind::DualPipeV;
+    break;
+  case PipelineSchedule::interleaved_1f1b:
+    request.kind = ScheduleKind::InterleavedOneFOneB;
+    break;
+  case PipelineSchedule::zb_h1:
+    request.kind = ScheduleKind::ZeroBubbleH1;
+    break;
+  case PipelineSchedule::zb_v:
+    request.kind = ScheduleKind::ZeroBubbleV;
+    break;
+  }
+  return request;
+}
+
 LogicalResult RunOp::verifyLayout(PipelineLayoutAttr layout, ModelOp model) {
-  if (layout.getNumStages() != getPp())
-    return emitOpError("layout \"")
-           << layout.toMegatron() << "\" has " << layout.getNumStages()
-           << " stages but the run has pp " << getPp()
-           << "; repartition with dsc-pipeline-partition";
   int64_t blocks = 0, mtp = 0;
   for (auto [b, m] : llvm::zip(layout.getBlocks(), layout.getMtp())) {
     blocks += b;

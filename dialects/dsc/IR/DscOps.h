@@ -6,6 +6,7 @@
 #include "dsc/IR/DscAttrs.h"
 #include "dsc/IR/DscDialect.h"
 #include "dsc/IR/DscInterfaces.h"
+#include "dsc/Schedule/PipelineSchedule.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"

@@ -241,8 +241,10 @@ def Dsc_RunOp : Dsc_Op<"run", [
         zero 1 recipe fp8 moments bf16 recompute false schedule dualpipe
     ```
 
-    `schedule` is the pipeline schedule the analyses assume (1F1B or
-    DualPipe, DeepSeek-V3 Table 2) until the scheduling pass sets one.
+    `schedule` is the pipeline schedule (1F1B, DualPipe, DualPipeV,
+    interleaved 1F1B, ZB-H1, ZB-V); the analyses simulate it. `pp` counts
+    pipeline ranks: DualPipeV and ZB-V run two stages per rank in a V,
+    interleaved 1F1B `layout`'s stages / pp (2 without a layout) in turn.
     `layout` (set by `dsc-pipeline-partition`) says which parts of the model
     each pipeline stage holds; without it the analyses assume Megatron's
     even split. Stage s runs on pipeline rank s (DualPipe: rank s also
@@ -279,13 +281,12 @@ def Dsc_RunOp : Dsc_Op<"run", [
     int64_t getGlobalBatch() {
       return getMicroBatch() * getMicroBatches() * getDp();
     }
-    /// Pipeline stages: the layout's, or one per pipeline rank.
-    int64_t getNumStages() {
-      if (std::optional<PipelineLayoutAttr> layout = getLayout())
-        return layout->getNumStages();
-      return getPp();
-    }
-    /// The layout's stages against the schedule and the model's parts.
+    /// Pipeline stages: the layout's, or as many as the schedule runs on
+    /// pp ranks (two per rank for the V-shaped and interleaved ones).
+    int64_t getNumStages();
+    /// What the schedule library builds for this run.
+    ::dsc::ScheduleRequest getScheduleRequest();
+    /// The layout's parts against the model's.
     ::mlir::LogicalResult verifyLayout(PipelineLayoutAttr layout,
                                        ModelOp model);
   }];

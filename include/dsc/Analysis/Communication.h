@@ -13,8 +13,9 @@
 // - dp: ring reduce-scatter of FP32 gradients and all-gather of BF16
 //   parameters (ZeRO-1), or a ring all-reduce without ZeRO; replicated
 //   parameters over dp GPUs, routed experts over dp / ep.
-// Under DualPipe rank s holds stages s and pp - 1 - s: it runs half the
-// micro-batches through each and exchanges the gradients of both.
+// A rank with several stages (RunSetup::stagesOnRank) sends for each the
+// share of micro-batches it runs through it (DualPipe: half) and exchanges
+// the gradients of all.
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +74,12 @@ private:
   llvm::SmallVector<CommVolume> perStage;
   llvm::SmallVector<MicroBatch> perMicroBatch;
 };
+
+/// One micro-batch's traffic through `stage`, sending its activations to
+/// the next stage's rank and its input gradients to the previous one's.
+CommunicationAnalysis::MicroBatch
+microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
+                  bool sendsForward, bool sendsBackward);
 
 } // namespace dsc
 

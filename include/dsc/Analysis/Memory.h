@@ -10,10 +10,11 @@
 // experts are sharded `ep` ways, everything else replicated over `dp`.
 // Activations: what backward reads, per token (matmul inputs in FP8 under the
 // FP8 recipe, the rest in BF16); with recomputation only each block's input
-// plus one block being recomputed. The peak follows the run's schedule
-// (DeepSeek-V3 Table 2): 1F1B keeps min(pp - s, micro_batches) micro-batches
-// in flight on stage s; DualPipe puts stages s and pp - 1 - s on GPU s with
-// pp + 1 micro-batches in flight.
+// plus one block being recomputed. The peak is the simulated schedule's
+// (RunSetup::peakActivations; DeepSeek-V3 Table 2: 1F1B keeps
+// min(pp - s, micro_batches) micro-batches in flight on stage s, DualPipe
+// pp + 1 over the two stages of a rank), a micro-batch of a rank with
+// several stages costing their average.
 //
 //===----------------------------------------------------------------------===//
 
@@ -80,9 +81,6 @@ StageFootprint rankFootprint(const RunSetup &setup,
                              const ParameterCountAnalysis &params,
                              llvm::ArrayRef<int64_t> stages,
                              llvm::ArrayRef<StageFootprint> perStage);
-
-/// Micro-batches of activations pipeline rank `rank` keeps at its peak.
-int64_t peakInFlight(RunOp run, int64_t rank);
 
 /// Bytes per GPU of a pipeline rank keeping `footprint` with `inFlight`
 /// micro-batches of activations.

@@ -12,6 +12,7 @@
 
 #include "dsc/Analysis/ParameterCount.h"
 #include "dsc/IR/DscOps.h"
+#include "dsc/Schedule/PipelineSchedule.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace dsc {
@@ -79,9 +80,18 @@ struct RunSetup {
     RunOp r = run;
     return r.getRecipe() == Precision::fp8;
   }
-  /// The stages pipeline rank `rank` runs: its own, and under DualPipe also
-  /// stage pp - 1 - rank for the micro-batches flowing the other way.
+  /// The run's schedule: every pipeline rank's program.
+  ScheduledPipeline pipeline;
+  /// Stage-micro-batches of activations each rank keeps at its peak, from
+  /// simulating the schedule with uniform stages.
+  std::vector<int64_t> peakActivations;
+
+  /// The stages pipeline rank `rank` runs (DualPipe: its own and pp - 1 -
+  /// rank for the micro-batches flowing the other way; V shapes: r and
+  /// 2 pp - 1 - r; interleaved: r, r + pp, ...).
   llvm::SmallVector<int64_t, 2> stagesOnRank(int64_t rank) const;
+  /// The share of the micro-batches that run `stage` on `rank`.
+  double stageShare(int64_t rank, int64_t stage) const;
 };
 
 /// The parameters (all of them, before expert sharding) a stage holds. A

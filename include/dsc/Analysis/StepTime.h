@@ -8,12 +8,12 @@
 // Communication per micro-batch takes
 // bytes / bandwidth (InfiniBand between nodes, NVLink inside) plus a latency
 // per message; with overlap it hides behind compute (max), without it adds.
-// The pipeline follows the run's schedule (DeepSeek-V3 Table 2): 1F1B takes
-// (micro_batches + pp - 1) slots of the slowest stage's F + B; DualPipe,
-// whose rank s runs stages s and pp - 1 - s, takes micro_batches slots of
-// the slowest rank's F + B plus a bubble of (pp/2 - 1)(F&B + B - 3W), with
-// W half of B's compute and F&B an overlapped forward-backward pair. Then
-// the data-parallel gradient exchange and the optimizer.
+// The pipeline is the run's schedule simulated (PipelineSimulator.h) with
+// each stage's F and B, W half of B's compute and F&B an overlapped
+// forward-backward pair — with uniform stages this is DeepSeek-V3 Table 2
+// (1F1B: (micro_batches + pp - 1)(F + B); DualPipe: micro_batches slots of
+// F&B plus (pp/2 - 1)(F&B + B - 3W)). Then the data-parallel gradient
+// exchange and the optimizer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +23,7 @@
 #include "dsc/Analysis/Communication.h"
 #include "dsc/Analysis/FlopCount.h"
 #include "dsc/Analysis/Memory.h"
+#include "dsc/Schedule/PipelineSimulator.h"
 
 namespace dsc {
 
@@ -52,6 +53,14 @@ struct StageTimes {
 /// Roofline seconds of `op`'s forward over one micro-batch on one GPU.
 double rooflineForwardSeconds(mlir::Operation *op, const RunSetup &setup);
 
+/// Seconds of one micro-batch through `stage` with traffic `micro`.
+StageTimes estimateStageTimes(const RunSetup &setup,
+                              const StageLayout::Stage &stage,
+                              const CommunicationAnalysis::MicroBatch &micro);
+
+/// The simulator's costs of stages taking `stages` (by global stage).
+ActionCosts pipelineCosts(llvm::ArrayRef<StageTimes> stages, bool overlap);
+
 class StepTimeAnalysis {
 public:
   StepTimeAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params,
@@ -60,6 +69,7 @@ public:
   /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
   explicit StepTimeAnalysis(mlir::Operation *run);
 
+  /// Per pipeline rank: one micro-batch through the rank's stages.
   llvm::ArrayRef<StageTimes> stages() const { return perStage; }
   /// Seconds of the data-parallel exchange and of the optimizer update.
   double dataParallelSeconds() const { return dpSeconds; }
@@ -78,8 +88,7 @@ private:
   llvm::SmallVector<StageTimes> perStage;
   double dpSeconds = 0, optimizer = 0;
   double tokensPerStep = 0, flopsPerToken = 0, gpus = 0, peakFlops = 0;
-  int64_t microBatches = 0, pp = 0;
-  bool dualPipe = false;
+  double pipelineSeconds[2] = {0, 0}; // without, with overlap
   bool training = true;
 };
 

@@ -38,16 +38,28 @@ TEST_F(StepTime, PipelineAndThroughput) {
   RunSetup setup = setUpRun("tiny", "h100x8", Options());
   Analyses a(setup);
   ASSERT_EQ(a.time.stages().size(), 2u);
+  llvm::SmallVector<StageTimes> stages;
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
+    stages.push_back(
+        estimateStageTimes(setup, stage, a.comm.microBatches()[s]));
   for (bool overlap : {true, false}) {
-    double slowest = 0;
+    double slowest = 0, fastest = 1e30;
     for (const StageTimes &stage : a.time.stages()) {
       EXPECT_DOUBLE_EQ(stage.backwardCompute, 2 * stage.forwardCompute);
-      slowest =
-          std::max(slowest, stage.forward(overlap) + stage.backward(overlap));
+      double slot = stage.forward(overlap) + stage.backward(overlap);
+      slowest = std::max(slowest, slot);
+      fastest = std::min(fastest, slot);
     }
-    // 1F1B: 4 micro-batches + 2 stages - 1 slots of the slowest stage.
+    // The pipeline is the 1F1B schedule simulated with the stages' costs:
+    // 4 micro-batches through the slowest stage at least, Table 2's
+    // (4 + 2 - 1) slots of it at most.
+    double pipeline =
+        llvm::cantFail(simulate(setup.pipeline, pipelineCosts(stages, overlap)))
+            .stepTime;
+    EXPECT_GE(pipeline, 4 * slowest + fastest);
+    EXPECT_LE(pipeline, 5 * slowest);
     double step =
-        5 * slowest + a.time.dataParallelSeconds() + a.time.optimizerSeconds();
+        pipeline + a.time.dataParallelSeconds() + a.time.optimizerSeconds();
     EXPECT_DOUBLE_EQ(a.time.stepSeconds(overlap), step);
     // 4 micro-batches x 256 tokens x dp 4 per step.
     EXPECT_DOUBLE_EQ(a.time.tokensPerSecond(overlap), 4096 / step);
@@ -63,8 +75,9 @@ TEST_F(StepTime, PipelineAndThroughput) {
                    perToken * a.time.tokensPerSecond(true) / (8 * 989e12));
 }
 
-// DualPipe with pp 2: rank s averages stages s and 1 - s; 4 micro-batches
-// of overlapped forward-backward pairs and no bubble ((pp/2 - 1) = 0).
+// DualPipe with pp 2: rank s averages stages s and 1 - s; the simulated
+// schedule runs 4 micro-batches, mostly as overlapped forward-backward
+// pairs, with Table 2's bubble (pp/2 - 1)(...) = 0 for uniform stages.
 TEST_F(StepTime, DualPipe) {
   Options options;
   options.schedule = PipelineSchedule::dualpipe;
@@ -73,10 +86,17 @@ TEST_F(StepTime, DualPipe) {
   ASSERT_EQ(a.time.stages().size(), 2u);
   const StageTimes &rank0 = a.time.stages()[0], &rank1 = a.time.stages()[1];
   EXPECT_DOUBLE_EQ(rank0.forwardCompute, rank1.forwardCompute);
-  for (bool overlap : {true, false})
-    EXPECT_DOUBLE_EQ(a.time.stepSeconds(overlap),
-                     4 * rank0.pair(overlap) + a.time.dataParallelSeconds() +
-                         a.time.optimizerSeconds());
+  for (bool overlap : {true, false}) {
+    double pipeline = a.time.stepSeconds(overlap) -
+                      a.time.dataParallelSeconds() - a.time.optimizerSeconds();
+    // Each rank computes 4 forwards and 4 backwards of its averaged stage.
+    EXPECT_GE(pipeline * (1 + 1e-12),
+              4 * (rank0.forward(false) + rank0.backward(false)) *
+                  (overlap ? 0 : 1));
+    EXPECT_LE(pipeline, 5 * (rank0.forward(false) + rank0.backward(false)) +
+                            rank0.backward(false));
+  }
+  EXPECT_LT(a.time.stepSeconds(true), a.time.stepSeconds(false));
 }
 
 // Passes get the analyses from MLIR's analysis manager.
