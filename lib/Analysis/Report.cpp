@@ -79,8 +79,7 @@ void RunReport::printText(llvm::raw_ostream &os) const {
      << stringifyPrecision(run.getRecipe()) << ", AdamW moments "
      << stringifyMomentType(run.getMoments())
      << (run.getRecompute() ? ", recompute" : "") << ", "
-     << (run.getSchedule() == PipelineSchedule::dualpipe ? "DualPipe" : "1F1B")
-     << "\n\n";
+     << scheduleKindName(run.getScheduleRequest().kind) << "\n\n";
 
   os << "Parameters\n";
   os << llvm::format("  %-38s %12s\n", "total (main model)",
@@ -199,8 +198,8 @@ llvm::json::Value RunReport::toJSON() const {
       {"model", model.getSymName()},
       {"cluster", cluster.getSymName()},
       {"mode", stringifyRunMode(run.getMode())},
-      {"schedule",
-       run.getSchedule() == PipelineSchedule::dualpipe ? "dualpipe" : "1f1b"},
+      {"schedule", scheduleKindName(run.getScheduleRequest().kind)},
+      {"layout", setup.layout.toAttr(run.getContext()).toMegatron()},
       {"params_total", params.mainModel().total()},
       {"params_activated", params.activatedPerToken(true)},
       {"params_activated_without_embedding", params.activatedPerToken(false)},

@@ -78,7 +78,15 @@ static cl::opt<dsc::PipelineSchedule> schedule(
     cl::desc("Pipeline schedule the estimate assumes"),
     cl::values(clEnumValN(dsc::PipelineSchedule::one_f_one_b, "1f1b", "1F1B"),
                clEnumValN(dsc::PipelineSchedule::dualpipe, "dualpipe",
-                          "DualPipe (even pp, micro-batches >= 2 * pp)")),
+                          "DualPipe (even pp, micro-batches >= 2 * pp)"),
+               clEnumValN(dsc::PipelineSchedule::dualpipev, "dualpipev",
+                          "DualPipeV: 2 stages per rank in a V"),
+               clEnumValN(dsc::PipelineSchedule::interleaved_1f1b,
+                          "interleaved-1f1b",
+                          "interleaved 1F1B, 2 stages per rank"),
+               clEnumValN(dsc::PipelineSchedule::zb_h1, "zb-h1", "ZB-H1"),
+               clEnumValN(dsc::PipelineSchedule::zb_v, "zb-v",
+                          "ZB-V: 2 stages per rank in a V")),
     cl::sub(reportCommand));
 static cl::opt<double>
     tokenBudget("tokens", cl::init(14.8e12),

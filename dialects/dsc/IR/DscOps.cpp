@@ -134,8 +134,8 @@ LogicalResult RunOp::verify() {
       return emitOpError("layout \"")
              << layout->toMegatron() << "\" has " << layout->getNumStages()
              << " stages but schedule "
-             << stringifyPipelineSchedule(getSchedule()) << " on pp "
-             << getPp() << " ranks runs "
+             << stringifyPipelineSchedule(getSchedule()) << " on pp " << getPp()
+             << " ranks runs "
              << (interleaved ? "a multiple of pp, at least 2 * pp"
                              : std::to_string(expected))
              << "; repartition with dsc-pipeline-partition";
