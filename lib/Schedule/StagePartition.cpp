@@ -19,8 +19,11 @@ public:
   BoundedSearch(const PartitionProblem &problem, bool checkMemory)
       : problem(problem), checkMemory(checkMemory) {}
 
-  /// Stage sizes meeting `bound`, or nullopt.
-  std::optional<std::vector<int64_t>> solve(double bound) const {
+  /// Stage sizes meeting `bound` on every rank and `stageBound` on every
+  /// stage, or nullopt.
+  std::optional<std::vector<int64_t>> solve(double bound,
+                                            double stageBound) const {
+    this->stageBound = stageBound;
     return problem.mirrored ? solveMirrored(bound) : solveLinear(bound);
   }
 
@@ -29,8 +32,10 @@ private:
             llvm::ArrayRef<PartRange> ranges) const {
     return !checkMemory || !problem.fits || problem.fits(stages, ranges);
   }
+  /// A stage over the stage bound costs too much for any rank bound.
   double cost(int64_t stage, PartRange range) const {
-    return problem.stageCost(stage, range);
+    double seconds = problem.stageCost(stage, range);
+    return seconds <= stageBound ? seconds : HUGE_VAL;
   }
 
   std::optional<std::vector<int64_t>> solveLinear(double bound) const {
@@ -153,6 +158,7 @@ private:
 
   const PartitionProblem &problem;
   bool checkMemory;
+  mutable double stageBound = HUGE_VAL;
 };
 } // namespace
 
@@ -188,20 +194,33 @@ dsc::partitionStages(const PartitionProblem &problem) {
   // pair); the search narrows to a relative 1e-6.
   double high = problem.stageCost(0, {0, problem.numParts}) *
                 (problem.mirrored ? 2 : 1) * (1 + 1e-9);
-  std::optional<std::vector<int64_t>> best = search.solve(high);
+  std::optional<std::vector<int64_t>> best = search.solve(high, HUGE_VAL);
   if (!best)
     return fail("no layout fits in memory");
-  double low = 0;
-  for (int iteration = 0; iteration < 60 && high - low > 1e-6 * high;
-       ++iteration) {
-    double mid = (low + high) / 2;
-    if (std::optional<std::vector<int64_t>> sizes = search.solve(mid)) {
-      best = std::move(sizes);
-      high = mid;
-    } else {
-      low = mid;
-    }
-  }
+  auto bisect =
+      [&](double low, double high,
+          llvm::function_ref<std::optional<std::vector<int64_t>>(double)>
+              attempt) {
+        for (int iteration = 0; iteration < 60 && high - low > 1e-6 * high;
+             ++iteration) {
+          double mid = (low + high) / 2;
+          if (std::optional<std::vector<int64_t>> sizes = attempt(mid)) {
+            best = std::move(sizes);
+            high = mid;
+          } else {
+            low = mid;
+          }
+        }
+        return high;
+      };
+  // The slowest rank first; then, among layouts as fast, the slowest stage
+  // (a mirrored pair of one cheap and one dear stage stalls the pipeline).
+  double rankBound = bisect(
+      0, high, [&](double bound) { return search.solve(bound, HUGE_VAL); });
+  if (problem.mirrored)
+    bisect(0, rankBound, [&](double stageBound) {
+      return search.solve(rankBound * (1 + 1e-9), stageBound);
+    });
   Partition partition;
   partition.stageSizes = std::move(*best);
   partition.bottleneck = partitionBottleneck(problem, partition.stageSizes);

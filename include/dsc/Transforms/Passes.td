@@ -38,4 +38,34 @@ def DscExpertPlacement : Pass<"dsc-expert-placement", "::dsc::ModelOp"> {
   ];
 }
 
+def DscPipelinePartition
+    : Pass<"dsc-pipeline-partition", "::mlir::ModuleOp"> {
+  let summary = "Assign the embedding, blocks, MTP modules and head of each "
+                "dsc.run's model to pipeline stages";
+  let description = [{
+    Sets every `dsc.run`'s `layout`, in Megatron's layout syntax, for the
+    run's schedule: one stage per pipeline rank (1F1B, ZB-H1, DualPipe,
+    whose rank r also runs stage pp - 1 - r), two per rank in a V (DualPipeV,
+    ZB-V) or `virtual-stages` per rank (interleaved 1F1B).
+
+    - `auto` prices every part with the step-time and memory analyses and
+      takes the layout whose slowest rank is fastest within each GPU's
+      memory (if none fits: the fastest, with a warning). A remark gives its
+      time per micro-batch and the even split's.
+    - `even` is Megatron's default: blocks split evenly, the embedding on
+      the first stage, the MTP modules and head on the last.
+    - `manual` takes `layout` (e.g. `Et*3|t*4|...|t*2mL`); an empty stage
+      is an error unless `allow-empty-stages`.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"auto\"", "auto, even or manual">,
+    Option<"layout", "layout", "std::string", "\"\"",
+           "the layout in Megatron's syntax (implies manual)">,
+    Option<"virtualStages", "virtual-stages", "int64_t", "0",
+           "stages per rank for interleaved 1F1B (default: the run's, or 2)">,
+    Option<"allowEmptyStages", "allow-empty-stages", "bool", "false",
+           "accept empty stages in a manual layout">,
+  ];
+}
+
 #endif // DSC_TRANSFORMS_PASSES_TD
