@@ -32,6 +32,9 @@ private:
   LogicalResult partition(RunOp run, SymbolTableCollection &symbols);
   /// Stages the run's schedule needs.
   int64_t stageCount(RunOp run);
+  /// The even split leaves a stage without blocks (more stages than
+  /// blocks): not a candidate.
+  bool evenHasEmptyStage = false;
 };
 } // namespace
 
@@ -71,9 +74,15 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
                  << "\" is empty; fill it or pass allow-empty-stages";
     run.setLayoutAttr(*parsed);
   } else if (how == "even" || how == "auto") {
-    StageLayout even = StageLayout::evenSplit(model.getNumHiddenLayers(),
-                                              model.getNumNextnPredictLayers(),
-                                              stageCount(run));
+    int64_t stages = stageCount(run);
+    StageLayout even = StageLayout::evenSplit(
+        model.getNumHiddenLayers(), model.getNumNextnPredictLayers(), stages);
+    evenHasEmptyStage = model.getNumHiddenLayers() < stages;
+    if (how == "even" && evenHasEmptyStage)
+      return run.emitError("dsc-pipeline-partition: ")
+             << model.getNumHiddenLayers() << " blocks cannot split evenly "
+             << "over " << stages
+             << " stages without an empty one; use mode=auto or a layout";
     run.setLayoutAttr(even.toAttr(context));
   } else {
     return run.emitError("dsc-pipeline-partition: unknown mode '")
@@ -110,18 +119,22 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
   bool evenFits, chosenFits;
   double evenStep = simulatedStep(even, evenFits),
          chosenStep = simulatedStep(chosen, chosenFits);
-  if (evenStep < chosenStep && (evenFits || !chosenFits)) {
+  if (!evenHasEmptyStage && evenStep < chosenStep &&
+      (evenFits || !chosenFits)) {
     chosen = even;
     chosenStep = evenStep;
   }
   run.setLayoutAttr(chosen);
   run.emitRemark(
       llvm::formatv("dsc-pipeline-partition: @{0} layout \"{1}\": simulated "
-                    "step {2:F3} s (even split {3:F3} s{4}), slowest rank "
-                    "{5:F2} ms per micro-batch (even split {6:F2} ms)",
-                    run.getSymName(), chosen.toMegatron(), chosenStep, evenStep,
-                    evenFits ? "" : ", over memory", best->bottleneck * 1e3,
-                    best->evenBottleneck * 1e3)
+                    "step {2:F3} ms (even split {3:F3} ms{4}), slowest rank "
+                    "{5:F3} ms per micro-batch (even split {6:F3} ms)",
+                    run.getSymName(), chosen.toMegatron(), chosenStep * 1e3,
+                    evenStep * 1e3,
+                    evenHasEmptyStage ? ", an empty stage"
+                    : evenFits        ? ""
+                                      : ", over memory",
+                    best->bottleneck * 1e3, best->evenBottleneck * 1e3)
           .str());
   return success();
 }
