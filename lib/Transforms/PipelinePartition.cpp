@@ -141,7 +141,15 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
 
 void PipelinePartitionPass::runOnOperation() {
   SymbolTableCollection symbols;
-  SmallVector<RunOp> runs(getOperation().getOps<RunOp>());
+  SmallVector<RunOp> runs;
+  for (RunOp run : getOperation().getOps<RunOp>())
+    if (runName.empty() || run.getSymName() == runName)
+      runs.push_back(run);
+  if (runs.empty()) {
+    getOperation().emitError("dsc-pipeline-partition: no dsc.run")
+        << (runName.empty() ? "" : " named @" + runName);
+    return signalPassFailure();
+  }
   for (RunOp run : runs)
     if (failed(partition(run, symbols)))
       return signalPassFailure();

@@ -66,6 +66,41 @@ def Dsc_PipelineSchedule : I32EnumAttr<"PipelineSchedule",
   let cppNamespace = "::dsc";
 }
 
+def Dsc_PassKind : I32EnumAttr<"PassKind",
+    "a pipeline stage's pass over one micro-batch", [
+      I32EnumAttrCase<"forward", 0>,
+      I32EnumAttrCase<"backward", 1>,
+      I32EnumAttrCase<"backward_input", 2>,
+      I32EnumAttrCase<"backward_weight", 3>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_Payload : I32EnumAttr<"Payload",
+    "what a pipeline send carries", [
+      I32EnumAttrCase<"activation", 0>,
+      I32EnumAttrCase<"gradient", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_ChunkPart : I32EnumAttr<"ChunkPart",
+    "a piece of a MoE stage's pass, for overlapping two passes", [
+      I32EnumAttrCase<"attention", 0>,
+      I32EnumAttrCase<"dispatch", 1>,
+      I32EnumAttrCase<"mlp", 2>,
+      I32EnumAttrCase<"combine", 3>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_Stream : I32EnumAttr<"Stream", "the GPU stream a piece runs on", [
+      I32EnumAttrCase<"compute", 0>,
+      I32EnumAttrCase<"comm", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
 def Dsc_YarnAttr : Dsc_Attr<"Yarn", "yarn"> {
   let summary = "YaRN RoPE context extension";
   let description = [{

@@ -438,4 +438,6 @@ def Dsc_CrossEntropyOp : Dsc_Op<"cross_entropy", [
   let hasVerifier = 1;
 }
 
+include "DscPipelineOps.td"
+
 #endif // DSC_OPS_TD

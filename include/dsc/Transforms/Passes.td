@@ -65,6 +65,34 @@ def DscPipelinePartition
            "stages per rank for interleaved 1F1B (default: the run's, or 2)">,
     Option<"allowEmptyStages", "allow-empty-stages", "bool", "false",
            "accept empty stages in a manual layout">,
+    Option<"runName", "run", "std::string", "\"\"",
+           "the dsc.run to partition (default: every one)">,
+  ];
+}
+
+def DscPipelineSchedule
+    : Pass<"dsc-pipeline-schedule", "::mlir::ModuleOp"> {
+  let summary = "Emit every pipeline rank's program for each dsc.run";
+  let description = [{
+    Builds the run's pipeline schedule (`kind` and `microbatches` override
+    the run's and are written back to it) and emits it after the run as a
+    `dsc.pipeline`: one `dsc.rank` per pipeline rank with its stage passes
+    in execution order (forward, full backward, or backward for inputs and
+    for weights), DualPipe's overlapped pairs cut into attention, dispatch,
+    MLP and combine pieces on the compute and communication streams, and the
+    sends and receives between ranks. Kinds: 1f1b, interleaved-1f1b, zb-h1,
+    zb-v, dualpipe, dualpipev; their preconditions are the run's verifier's.
+    A remark gives the simulated step time, the largest bubble and the peak
+    activations under the cost model.
+  }];
+  let options = [
+    Option<"kind", "kind", "std::string", "\"\"",
+           "1f1b, interleaved-1f1b, zb-h1, zb-v, dualpipe or dualpipev "
+           "(default: the run's)">,
+    Option<"microbatches", "microbatches", "int64_t", "0",
+           "micro-batches per step (default: the run's)">,
+    Option<"runName", "run", "std::string", "\"\"",
+           "the dsc.run to schedule (default: every one)">,
   ];
 }
 

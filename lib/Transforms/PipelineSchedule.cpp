@@ -1,0 +1,241 @@
+//===- PipelineSchedule.cpp - the dsc-pipeline-schedule pass --------------===//
+//
+// Turns the schedule library's per-rank programs into dsc.pipeline IR: the
+// passes in order, each preceded by the receive of its input from another
+// rank and followed by the send of its output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/Analysis/Memory.h"
+#include "dsc/Analysis/StepTime.h"
+#include "dsc/Transforms/Passes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCPIPELINESCHEDULE
+#include "dsc/Transforms/Passes.h.inc"
+} // namespace dsc
+
+using namespace mlir;
+using namespace dsc;
+
+static PipelineSchedule toRunSchedule(ScheduleKind kind) {
+  switch (kind) {
+  case ScheduleKind::OneFOneB:
+    return PipelineSchedule::one_f_one_b;
+  case ScheduleKind::DualPipe:
+    return PipelineSchedule::dualpipe;
+  case ScheduleKind::DualPipeV:
+    return PipelineSchedule::dualpipev;
+  case ScheduleKind::InterleavedOneFOneB:
+    return PipelineSchedule::interleaved_1f1b;
+  case ScheduleKind::ZeroBubbleH1:
+    return PipelineSchedule::zb_h1;
+  case ScheduleKind::ZeroBubbleV:
+    return PipelineSchedule::zb_v;
+  }
+  return PipelineSchedule::one_f_one_b;
+}
+
+static PassKind toPassKind(ActionKind kind) {
+  switch (kind) {
+  case ActionKind::F:
+    return PassKind::forward;
+  case ActionKind::B:
+    return PassKind::backward;
+  case ActionKind::I:
+    return PassKind::backward_input;
+  case ActionKind::W:
+    return PassKind::backward_weight;
+  }
+  return PassKind::forward;
+}
+
+namespace {
+/// Emits one rank's program.
+class RankEmitter {
+public:
+  RankEmitter(OpBuilder &builder, Location loc,
+              const ScheduledPipeline &pipeline, int64_t rank)
+      : builder(builder), loc(loc), pipeline(pipeline), rank(rank) {}
+
+  void emit(const Step &step) {
+    receiveInput(step.first);
+    if (step.overlapped)
+      receiveInput(*step.overlapped);
+    if (step.overlapped)
+      emitOverlap(step.first, *step.overlapped);
+    else
+      PassOp::create(builder, loc, toPassKind(step.first.kind),
+                     step.first.stage, step.first.microBatch);
+    sendOutput(step.first);
+    if (step.overlapped)
+      sendOutput(*step.overlapped);
+  }
+
+private:
+  /// The rank that produced `action`'s input, if another one.
+  std::optional<int64_t> senderTo(const Action &action) const {
+    int64_t from = action.kind == ActionKind::F   ? action.stage - 1
+                   : action.kind == ActionKind::W ? -1
+                                                  : action.stage + 1;
+    if (from < 0 || from >= pipeline.numStages)
+      return std::nullopt;
+    int64_t sender =
+        pipeline.stageRank[pipeline.directionOf(action.microBatch)][from];
+    if (sender == rank)
+      return std::nullopt;
+    return sender;
+  }
+  static Payload payloadOf(const Action &action) {
+    return action.kind == ActionKind::F ? Payload::activation
+                                        : Payload::gradient;
+  }
+
+  void receiveInput(const Action &action) {
+    if (std::optional<int64_t> sender = senderTo(action)) {
+      int64_t stage =
+          action.kind == ActionKind::F ? action.stage - 1 : action.stage + 1;
+      RecvOp::create(builder, loc, payloadOf(action), stage, action.microBatch,
+                     *sender);
+    }
+  }
+  void sendOutput(const Action &action) {
+    if (std::optional<int64_t> receiver = pipeline.receiverOf(action, rank))
+      SendOp::create(builder, loc, payloadOf(action), action.stage,
+                     action.microBatch, *receiver);
+  }
+
+  /// DeepSeek-V3 Figure 4: each piece of one pass's compute hides a piece
+  /// of the other's all-to-all.
+  void emitOverlap(const Action &first, const Action &second) {
+    const Action &forward = first.kind == ActionKind::F ? first : second;
+    const Action &backward = first.kind == ActionKind::F ? second : first;
+    auto overlap =
+        OverlapOp::create(builder, loc, forward.stage, forward.microBatch,
+                          backward.stage, backward.microBatch);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&overlap.getBody().emplaceBlock());
+    auto piece = [&](PassKind kind, ChunkPart part) {
+      bool comm = part == ChunkPart::dispatch || part == ChunkPart::combine;
+      ChunkOp::create(builder, loc, kind, part,
+                      comm ? Stream::comm : Stream::compute);
+    };
+    piece(PassKind::forward, ChunkPart::attention);
+    piece(PassKind::backward, ChunkPart::combine);
+    piece(PassKind::backward, ChunkPart::mlp);
+    piece(PassKind::forward, ChunkPart::dispatch);
+    piece(PassKind::forward, ChunkPart::mlp);
+    piece(PassKind::backward, ChunkPart::dispatch);
+    piece(PassKind::backward, ChunkPart::attention);
+    piece(PassKind::forward, ChunkPart::combine);
+  }
+
+  OpBuilder &builder;
+  Location loc;
+  const ScheduledPipeline &pipeline;
+  int64_t rank;
+};
+
+struct PipelineSchedulePass
+    : public dsc::impl::DscPipelineScheduleBase<PipelineSchedulePass> {
+  using DscPipelineScheduleBase::DscPipelineScheduleBase;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult schedule(RunOp run, SymbolTableCollection &symbols);
+};
+} // namespace
+
+LogicalResult PipelineSchedulePass::schedule(RunOp run,
+                                             SymbolTableCollection &symbols) {
+  if (!kind.empty()) {
+    std::optional<ScheduleKind> parsed = parseScheduleKind(kind);
+    if (!parsed)
+      return run.emitError("dsc-pipeline-schedule: unknown kind '")
+             << kind
+             << "'; use 1f1b, interleaved-1f1b, zb-h1, zb-v, dualpipe or "
+                "dualpipev";
+    run.setSchedule(toRunSchedule(*parsed));
+  }
+  if (microbatches < 0)
+    return run.emitError("dsc-pipeline-schedule: microbatches must be "
+                         "positive, got ")
+           << microbatches;
+  if (microbatches > 0)
+    run.setMicroBatches(microbatches);
+  // The run's verifier states each schedule's preconditions.
+  if (failed(mlir::verify(run)) || failed(run.verifySymbolUses(symbols)))
+    return failure();
+
+  RunSetup setup = resolveRun(run);
+  const ScheduledPipeline &pipeline = setup.pipeline;
+  // A program per run: replace the one from an earlier schedule.
+  ModuleOp module = getOperation();
+  for (PipelineOp old : llvm::make_early_inc_range(module.getOps<PipelineOp>()))
+    if (old.getRun() == run.getSymName())
+      old.erase();
+
+  OpBuilder builder(run->getContext());
+  builder.setInsertionPointAfter(run);
+  Location loc = run.getLoc();
+  std::string name = (run.getSymName() + "_pipeline").str();
+  auto program = PipelineOp::create(builder, loc, name, run.getSymName(),
+                                    run.getSchedule(), pipeline.numStages,
+                                    pipeline.numMicroBatches);
+  builder.setInsertionPointToStart(&program.getBody().emplaceBlock());
+  for (int64_t r = 0; r < pipeline.numRanks(); ++r) {
+    auto rank = RankOp::create(builder, loc, r);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&rank.getBody().emplaceBlock());
+    RankEmitter emitter(builder, loc, pipeline, r);
+    for (const Step &step : pipeline.ranks[r])
+      emitter.emit(step);
+  }
+  if (failed(mlir::verify(program)))
+    return failure();
+
+  // The same costs the step-time analysis uses.
+  ParameterCountAnalysis params(setup.model);
+  MemoryAnalysis memory(setup, params);
+  CommunicationAnalysis comm(setup, params);
+  SmallVector<StageTimes> stageTimes;
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
+    stageTimes.push_back(
+        estimateStageTimes(setup, stage, comm.microBatches()[s]));
+  llvm::Expected<SimulationResult> simulated =
+      simulate(pipeline, pipelineCosts(stageTimes, /*overlap=*/true));
+  if (!simulated)
+    return run.emitError("dsc-pipeline-schedule: ")
+           << llvm::toString(simulated.takeError());
+  double bubble = *llvm::max_element(simulated->bubble);
+  int64_t peak = *llvm::max_element(simulated->peakActivations);
+  run.emitRemark(
+      llvm::formatv("dsc-pipeline-schedule: @{0} {1} on {2} ranks, {3} "
+                    "micro-batches: simulated pipeline {4:F3} ms, largest "
+                    "bubble {5:F3} ms, peak {6} stage activations",
+                    name, scheduleKindName(pipeline.kind), pipeline.numRanks(),
+                    pipeline.numMicroBatches, simulated->stepTime * 1e3,
+                    bubble * 1e3, peak)
+          .str());
+  return success();
+}
+
+void PipelineSchedulePass::runOnOperation() {
+  SymbolTableCollection symbols;
+  SmallVector<RunOp> runs;
+  for (RunOp run : getOperation().getOps<RunOp>())
+    if (runName.empty() || run.getSymName() == runName)
+      runs.push_back(run);
+  if (runs.empty()) {
+    getOperation().emitError("dsc-pipeline-schedule: no dsc.run")
+        << (runName.empty() ? "" : " named @" + runName);
+    return signalPassFailure();
+  }
+  for (RunOp run : runs)
+    if (failed(schedule(run, symbols)))
+      return signalPassFailure();
+}
