@@ -3,23 +3,27 @@
 #include "dsc/Schedule/PipelineSimulator.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
-#include <map>
 
 using namespace dsc;
 
 namespace {
-/// Finish times of completed actions.
+/// Finish times of completed actions, one slot per (kind, stage,
+/// micro-batch): the simulator asks every rank at every step.
 class Completed {
 public:
+  Completed(int64_t stages, int64_t microBatches)
+      : stages(stages), microBatches(microBatches),
+        times(4 * stages * microBatches, -1) {}
+
   void record(const Action &action, double finish) {
-    times[key(action)] = finish;
+    times[index(action.kind, action.stage, action.microBatch)] = finish;
   }
   std::optional<double> finish(ActionKind kind, int64_t stage,
                                int64_t microBatch) const {
-    auto it = times.find({static_cast<int>(kind), stage, microBatch});
-    if (it == times.end())
+    double time = times[index(kind, stage, microBatch)];
+    if (time < 0)
       return std::nullopt;
-    return it->second;
+    return time;
   }
   /// A backward of (stage, microBatch): B, or I when split.
   std::optional<double> backward(int64_t stage, int64_t microBatch) const {
@@ -29,11 +33,12 @@ public:
   }
 
 private:
-  using Key = std::tuple<int, int64_t, int64_t>;
-  static Key key(const Action &a) {
-    return {static_cast<int>(a.kind), a.stage, a.microBatch};
+  size_t index(ActionKind kind, int64_t stage, int64_t microBatch) const {
+    return (static_cast<size_t>(kind) * stages + stage) * microBatches +
+           microBatch;
   }
-  std::map<Key, double> times;
+  int64_t stages, microBatches;
+  std::vector<double> times; // -1: not done
 };
 } // namespace
 
@@ -42,7 +47,7 @@ private:
 static std::optional<double> inputsReady(const ScheduledPipeline &schedule,
                                          const Completed &done,
                                          const Action &action, int64_t rank,
-                                         double comm, std::string &waitingFor) {
+                                         double comm, Action &waitingFor) {
   int64_t direction = schedule.directionOf(action.microBatch);
   auto fromRank = [&](int64_t stage, double finish) {
     return schedule.stageRank[direction][stage] == rank ? finish
@@ -51,7 +56,7 @@ static std::optional<double> inputsReady(const ScheduledPipeline &schedule,
   auto need = [&](ActionKind kind, int64_t stage,
                   std::optional<double> finish) -> std::optional<double> {
     if (!finish)
-      waitingFor = formatStep({{kind, stage, action.microBatch}, {}});
+      waitingFor = {kind, stage, action.microBatch};
     return finish;
   };
   int64_t last = schedule.numStages - 1;
@@ -152,13 +157,14 @@ dsc::simulate(const ScheduledPipeline &schedule, const ActionCosts &costs) {
   result.peakActivations.assign(numRanks, 0);
   std::vector<size_t> next(numRanks, 0);
   std::vector<double> free(numRanks, 0), busy(numRanks, 0);
-  Completed done;
+  Completed done(schedule.numStages, schedule.numMicroBatches);
 
   while (true) {
     // The ready step that can start earliest, over all ranks.
     int64_t chosen = -1;
     double chosenStart = 0;
-    std::vector<std::string> waiting(numRanks);
+    // Formatted only for a deadlock: the loop asks every rank every step.
+    std::vector<Action> waiting(numRanks);
     bool finished = true;
     for (int64_t rank = 0; rank < numRanks; ++rank) {
       if (next[rank] == schedule.ranks[rank].size())
@@ -189,7 +195,7 @@ dsc::simulate(const ScheduledPipeline &schedule, const ActionCosts &costs) {
         if (next[rank] < schedule.ranks[rank].size())
           message += " rank " + std::to_string(rank) + " waits at " +
                      formatStep(schedule.ranks[rank][next[rank]]) + " for " +
-                     waiting[rank] + ";";
+                     formatStep({waiting[rank], {}}) + ";";
       message.pop_back();
       return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
     }

@@ -21,24 +21,6 @@ namespace dsc {
 using namespace mlir;
 using namespace dsc;
 
-static PipelineSchedule toRunSchedule(ScheduleKind kind) {
-  switch (kind) {
-  case ScheduleKind::OneFOneB:
-    return PipelineSchedule::one_f_one_b;
-  case ScheduleKind::DualPipe:
-    return PipelineSchedule::dualpipe;
-  case ScheduleKind::DualPipeV:
-    return PipelineSchedule::dualpipev;
-  case ScheduleKind::InterleavedOneFOneB:
-    return PipelineSchedule::interleaved_1f1b;
-  case ScheduleKind::ZeroBubbleH1:
-    return PipelineSchedule::zb_h1;
-  case ScheduleKind::ZeroBubbleV:
-    return PipelineSchedule::zb_v;
-  }
-  return PipelineSchedule::one_f_one_b;
-}
-
 static PassKind toPassKind(ActionKind kind) {
   switch (kind) {
   case ActionKind::F:
@@ -159,7 +141,7 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
              << kind
              << "'; use 1f1b, interleaved-1f1b, zb-h1, zb-v, dualpipe or "
                 "dualpipev";
-    run.setSchedule(toRunSchedule(*parsed));
+    run.setSchedule(toPipelineSchedule(*parsed));
   }
   if (microbatches < 0)
     return run.emitError("dsc-pipeline-schedule: microbatches must be "

@@ -27,6 +27,9 @@ void printDiagnostic(Diagnostic &diag) {
   case DiagnosticSeverity::Warning:
     WithColor(errs(), raw_ostream::MAGENTA, true) << "warning: ";
     break;
+  case DiagnosticSeverity::Remark:
+    WithColor(errs(), raw_ostream::BLUE, true) << "remark: ";
+    break;
   default:
     errs() << "note: ";
   }

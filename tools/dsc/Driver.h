@@ -29,7 +29,7 @@ int runDescribe(mlir::MLIRContext &context);
 int runReport(mlir::MLIRContext &context);
 int runPlace();
 int runLoads();
-int runSchedule();
+int runSchedule(mlir::MLIRContext &context);
 
 /// Prints diagnostics as `file:line:col: error: message`, and notes.
 void printDiagnostic(mlir::Diagnostic &diag);

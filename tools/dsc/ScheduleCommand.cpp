@@ -1,11 +1,19 @@
 //===- ScheduleCommand.cpp - dsc schedule ---------------------------------===//
 
 #include "Driver.h"
+#include "dsc/Analysis/StepTime.h"
+#include "dsc/IR/DscOps.h"
+#include "dsc/Import/ClusterImport.h"
+#include "dsc/Import/ImportModel.h"
+#include "dsc/Import/RunOptions.h"
 #include "dsc/Schedule/ScheduleReport.h"
+#include "dsc/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
+using namespace mlir;
 
 namespace dsc::driver {
 cl::SubCommand
@@ -40,6 +48,45 @@ static cl::opt<std::string> costText(
     cl::desc("Costs, e.g. F=1,B=2,W=1,FB=2.5,comm=0.1 (B: full backward, "
              "W: its weight part, FB: an overlapped F&B pair)"),
     cl::sub(scheduleCommand));
+static cl::OptionCategory
+    costModel("Costs from the cost model (instead of --costs)",
+              "The model's stages priced on a cluster, in milliseconds");
+static cl::opt<std::string>
+    modelFile("model", cl::desc("Model: dsc IR or a HuggingFace config.json"),
+              cl::value_desc("file"), cl::sub(scheduleCommand),
+              cl::cat(costModel));
+static cl::opt<std::string> scheduleCluster(
+    "cluster", cl::init("h800x2048"),
+    cl::desc("Built-in cluster or cluster JSON (default h800x2048)"),
+    cl::sub(scheduleCommand), cl::cat(costModel));
+static cl::opt<int64_t> scheduleEP("ep",
+                                   cl::desc("Expert-parallel degree (default: "
+                                            "gcd(dp, experts))"),
+                                   cl::sub(scheduleCommand),
+                                   cl::cat(costModel));
+static cl::opt<int64_t>
+    scheduleSeqLen("seq-len", cl::init(4096),
+                   cl::desc("Sequence length (default 4096)"),
+                   cl::sub(scheduleCommand), cl::cat(costModel));
+static cl::opt<int64_t>
+    scheduleMicroBatch("micro-batch", cl::init(1),
+                       cl::desc("Sequences per micro-batch"),
+                       cl::sub(scheduleCommand), cl::cat(costModel));
+static cl::opt<dsc::Precision> scheduleRecipe(
+    "recipe", cl::init(dsc::Precision::bf16), cl::desc("Matmul precision"),
+    cl::values(clEnumValN(dsc::Precision::bf16, "bf16", "BF16"),
+               clEnumValN(dsc::Precision::fp8, "fp8", "FP8 (DeepSeek-V3)")),
+    cl::sub(scheduleCommand), cl::cat(costModel));
+static cl::opt<bool> scheduleRecompute("recompute",
+                                       cl::desc("Recompute activations"),
+                                       cl::sub(scheduleCommand),
+                                       cl::cat(costModel));
+static cl::opt<std::string> partitionMode(
+    "partition", cl::init("auto"),
+    cl::desc("Stage layout: auto, even, or a Megatron layout such as "
+             "Et*4|t*4|t*4mL (default auto)"),
+    cl::sub(scheduleCommand), cl::cat(costModel));
+
 enum class ScheduleFormat { text, json, trace, svg };
 static cl::opt<ScheduleFormat> scheduleFormat(
     "format", cl::init(ScheduleFormat::text), cl::desc("Output format"),
@@ -73,7 +120,79 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-int runSchedule() {
+namespace {
+/// A schedule priced by the cost model: the run it was built for.
+struct PricedSchedule {
+  dsc::ScheduledPipeline pipeline;
+  dsc::ActionCosts costs;
+  std::string layout;
+};
+} // namespace
+
+/// Builds the run the options describe, partitions it with
+/// dsc-pipeline-partition and prices its stages in milliseconds.
+static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
+                                               int64_t ranks) {
+  OwningOpRef<ModuleOp> module = dsc::loadModel(modelFile, &context);
+  if (!module)
+    return failure();
+  dsc::ModelOp model = findModel(*module, modelFile);
+  if (!model)
+    return failure();
+  OpBuilder builder(module->getBody(), module->getBody()->end());
+  FailureOr<dsc::ClusterOp> cluster =
+      dsc::importCluster(scheduleCluster, builder);
+  if (failed(cluster))
+    return failure();
+  dsc::RunOptions options;
+  options.seqLen = scheduleSeqLen;
+  options.microBatch = scheduleMicroBatch;
+  options.microBatches = scheduleMicroBatches;
+  options.pp = ranks;
+  if (scheduleEP.getNumOccurrences())
+    options.ep = scheduleEP;
+  options.recipe = scheduleRecipe;
+  options.recompute = scheduleRecompute;
+  options.schedule = dsc::toPipelineSchedule(scheduleKind);
+  Location loc = NameLoc::get(builder.getStringAttr("dsc schedule options"));
+  FailureOr<dsc::RunOp> run =
+      dsc::createRun(builder, loc, model, *cluster, options);
+  if (failed(run))
+    return failure();
+
+  dsc::DscPipelinePartitionOptions partition;
+  if (partitionMode == "auto" || partitionMode == "even")
+    partition.mode = partitionMode;
+  else
+    partition.layout = partitionMode;
+  partition.virtualStages = stages / ranks;
+  PassManager manager(&context);
+  manager.addPass(dsc::createDscPipelinePartition(partition));
+  if (failed(manager.run(*module)))
+    return failure();
+
+  dsc::RunSetup setup = dsc::resolveRun(*run);
+  dsc::ParameterCountAnalysis params(setup.model);
+  dsc::CommunicationAnalysis comm(setup, params);
+  SmallVector<dsc::StageTimes> stageTimes;
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
+    dsc::StageTimes times =
+        dsc::estimateStageTimes(setup, stage, comm.microBatches()[s]);
+    // Milliseconds read better than seconds in every format.
+    for (double *field : {&times.forwardCompute, &times.backwardCompute,
+                          &times.forwardComm, &times.backwardComm})
+      *field *= 1e3;
+    stageTimes.push_back(times);
+  }
+  PricedSchedule priced{setup.pipeline,
+                        dsc::pipelineCosts(stageTimes, /*overlap=*/true),
+                        setup.layout.toAttr(&context).toMegatron()};
+  return priced;
+}
+
+int runSchedule(MLIRContext &context) {
+  if (!modelFile.empty() && costText.getNumOccurrences())
+    return fail("--costs and --model both give costs; use one");
   Expected<dsc::ActionCosts> costs = dsc::parseActionCosts(costText);
   if (!costs)
     return fail(toString(costs.takeError()));
@@ -97,14 +216,30 @@ int runSchedule() {
         [&](const ErrorInfoBase &error) { message = error.message(); });
     return fail(message);
   }
+  std::string layout;
+  if (!modelFile.empty()) {
+    FailureOr<PricedSchedule> priced =
+        priceSchedule(context, schedule->numRanks());
+    if (failed(priced))
+      return 1;
+    *schedule = std::move(priced->pipeline);
+    *costs = std::move(priced->costs);
+    layout = std::move(priced->layout);
+  }
   Expected<dsc::SimulationResult> result = dsc::simulate(*schedule, *costs);
   if (!result)
     return fail(toString(result.takeError()));
   return writeOutput(scheduleOutput, [&](raw_ostream &os) {
     switch (scheduleFormat) {
-    case ScheduleFormat::json:
-      os << formatv("{0:2}", dsc::scheduleToJSON(*schedule, *result)) << "\n";
+    case ScheduleFormat::json: {
+      json::Value value = dsc::scheduleToJSON(*schedule, *result);
+      if (!layout.empty()) {
+        value.getAsObject()->try_emplace("layout", layout);
+        value.getAsObject()->try_emplace("time_unit", "ms");
+      }
+      os << formatv("{0:2}", value) << "\n";
       break;
+    }
     case ScheduleFormat::trace:
       os << formatv("{0}",
                     dsc::scheduleToTrace(*schedule, *result, costs->comm))

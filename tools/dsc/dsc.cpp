@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
   if (loadsCommand)
     return runLoads();
   if (scheduleCommand)
-    return runSchedule();
+    return runSchedule(context);
   WithColor::error() << "no command given; see 'dsc --help'\n";
   return 1;
 }

@@ -85,6 +85,24 @@ LogicalResult ClusterOp::verify() {
 // RunOp
 //===----------------------------------------------------------------------===//
 
+PipelineSchedule dsc::toPipelineSchedule(ScheduleKind kind) {
+  switch (kind) {
+  case ScheduleKind::OneFOneB:
+    return PipelineSchedule::one_f_one_b;
+  case ScheduleKind::DualPipe:
+    return PipelineSchedule::dualpipe;
+  case ScheduleKind::DualPipeV:
+    return PipelineSchedule::dualpipev;
+  case ScheduleKind::InterleavedOneFOneB:
+    return PipelineSchedule::interleaved_1f1b;
+  case ScheduleKind::ZeroBubbleH1:
+    return PipelineSchedule::zb_h1;
+  case ScheduleKind::ZeroBubbleV:
+    return PipelineSchedule::zb_v;
+  }
+  return PipelineSchedule::one_f_one_b;
+}
+
 /// Stages per rank of a schedule, without a layout to say otherwise.
 static int64_t defaultStagesPerRank(PipelineSchedule schedule) {
   switch (schedule) {

@@ -27,6 +27,9 @@ namespace dsc {
 /// The MTP module whose output `op` post-processes outside the module (its
 /// `shared_head.norm` and the shared head applied to it), or null.
 MTPOp getPostProcessedMTP(mlir::Operation *op);
+
+/// The run's schedule attribute for a schedule-library kind.
+PipelineSchedule toPipelineSchedule(ScheduleKind kind);
 } // namespace dsc
 
 #endif // DSC_IR_DSCOPS_H
