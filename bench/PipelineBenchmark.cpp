@@ -8,9 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Import/ClusterImport.h"
-#include "dsc/Import/ImportModel.h"
-#include "dsc/Import/RunOptions.h"
+#include "DeepSeekV3Run.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -23,17 +21,9 @@ static void BM_PipelineDeepSeekV3(benchmark::State &state) {
       &context, [](mlir::Diagnostic &) { return mlir::success(); });
   auto module = dsc::loadModel(
       DSC_SOURCE_DIR "/examples/deepseek-v3/config.json", &context);
-  mlir::OpBuilder builder(module->getBody(), module->getBody()->end());
-  auto cluster = dsc::importCluster("h800x2048", builder);
-  dsc::RunOptions options;
-  options.pp = 16;
-  options.ep = 64;
+  dsc::RunOptions options = dsc::bench::deepSeekV3Options();
   options.microBatches = 64;
-  options.recipe = dsc::Precision::fp8;
-  options.schedule = dsc::PipelineSchedule::dualpipe;
-  auto model = *module->getOps<dsc::ModelOp>().begin();
-  if (failed(dsc::createRun(builder, builder.getUnknownLoc(), model, *cluster,
-                            options))) {
+  if (failed(dsc::bench::addDeepSeekV3Run(*module, options))) {
     state.SkipWithError("the run does not verify");
     return;
   }

@@ -6,10 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DeepSeekV3Run.h"
 #include "dsc/Analysis/Report.h"
-#include "dsc/Import/ClusterImport.h"
-#include "dsc/Import/ImportModel.h"
-#include "dsc/Import/RunOptions.h"
 #include "mlir/IR/MLIRContext.h"
 #include <benchmark/benchmark.h>
 
@@ -18,17 +16,9 @@ static void BM_ReportDeepSeekV3(benchmark::State &state) {
     mlir::MLIRContext context;
     auto module = dsc::loadModel(
         DSC_SOURCE_DIR "/examples/deepseek-v3/config.json", &context);
-    mlir::OpBuilder builder(module->getBody(), module->getBody()->end());
-    auto cluster = dsc::importCluster("h800x2048", builder);
-    dsc::RunOptions options;
-    options.pp = 16;
-    options.ep = 64;
+    dsc::RunOptions options = dsc::bench::deepSeekV3Options();
     options.globalBatch = 15360;
-    options.recipe = dsc::Precision::fp8;
-    options.schedule = dsc::PipelineSchedule::dualpipe;
-    auto model = *module->getOps<dsc::ModelOp>().begin();
-    auto run = dsc::createRun(builder, builder.getUnknownLoc(), model, *cluster,
-                              options);
+    auto run = dsc::bench::addDeepSeekV3Run(*module, options);
     if (failed(run)) {
       state.SkipWithError("the run does not verify");
       return;

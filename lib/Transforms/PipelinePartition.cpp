@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Analysis/PipelinePartition.h"
+#include "RunSelection.h"
 #include "dsc/Analysis/Memory.h"
 #include "dsc/Analysis/StepTime.h"
 #include "dsc/Transforms/Passes.h"
@@ -141,16 +142,11 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
 
 void PipelinePartitionPass::runOnOperation() {
   SymbolTableCollection symbols;
-  SmallVector<RunOp> runs;
-  for (RunOp run : getOperation().getOps<RunOp>())
-    if (runName.empty() || run.getSymName() == runName)
-      runs.push_back(run);
-  if (runs.empty()) {
-    getOperation().emitError("dsc-pipeline-partition: no dsc.run")
-        << (runName.empty() ? "" : " named @" + runName);
+  FailureOr<SmallVector<RunOp>> runs =
+      selectRuns(getOperation(), runName, "dsc-pipeline-partition");
+  if (failed(runs))
     return signalPassFailure();
-  }
-  for (RunOp run : runs)
+  for (RunOp run : *runs)
     if (failed(partition(run, symbols)))
       return signalPassFailure();
 }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RunSelection.h"
 #include "dsc/Analysis/Memory.h"
 #include "dsc/Analysis/StepTime.h"
 #include "dsc/Transforms/Passes.h"
@@ -208,16 +209,11 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
 
 void PipelineSchedulePass::runOnOperation() {
   SymbolTableCollection symbols;
-  SmallVector<RunOp> runs;
-  for (RunOp run : getOperation().getOps<RunOp>())
-    if (runName.empty() || run.getSymName() == runName)
-      runs.push_back(run);
-  if (runs.empty()) {
-    getOperation().emitError("dsc-pipeline-schedule: no dsc.run")
-        << (runName.empty() ? "" : " named @" + runName);
+  FailureOr<SmallVector<RunOp>> runs =
+      selectRuns(getOperation(), runName, "dsc-pipeline-schedule");
+  if (failed(runs))
     return signalPassFailure();
-  }
-  for (RunOp run : runs)
+  for (RunOp run : *runs)
     if (failed(schedule(run, symbols)))
       return signalPassFailure();
 }
