@@ -18,3 +18,10 @@ echo
 "$build/bin/dsc" report "$build/deepseek-v3.mlir" --cluster h800x2048 \
   --pp 16 --ep 64 --zero 1 --recipe fp8 --schedule dualpipe \
   --seq-len 4096 --global-batch 15360
+echo
+# Its pipeline: the layout dsc-pipeline-partition picks for DualPipe on 16
+# ranks, every rank's program simulated under the cost model, as a picture.
+"$build/bin/dsc" schedule --kind dualpipe --pp 16 --microbatches 64 \
+  --model "$build/deepseek-v3.mlir" --cluster h800x2048 --ep 64 --recipe fp8 \
+  --format svg -o "$build/deepseek-v3-dualpipe.svg"
+echo "wrote $build/deepseek-v3-dualpipe.svg"

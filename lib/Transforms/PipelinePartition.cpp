@@ -105,8 +105,8 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
   if (!best->fitsMemory)
     run.emitWarning("dsc-pipeline-partition: no layout fits every rank in ")
         << "the GPUs' memory; chose the fastest regardless (dsc report shows "
-           "the fullest GPU): recompute, more pipeline or expert parallelism, "
-           "or FP8 would help";
+           "the fullest GPU): recomputation or more pipeline or expert "
+           "parallelism would help";
 
   // The simulated schedule has the last word: the cost model balances
   // ranks, the simulator also sees the order the stages run in.
