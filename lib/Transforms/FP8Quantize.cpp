@@ -4,6 +4,8 @@
 // weights of those that run in FP8 to E4M3 beside their `_scale_inv` block
 // scales, and fills the op's `linears` region with the quantizations of
 // their inputs and their GEMMs. Everything else stays as it was (BF16).
+// Option errors are reported at the model's location without printing the
+// model, which says nothing about them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,7 +39,7 @@ public:
       Entry entry{text, std::nullopt, false};
       if (!llvm::is_contained(kKinds, text)) {
         if (StringRef(text).find_first_of(".*?[") == StringRef::npos)
-          return model.emitError()
+          return emitError(model.getLoc())
                  << "unknown 'exclude' entry '" << text
                  << "': use an op kind (mla, mlp, moe, shared_experts, "
                     "routed_experts, mtp) or a glob over weight names such "
@@ -45,8 +47,9 @@ public:
         llvm::Expected<llvm::GlobPattern> glob =
             llvm::GlobPattern::create(text);
         if (!glob)
-          return model.emitError() << "bad 'exclude' pattern '" << text
-                                   << "': " << llvm::toString(glob.takeError());
+          return emitError(model.getLoc())
+                 << "bad 'exclude' pattern '" << text
+                 << "': " << llvm::toString(glob.takeError());
         entry.glob = std::move(*glob);
       }
       filter.entries.push_back(std::move(entry));
@@ -110,27 +113,29 @@ private:
 FailureOr<FP8RecipeAttr> FP8QuantizePass::buildRecipe() {
   ModelOp model = getOperation();
   if (recipe != "deepseek-v3")
-    return model.emitError() << "unknown FP8 recipe '" << recipe
-                             << "' (option 'recipe'); dsc knows 'deepseek-v3'";
+    return emitError(model.getLoc())
+           << "unknown FP8 recipe '" << recipe
+           << "' (option 'recipe'); dsc knows 'deepseek-v3'";
   for (auto [name, value] : {std::pair<StringRef, int64_t>{"act-tile", actTile},
                              {"weight-block", weightBlock},
                              {"promote", promote}})
     if (value <= 0)
-      return model.emitError()
+      return emitError(model.getLoc())
              << "'" << name << "' must be positive, got " << value;
   std::optional<ScaleFormat> format = symbolizeScaleFormat(scale);
   if (!format)
-    return model.emitError() << "unknown scale format '" << scale
-                             << "' (option 'scale'); use fp32, or ue8m0 for "
-                                "power-of-two scales";
+    return emitError(model.getLoc())
+           << "unknown scale format '" << scale
+           << "' (option 'scale'); use fp32, or ue8m0 for "
+              "power-of-two scales";
   // The scales apply when a partial sum is promoted, so an interval must
   // lie inside one activation tile and one weight block.
   for (auto [name, width] : {std::pair<StringRef, int64_t>{"act-tile", actTile},
                              {"weight-block", weightBlock}})
     if (width % promote != 0)
-      return model.emitError()
-             << "'promote' (" << promote << ") must divide '" << name << "' ("
-             << width
+      return emitError(model.getLoc())
+             << "'promote' (" << promote.getValue() << ") must divide '" << name
+             << "' (" << width
              << "): partial sums are scaled when promoted, so one interval "
                 "cannot span two scales; use promote="
              << std::gcd(std::gcd(actTile.getValue(), weightBlock.getValue()),
@@ -213,7 +218,8 @@ FP8QuantizePass::quantize(ParameterOwnerOpInterface owner,
       return owner->emitOpError("declares the routed experts of '")
              << spec->name
              << "' one by one; dsc-fp8-quantize needs them stacked (one "
-                "parameter named with '{e}')";
+                "parameter named with '{e}'), or keep them BF16 with "
+                "exclude=routed_experts";
     RankedTensorType type = weight.getTensorType();
     weight.setTypeAttr(TypeAttr::get(RankedTensorType::get(
         type.getShape(), Float8E4M3FNType::get(&getContext()))));
@@ -238,9 +244,10 @@ void FP8QuantizePass::runOnOperation() {
   if (failed(filter))
     return signalPassFailure();
   if (model.hasFP8Weights()) {
-    model.emitError() << "model @" << model.getSymName()
-                      << " has FP8 weights already; dsc-fp8-quantize starts "
-                         "from a BF16 model";
+    emitError(model.getLoc())
+        << "model @" << model.getSymName()
+        << " has FP8 weights already; dsc-fp8-quantize starts "
+           "from a BF16 model";
     return signalPassFailure();
   }
 
@@ -256,7 +263,7 @@ void FP8QuantizePass::runOnOperation() {
     if (failed(quantize(owner, *filter, declared)))
       return signalPassFailure();
   for (StringRef entry : filter->unused())
-    model.emitWarning() << "'exclude' entry '" << entry
-                        << "' matches no linear layer";
+    emitWarning(model.getLoc())
+        << "'exclude' entry '" << entry << "' matches no linear layer";
   model.setFp8Attr(recipeAttr);
 }
