@@ -5,9 +5,6 @@
 using namespace mlir;
 using namespace dsc;
 
-/// One FP32 scale per 128x128 block of an FP8 weight.
-static constexpr double kFP8ScaleOverhead = 4.0 / (128 * 128);
-
 SavedActivations dsc::savedActivationsPerToken(BlockOp block) {
   SavedActivations saved;
   int64_t hidden = activationWidth(block.getInput());
@@ -43,23 +40,12 @@ SavedActivations dsc::savedActivationsPerToken(BlockOp block) {
   return saved;
 }
 
-/// Bytes of the compute copy of `params`, `routedShare` of the routed
-/// experts held.
-static double weightBytes(const ComponentParams &params, double routedShare,
-                          bool fp8) {
-  double highPrecision =
-      params.embedding + params.head + params.norms + params.router;
-  double matmul = params.attention + params.denseMLP + params.sharedExperts +
-                  params.mtpProjection + params.routedExperts * routedShare;
-  if (fp8)
-    return 2 * highPrecision + matmul * (1 + kFP8ScaleOverhead);
-  return 2 * (highPrecision + matmul);
-}
-
 namespace {
 /// What one pipeline stage keeps, before it is placed on a GPU.
 struct StageFootprint {
   ComponentParams held;
+  /// The same parameters in the bytes their compute copy is stored in.
+  ComponentParams heldBytes;
   /// Bytes one token of a micro-batch in flight keeps.
   int64_t activationBytesPerToken = 0;
   /// The largest block's full activations per token (recomputed one).
@@ -75,12 +61,14 @@ struct StageFootprint {
 static StageFootprint stageFootprint(const RunSetup &setup,
                                      const StageLayout::Stage &stage,
                                      const ParameterCountAnalysis &params,
+                                     const ParameterCountAnalysis &stored,
                                      ArrayRef<BlockOp> blocks) {
   RunOp run = setup.run;
   ModelOp model = setup.model;
   bool fp8 = setup.isFP8();
   StageFootprint footprint;
   footprint.held = stageParameters(stage, params);
+  footprint.heldBytes = stageParameters(stage, stored);
   for (int64_t index : stage.layers) {
     BlockOp block = blocks[index];
     int64_t full = savedActivationsPerToken(block).bytes(fp8);
@@ -114,9 +102,15 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
   int64_t tokens = setup.microBatchTokens();
   ModelOp model = setup.model;
   SmallVector<BlockOp> blocks = model.getBlocks();
+  ParameterCountAnalysis stored(model, &setup.weights);
   SmallVector<StageFootprint> footprints;
   for (const StageLayout::Stage &stage : setup.layout.stages)
-    footprints.push_back(stageFootprint(setup, stage, params, blocks));
+    footprints.push_back(stageFootprint(setup, stage, params, stored, blocks));
+  // Gradients as the FP8 recipe keeps them (FP32 without one); master
+  // weights are FP32.
+  int64_t gradBytes = 4;
+  if (std::optional<FP8RecipeAttr> recipe = model.getFp8())
+    gradBytes = recipe->getGrads().getIntOrFloatBitWidth() / 8;
 
   for (int64_t s = 0; s < pp; ++s) {
     // DualPipe puts stages s and pp - 1 - s on GPU s (Table 2: parameters
@@ -135,6 +129,7 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
       both.hasEmbedding |= other.hasEmbedding;
       both.hasHead |= other.hasHead;
       footprint.held = stageParameters(both, params);
+      footprint.heldBytes = stageParameters(both, stored);
       footprint.activationBytesPerToken =
           (footprint.activationBytesPerToken + mirror.activationBytesPerToken) /
           2;
@@ -150,9 +145,10 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
     double share = setup.routedShare;
     double routed = held.routedExperts * share;
     double replicated = held.total() - held.routedExperts;
-    memory.weights = weightBytes(held, share, fp8);
+    const ComponentParams &bytes = footprint.heldBytes;
+    memory.weights = bytes.total() - bytes.routedExperts * (1 - share);
     if (setup.isTraining()) {
-      memory.grads = 4 * (replicated + routed);
+      memory.grads = gradBytes * (replicated + routed);
       int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;
       bool zero1 = run.getZero() == 1;
       memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +

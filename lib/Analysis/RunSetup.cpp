@@ -115,6 +115,7 @@ RunSetup dsc::resolveRun(RunOp run) {
     setup.layout = StageLayout::evenSplit(
         setup.model.getNumHiddenLayers(),
         setup.model.getNumNextnPredictLayers(), run.getPp());
+  setup.weights = WeightStorage(setup.model, run.getRecipe() == Precision::fp8);
   setup.routedShare = 1.0 / run.getEp();
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())

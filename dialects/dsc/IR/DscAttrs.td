@@ -315,6 +315,9 @@ def Dsc_FP8RecipeAttr : Dsc_Attr<"FP8Recipe", "fp8"> {
   }];
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
+    /// DeepSeek-V3's activation tile width, weight block side and promotion
+    /// interval (and those of its FP8 checkpoint).
+    static constexpr int64_t kDeepSeekV3Tile = 128;
     /// DeepSeek-V3's recipe with the given tiling and scales.
     static FP8RecipeAttr getDeepSeekV3(::mlir::MLIRContext *context,
                                        int64_t actTile, int64_t weightBlock,

@@ -72,8 +72,10 @@ def Dsc_FP8GemmOp : Dsc_Op<"fp8_gemm", [
     `wgrad_tile`/`wgrad_scale`.
 
     ```mlir
-    %0 = dsc.fp8_gemm %fp8, %scales, @"model.layers.3.self_attn.q_a_proj.weight" #fp8
-        : tensor<?x?x7168xf8E4M3FN>, tensor<?x?x56xf32> -> tensor<?x?x1536xbf16>
+    %0 = dsc.fp8_gemm %fp8, %scales,
+        @"model.layers.3.self_attn.q_a_proj.weight" #fp8
+        : tensor<?x?x7168xf8E4M3FN>, tensor<?x?x56xf32>
+        -> tensor<?x?x1536xbf16>
     ```
   }];
   let arguments = (ins

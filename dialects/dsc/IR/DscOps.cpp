@@ -97,7 +97,7 @@ bool ModelOp::hasFP8Weights() {
 SmallVector<int64_t, 2> ModelOp::getFP8WeightBlock() {
   if (std::optional<FP8RecipeAttr> recipe = getFp8())
     return SmallVector<int64_t, 2>(recipe->getWeightBlock());
-  return {128, 128};
+  return {FP8RecipeAttr::kDeepSeekV3Tile, FP8RecipeAttr::kDeepSeekV3Tile};
 }
 
 //===----------------------------------------------------------------------===//
@@ -184,6 +184,21 @@ LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (!cluster)
     return emitOpError("'cluster' ")
            << getClusterAttr() << " does not name a 'dsc.cluster'";
+
+  // The model's weights and FP8 recipe fix the precision the run trains in.
+  if (getRecipe() == Precision::bf16 && model.hasFP8Weights())
+    return emitOpError("'recipe' is bf16 but @")
+           << model.getSymName()
+           << " has FP8 weights (dsc-fp8-quantize); use recipe fp8";
+  if (std::optional<FP8RecipeAttr> fp8 = model.getFp8()) {
+    MomentType moments =
+        fp8->getMoments().isF32() ? MomentType::fp32 : MomentType::bf16;
+    if (getMoments() != moments)
+      return emitOpError("'moments' (")
+             << stringifyMomentType(getMoments()) << ") differs from the "
+             << stringifyMomentType(moments) << " AdamW moments of @"
+             << model.getSymName() << "'s FP8 recipe";
+  }
 
   int64_t gpus = cluster.getNumGPUs();
   if (getPp() * getDp() != gpus)

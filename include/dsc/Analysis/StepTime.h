@@ -49,7 +49,9 @@ struct StageTimes {
   }
 };
 
-/// Roofline seconds of `op`'s forward over one micro-batch on one GPU.
+/// Roofline seconds of `op`'s forward over one micro-batch on one GPU: its
+/// FP8 linear layers at the FP8 peak, the rest of its FLOPs at the BF16
+/// peak, against its weights (as stored) and activations at HBM bandwidth.
 double rooflineForwardSeconds(mlir::Operation *op, const RunSetup &setup);
 
 class StepTimeAnalysis {
