@@ -190,8 +190,14 @@ LogicalResult FP8GemmOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return emitOpError("needs the weight's block scales: 'dsc.parameter @\"")
            << scalesName << "\" : tensor<" << shapeText(shape)
            << "xf32>', one per [" << getRecipe().getWeightBlock() << "] block";
+  // One recipe per model: the model's sets the blocks its verifier checks.
   auto model = (*this)->getParentOfType<ModelOp>();
-  if (model && model.getFp8() && *model.getFp8() != getRecipe())
+  if (!model)
+    return success();
+  if (!model.getFp8())
+    return emitOpError("is in a model without an FP8 recipe; give @")
+           << model.getSymName() << " 'fp8' " << getRecipe();
+  if (*model.getFp8() != getRecipe())
     return emitOpError("follows another FP8 recipe than its model's ")
            << *model.getFp8();
   return success();
