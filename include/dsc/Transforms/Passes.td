@@ -58,9 +58,11 @@ def DscFP8Quantize : Pass<"dsc-fp8-quantize", "::dsc::ModelOp"> {
 
     The embedding, output head, MoE gate, norms and attention core stay
     BF16/FP32. `exclude` keeps more in BF16: op kinds (`mla`, `mlp`, `moe`,
-    `shared_experts`, `routed_experts`, `mtp`) or globs over weight names
-    (`model.layers.0.*`, `*.o_proj.weight`; routed experts match their
-    stacked name, `...experts.{e}...`).
+    `shared_experts`, `routed_experts`, and `mtp` for the MTP projection
+    `eh_proj`) or globs over weight names (`model.layers.0.*`,
+    `*.o_proj.weight`; a whole MTP module by its layer, `model.layers.61.*`;
+    routed experts match their stacked name, `...experts.{e}...`). An entry
+    that matches nothing gets a warning.
   }];
   let options = [
     Option<"recipe", "recipe", "std::string", "\"deepseek-v3\"",
