@@ -14,7 +14,10 @@ build="${DSC_BUILD_DIR:-$root/build}"
 python3 - "$build/bin/dsc" "$root/examples/deepseek-v3/config.json" <<'PY'
 import statistics, subprocess, sys, tempfile, time, os
 dsc, config = sys.argv[1], sys.argv[2]
+dsc_opt = os.path.join(os.path.dirname(dsc), "dsc-opt")
 out = os.path.join(tempfile.mkdtemp(), "v3.mlir")
+fp8 = out.replace("v3.mlir", "v3-fp8.mlir")
+subprocess.run([dsc, "import", config, "-o", out], check=True)
 def wall(cmd, runs=30):
     times = []
     for _ in range(runs):
@@ -27,7 +30,10 @@ report = [dsc, "report", config, "--pp", "16", "--ep", "64", "--recipe", "fp8",
 for name, cmd in [("dsc import V3 -o FILE", [dsc, "import", config, "-o", out]),
                   ("dsc describe V3 config", [dsc, "describe", config]),
                   ("dsc report V3 (text)", report),
-                  ("dsc report V3 (json)", report + ["--format", "json"])]:
+                  ("dsc report V3 (json)", report + ["--format", "json"]),
+                  ("dsc-opt V3 (parse, print)", [dsc_opt, out, "-o", fp8]),
+                  ("dsc-opt V3 --dsc-fp8-quantize",
+                   [dsc_opt, out, "--dsc-fp8-quantize", "-o", fp8])]:
     median, worst = wall(cmd)
     print(f"{name:28s} median {median*1000:7.1f} ms   max {worst*1000:7.1f} ms   (30 runs)")
 PY

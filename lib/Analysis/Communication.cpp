@@ -5,6 +5,18 @@
 using namespace mlir;
 using namespace dsc;
 
+/// Bytes per value the MoE all-to-all dispatch sends: FP8 with one FP32
+/// scale per tile when the MoE's plan (or, for an FP8 run of a BF16 model,
+/// dsc-fp8-quantize's defaults) dispatches FP8, else BF16.
+static double dispatchBytesPerValue(MoEOp moe, const RunSetup &setup) {
+  if (setup.weights.assumesFP8())
+    return 1 + 4.0 / setup.weights.getActTileWidth();
+  for (auto quantize : moe.getLinears().getOps<QuantizeOp>())
+    if (quantize.getDispatch())
+      return 1 + 4.0 / quantize.getTileWidth();
+  return 2;
+}
+
 DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEOp moeOp) {
   MoEAttr moe = moeOp.getConfig();
   RunOp run = setup.run;
@@ -57,8 +69,6 @@ dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
   bool training = setup.isTraining();
   double tokens = setup.microBatchTokens();
   double hidden = model.getHiddenSize();
-  // FP8 dispatch carries one FP32 scale per 128 values.
-  double dispatchBytes = setup.isFP8() ? 1 + 4.0 / 128 : 2;
   double combineBytes = 2, gradientBytes = 2;
   SmallVector<BlockOp> blocks = model.getBlocks();
   CommunicationAnalysis::MicroBatch micro;
@@ -76,6 +86,7 @@ dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
   for (MoEOp moe : moes) {
     DispatchFanout fanout = computeDispatchFanout(setup, moe);
     double perToken = tokens * hidden;
+    double dispatchBytes = dispatchBytesPerValue(moe, setup);
     micro.epInterForward +=
         perToken * fanout.remoteNodes * (dispatchBytes + combineBytes);
     micro.epIntraForward +=

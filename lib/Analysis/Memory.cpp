@@ -5,9 +5,6 @@
 using namespace mlir;
 using namespace dsc;
 
-/// One FP32 scale per 128x128 block of an FP8 weight.
-static constexpr double kFP8ScaleOverhead = 4.0 / (128 * 128);
-
 SavedActivations dsc::savedActivationsPerToken(BlockOp block) {
   SavedActivations saved;
   int64_t hidden = activationWidth(block.getInput());
@@ -43,21 +40,9 @@ SavedActivations dsc::savedActivationsPerToken(BlockOp block) {
   return saved;
 }
 
-/// Bytes of the compute copy of `params`, `routedShare` of the routed
-/// experts held.
-static double weightBytes(const ComponentParams &params, double routedShare,
-                          bool fp8) {
-  double highPrecision =
-      params.embedding + params.head + params.norms + params.router;
-  double matmul = params.attention + params.denseMLP + params.sharedExperts +
-                  params.mtpProjection + params.routedExperts * routedShare;
-  if (fp8)
-    return 2 * highPrecision + matmul * (1 + kFP8ScaleOverhead);
-  return 2 * (highPrecision + matmul);
-}
-
 StageFootprint &StageFootprint::operator+=(const StageFootprint &other) {
   held += other.held;
+  heldBytes += other.heldBytes;
   activationBytesPerToken += other.activationBytesPerToken;
   largestBlock = std::max(largestBlock, other.largestBlock);
   transientBytesPerToken += other.transientBytesPerToken;
@@ -67,13 +52,16 @@ StageFootprint &StageFootprint::operator+=(const StageFootprint &other) {
 
 StageFootprint dsc::stageFootprint(const RunSetup &setup,
                                    const StageLayout::Stage &stage,
-                                   const ParameterCountAnalysis &params) {
+                                   const ParameterCountAnalysis &params,
+                                   const ParameterCountAnalysis &stored) {
   RunOp run = setup.run;
   ModelOp model = setup.model;
   SmallVector<BlockOp> blocks = model.getBlocks();
   bool fp8 = setup.isFP8();
   StageFootprint footprint;
   footprint.held = stageParameters(stage, params);
+  footprint.heldBytes = stageParameters(stage, stored);
+  footprint.heldBytes = stageParameters(stage, stored);
   for (int64_t index : stage.layers) {
     BlockOp block = blocks[index];
     int64_t full = savedActivationsPerToken(block).bytes(fp8);
@@ -111,9 +99,16 @@ MemoryBreakdown dsc::rankMemory(const RunSetup &setup,
   double share = setup.routedShare;
   double routed = held.routedExperts * share;
   double replicated = held.total() - held.routedExperts;
-  memory.weights = weightBytes(held, share, fp8);
+  const ComponentParams &bytes = footprint.heldBytes;
+  memory.weights = bytes.total() - bytes.routedExperts * (1 - share);
   if (setup.isTraining()) {
-    memory.grads = 4 * (replicated + routed);
+    // Gradients as the FP8 recipe keeps them (FP32 without one); master
+    // weights are FP32.
+    int64_t gradBytes = 4;
+    ModelOp model = setup.model;
+    if (std::optional<FP8RecipeAttr> recipe = model.getFp8())
+      gradBytes = recipe->getGrads().getIntOrFloatBitWidth() / 8;
+    memory.grads = gradBytes * (replicated + routed);
     int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;
     bool zero1 = run.getZero() == 1;
     memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +
@@ -130,6 +125,7 @@ MemoryBreakdown dsc::rankMemory(const RunSetup &setup,
 
 StageFootprint dsc::rankFootprint(const RunSetup &setup,
                                   const ParameterCountAnalysis &params,
+                                  const ParameterCountAnalysis &stored,
                                   ArrayRef<int64_t> stages,
                                   ArrayRef<StageFootprint> perStage) {
   StageFootprint footprint;
@@ -145,6 +141,7 @@ StageFootprint dsc::rankFootprint(const RunSetup &setup,
     footprint += perStage[s];
   }
   footprint.held = stageParameters(all, params);
+  footprint.heldBytes = stageParameters(all, stored);
   // The in-flight count spans the rank's stages: a micro-batch of
   // activations is one stage's, on average.
   footprint.activationBytesPerToken /= static_cast<int64_t>(stages.size());
@@ -153,13 +150,14 @@ StageFootprint dsc::rankFootprint(const RunSetup &setup,
 
 MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
                                const ParameterCountAnalysis &params) {
+  ParameterCountAnalysis stored(setup.model, &setup.weights);
   SmallVector<StageFootprint> footprints;
   for (const StageLayout::Stage &stage : setup.layout.stages)
-    footprints.push_back(stageFootprint(setup, stage, params));
+    footprints.push_back(stageFootprint(setup, stage, params, stored));
   RunOp run = setup.run;
   for (int64_t rank = 0; rank < run.getPp(); ++rank) {
-    StageFootprint footprint =
-        rankFootprint(setup, params, setup.stagesOnRank(rank), footprints);
+    StageFootprint footprint = rankFootprint(
+        setup, params, stored, setup.stagesOnRank(rank), footprints);
     perStage.push_back(
         rankMemory(setup, footprint, setup.peakActivations[rank]));
   }

@@ -1,6 +1,7 @@
 //===- ModelSummary.cpp - what a model is, for people ---------------------===//
 
 #include "dsc/Analysis/ModelSummary.h"
+#include "dsc/Analysis/WeightStorage.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/IR/Parameters.h"
 #include "llvm/Support/Format.h"
@@ -64,6 +65,32 @@ static void printExperts(llvm::raw_ostream &os, MoEAttr moe) {
      << llvm::format("%g", moe.getAuxLossAlpha().convertToDouble()) << "\n";
 }
 
+/// Which linear layers are FP8 and how (only for a model with FP8 weights).
+static void printPrecision(llvm::raw_ostream &os, ModelOp model) {
+  if (!model.hasFP8Weights())
+    return;
+  WeightStorage storage(model, /*fp8Recipe=*/false);
+  int64_t linear = 0, fp8 = 0;
+  SmallVector<ParameterSpec> specs;
+  model.walk([&](ParameterOwnerOpInterface owner) {
+    specs.clear();
+    owner.getParameterSpecs(specs);
+    for (const ParameterSpec &spec : specs) {
+      linear += spec.isLinear();
+      fp8 += storage.isFP8(spec);
+    }
+  });
+  SmallVector<int64_t, 2> block = model.getFP8WeightBlock();
+  os << "precision   FP8 E4M3 in " << fp8 << " of " << linear
+     << " linear layers, weights in " << block[0] << "x" << block[1]
+     << " blocks (_scale_inv)";
+  if (std::optional<FP8RecipeAttr> recipe = model.getFp8())
+    os << ", activations in 1x" << recipe->getActTileWidth() << " tiles ("
+       << stringifyScaleFormat(recipe->getScale())
+       << " scales), FP32 promotion every " << recipe->getPromote();
+  os << "; the rest BF16/FP32\n";
+}
+
 void dsc::printModelSummary(ModelOp model, llvm::raw_ostream &os) {
   SmallVector<int64_t> dense, moeLayers;
   MLAAttr mla;
@@ -118,6 +145,7 @@ void dsc::printModelSummary(ModelOp model, llvm::raw_ostream &os) {
     values += param.getTensorType().getNumElements();
   }
   forEachCheckpointTensor(model, [&](const CheckpointTensor &) { ++tensors; });
+  printPrecision(os, model);
   os << "weights     " << parameters << " parameters = " << tensors
      << " checkpoint tensors, "
      << (values >= 1e9 ? llvm::format("%.2fB", values / 1e9)

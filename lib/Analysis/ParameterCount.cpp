@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Analysis/ParameterCount.h"
+#include "dsc/Analysis/WeightStorage.h"
 #include "dsc/IR/DscOps.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -60,17 +61,19 @@ static int64_t &componentOf(ComponentParams &params, Operation *owner,
   return params.router;
 }
 
-/// Adds the parameters `owner` reads to `params` (each name once) and
-/// returns how many routed-expert parameters a token leaves unused.
+/// Adds the parameters `owner` reads to `params` (each name once; values,
+/// or with `storage` bytes) and returns how many of the routed-expert ones
+/// a token leaves unused.
 static int64_t countOwner(Operation *owner, ComponentParams &params,
-                          llvm::StringSet<> &counted) {
+                          llvm::StringSet<> &counted,
+                          const WeightStorage *storage) {
   SmallVector<ParameterSpec> specs;
   cast<ParameterOwnerOpInterface>(owner).getParameterSpecs(specs);
   int64_t inactive = 0;
   for (const ParameterSpec &spec : specs) {
     if (!counted.insert(spec.name).second)
       continue; // shared (the output head of the MTP modules)
-    int64_t count = elementCount(spec);
+    int64_t count = storage ? storage->bytes(spec) : elementCount(spec);
     componentOf(params, owner, spec) += count;
     if (spec.numExperts) {
       MoEAttr moe = cast<MoEOp>(owner).getConfig();
@@ -81,7 +84,8 @@ static int64_t countOwner(Operation *owner, ComponentParams &params,
   return inactive;
 }
 
-ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
+ParameterCountAnalysis::ParameterCountAnalysis(Operation *op,
+                                               const WeightStorage *storage) {
   auto model = cast<ModelOp>(op);
   llvm::StringSet<> counted;
   auto moduleParams = [&](MTPOp module) -> ComponentParams & {
@@ -94,7 +98,7 @@ ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
     ComponentParams layer;
     int64_t inactive = 0;
     block.walk([&](ParameterOwnerOpInterface owner) {
-      inactive += countOwner(owner, layer, counted);
+      inactive += countOwner(owner, layer, counted, storage);
     });
     params += layer;
     perLayer.push_back({block.getIndex(), block.isMoE(), isMTP, layer.total(),
@@ -107,15 +111,15 @@ ParameterCountAnalysis::ParameterCountAnalysis(Operation *op) {
       inactiveRouted += countBlock(block, /*isMTP=*/false, main);
     } else if (auto module = dyn_cast<MTPOp>(child)) {
       ComponentParams &own = moduleParams(module);
-      countOwner(module, own, counted);
+      countOwner(module, own, counted, storage);
       countBlock(module.getBlock(), /*isMTP=*/true, own);
     } else if (isa<ParameterOwnerOpInterface>(child)) {
       // The norm (and shared head) applied to an MTP module's output are the
       // module's; the head is counted once, with the main model.
       if (MTPOp module = getPostProcessedMTP(&child))
-        countOwner(&child, moduleParams(module), counted);
+        countOwner(&child, moduleParams(module), counted, storage);
       else
-        countOwner(&child, main, counted);
+        countOwner(&child, main, counted, storage);
     }
   }
   for (const ComponentParams &module : perMTP)

@@ -14,7 +14,7 @@ namespace {
 class PartTable {
 public:
   PartTable(const RunSetup &setup, const ParameterCountAnalysis &params)
-      : setup(setup), params(params) {
+      : setup(setup), params(params), stored(setup.model, &setup.weights) {
     ModelOp model = setup.model;
     numBlocks = model.getNumHiddenLayers();
     numMTP = model.getNumNextnPredictLayers();
@@ -22,7 +22,7 @@ public:
       StageLayout::Stage stage = stageOf({p, p + 1});
       times.push_back(estimateStageTimes(
           setup, stage, microBatchTraffic(setup, stage, false, false)));
-      footprints.push_back(stageFootprint(setup, stage, params));
+      footprints.push_back(stageFootprint(setup, stage, params, stored));
     }
     // An empty stage that sends both ways: the cost of a stage's edges.
     StageLayout::Stage empty;
@@ -78,6 +78,7 @@ public:
         footprint += footprints[p];
     }
     footprint.held = stageParameters(all, params);
+    footprint.heldBytes = stageParameters(all, stored);
     footprint.activationBytesPerToken /= static_cast<int64_t>(ranges.size());
     return rankMemory(setup, footprint, inFlight).total();
   }
@@ -85,6 +86,8 @@ public:
 private:
   const RunSetup &setup;
   const ParameterCountAnalysis &params;
+  /// Bytes of the compute copy (FP8 weights and their scales).
+  ParameterCountAnalysis stored;
   int64_t numBlocks = 0, numMTP = 0;
   SmallVector<StageTimes> times;
   SmallVector<StageFootprint> footprints;

@@ -140,6 +140,7 @@ RunSetup dsc::resolveRun(RunOp run) {
   setup.pipeline = llvm::cantFail(buildSchedule(run.getScheduleRequest()));
   setup.peakActivations =
       llvm::cantFail(simulate(setup.pipeline, ActionCosts())).peakActivations;
+  setup.weights = WeightStorage(setup.model, run.getRecipe() == Precision::fp8);
   setup.routedShare = 1.0 / run.getEp();
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())

@@ -5,26 +5,36 @@
 using namespace mlir;
 using namespace dsc;
 
-/// Weight bytes one GPU reads for `op`: its parameters, routed experts
-/// sharded `ep` ways, FP8 matmul weights under the FP8 recipe.
-static double weightBytes(Operation *op, const RunSetup &setup) {
+namespace {
+/// What a GPU reads of `op`'s weights and how much of its matmul work is
+/// FP8.
+struct OpWeights {
+  /// Bytes as stored (FP8 weights with their scales), routed experts
+  /// sharded `ep` ways.
+  double bytes = 0;
+  /// Forward FLOPs per token of the linear layers that run in FP8.
+  double fp8Flops = 0;
+};
+} // namespace
+
+static OpWeights opWeights(Operation *op, const RunSetup &setup) {
+  OpWeights weights;
   auto owner = dyn_cast<ParameterOwnerOpInterface>(op);
-  if (!owner || isa<BlockOp>(op))
-    return 0;
+  if (!owner)
+    return weights;
   SmallVector<ParameterSpec> specs;
   owner.getParameterSpecs(specs);
-  bool fp8Matmul = setup.isFP8() && isa<MLAOp, MLPOp, MoEOp, MTPOp>(op);
-  double bytes = 0;
   for (const ParameterSpec &spec : specs) {
-    double count = 1;
-    for (int64_t dim : spec.shape)
-      count *= dim;
-    if (spec.numExperts)
-      count *= spec.numExperts * setup.routedShare;
-    bool isRouter = StringRef(spec.name).contains(".gate.");
-    bytes += count * (fp8Matmul && !isRouter ? 1 : 2);
+    double bytes = setup.weights.bytes(spec);
+    weights.bytes += spec.numExperts ? bytes * setup.routedShare : bytes;
+    if (!setup.weights.isFP8(spec))
+      continue;
+    // A token passes through num_experts_per_tok of the routed experts.
+    double copies =
+        spec.numExperts ? cast<MoEOp>(op).getConfig().getNumExpertsPerTok() : 1;
+    weights.fp8Flops += 2 * copies * ShapedType::getNumElements(spec.shape);
   }
-  return bytes;
+  return weights;
 }
 
 /// Bytes of the op's activation inputs and outputs over a micro-batch.
@@ -48,13 +58,17 @@ double dsc::rooflineForwardSeconds(Operation *op, const RunSetup &setup) {
   double tokens = setup.microBatchTokens();
   double computeShare =
       double(gpu.getSms() - cluster.getCommSms()) / gpu.getSms();
-  bool fp8 = setup.isFP8() && isa<MLPOp, MoEOp, MTPOp>(op);
-  double tflops =
-      (fp8 ? gpu.getFp8Tflops() : gpu.getBf16Tflops()).convertToDouble();
   RunOp run = setup.run;
+  // FP8 linear layers run at the FP8 peak; the rest (BF16 layers, router,
+  // attention core) at the BF16 peak.
+  OpWeights weights = opWeights(op, setup);
   double flops = computeOpFlops(op, run.getSeqLen()).forward * tokens;
-  double compute = flops / (tflops * 1e12 * computeShare);
-  double bytes = weightBytes(op, setup) + activationBytes(op, tokens);
+  double fp8Flops = weights.fp8Flops * tokens;
+  double compute =
+      (fp8Flops / gpu.getFp8Tflops().convertToDouble() +
+       (flops - fp8Flops) / gpu.getBf16Tflops().convertToDouble()) /
+      (1e12 * computeShare);
+  double bytes = weights.bytes + activationBytes(op, tokens);
   double memory = bytes / (gpu.getHbmGbps().convertToDouble() * 1e9);
   double seconds = std::max(compute, memory);
   // The busiest GPU of an expert placement sets the MoE's pace.
@@ -87,9 +101,10 @@ dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
   SmallVector<BlockOp> blocks = model.getBlocks();
   StageTimes times;
   // Blocks and terminators only hold or forward the ops that work.
+  // The ops of `linears` regions are their owner's work.
   auto addOps = [&](Operation *root) {
     root->walk([&](Operation *op) {
-      if (!isa<BlockOp, YieldOp>(op))
+      if (!isa<BlockOp, YieldOp, QuantizeOp, FP8GemmOp>(op))
         times.forwardCompute += rooflineForwardSeconds(op, setup);
     });
   };

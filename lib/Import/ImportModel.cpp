@@ -205,7 +205,7 @@ OwningOpRef<ModuleOp> ModelBuilder::build() {
       b.getI64IntegerAttr(config.nRoutedExperts > 0 ? config.moeLayerFreq : 0),
       b.getI64IntegerAttr(config.numNextnPredictLayers),
       b.getI64IntegerAttr(config.maxPositionEmbeddings),
-      b.getF64FloatAttr(config.rmsNormEps));
+      b.getF64FloatAttr(config.rmsNormEps), /*fp8=*/nullptr);
   Block *body = b.createBlock(&model.getBody());
   Value ids = body->addArgument(tokenType, loc);
   Value labels = body->addArgument(tokenType, loc);

@@ -113,8 +113,12 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
   double capacity = setup.cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
   auto simulatedStep = [&](PipelineLayoutAttr candidate, bool &fits) {
     run.setLayoutAttr(candidate);
-    fits = MemoryAnalysis(run.getOperation()).largest().total() <= capacity;
-    return StepTimeAnalysis(run.getOperation()).stepSeconds(/*overlap=*/true);
+    RunSetup candidateSetup = resolveRun(run);
+    MemoryAnalysis memory(candidateSetup, params);
+    CommunicationAnalysis comm(candidateSetup, params);
+    fits = memory.largest().total() <= capacity;
+    return StepTimeAnalysis(candidateSetup, params, memory, comm)
+        .stepSeconds(/*overlap=*/true);
   };
   PipelineLayoutAttr chosen = best->layout.toAttr(context);
   bool evenFits, chosenFits;

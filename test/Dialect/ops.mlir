@@ -230,14 +230,17 @@ dsc.model @lite vocab 16 hidden 8 layers 1 dense 0 moe_every 1 mtp 0 max_positio
 
 // DeepSeek-V2 style greedy/softmax routing without shared experts (so no
 // shared_experts parameters) and moe_layer_freq 2 (layer 0 MoE, layer 1
-// dense); f16 activations, f32/f8 parameters.
+// dense); f16 activations, f32/f8 parameters (E4M3 weights with their
+// `_scale_inv` block scales, 128 x 128 blocks without an FP8 recipe).
 
 // CHECK: #mla = #dsc.mla<num_attention_heads = 1, q_lora_rank = 4, kv_lora_rank = 2, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 // CHECK: #moe = #dsc.moe<n_routed_experts = 2, n_shared_experts = 0, num_experts_per_tok = 1, moe_intermediate_size = 4, scoring_func = softmax, topk_method = greedy, n_group = 1, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = false, bias_update_rate = 0.000000e+00, aux_loss_alpha = 1.000000e-04>
 // CHECK-LABEL: dsc.model @greedy vocab 16 hidden 8 layers 2 dense 0 moe_every 2 mtp 0 max_positions 128 eps 9.9999999999999995E-7 {
 // CHECK:         dsc.parameter @model.layers.0.mlp.gate.weight : tensor<2x8xf32>
 // CHECK-NEXT:    dsc.parameter @"model.layers.0.mlp.experts.{e}.gate_proj.weight" : tensor<2x4x8xf8E4M3FN>
+// CHECK-NEXT:    dsc.parameter @"model.layers.0.mlp.experts.{e}.gate_proj.weight_scale_inv" : tensor<2x1x1xf32>
 // CHECK-NEXT:    dsc.parameter @"model.layers.0.mlp.experts.{e}.up_proj.weight" : tensor<2x4x8xf8E4M3FN>
+// CHECK-NEXT:    dsc.parameter @"model.layers.0.mlp.experts.{e}.up_proj.weight_scale_inv" : tensor<2x1x1xf32>
 // CHECK-NEXT:    dsc.parameter @"model.layers.0.mlp.experts.{e}.down_proj.weight" : tensor<2x8x4xf8E5M2>
 // CHECK:         %layer0 = dsc.block 0(%embeddings) : tensor<?x?x8xf16> {
 // CHECK:           dsc.moe #moe "model.layers.0.mlp"(%{{.*}}) : tensor<?x?x8xf16>
@@ -260,7 +263,9 @@ dsc.model @greedy vocab 16 hidden 8 layers 2 dense 0 moe_every 2 mtp 0 max_posit
   dsc.parameter @model.layers.0.post_attention_layernorm.weight : tensor<8xf16>
   dsc.parameter @model.layers.0.mlp.gate.weight : tensor<2x8xf32>
   dsc.parameter @"model.layers.0.mlp.experts.{e}.gate_proj.weight" : tensor<2x4x8xf8E4M3FN>
+  dsc.parameter @"model.layers.0.mlp.experts.{e}.gate_proj.weight_scale_inv" : tensor<2x1x1xf32>
   dsc.parameter @"model.layers.0.mlp.experts.{e}.up_proj.weight" : tensor<2x4x8xf8E4M3FN>
+  dsc.parameter @"model.layers.0.mlp.experts.{e}.up_proj.weight_scale_inv" : tensor<2x1x1xf32>
   dsc.parameter @"model.layers.0.mlp.experts.{e}.down_proj.weight" : tensor<2x8x4xf8E5M2>
   dsc.parameter @model.layers.1.input_layernorm.weight : tensor<8xf16>
   dsc.parameter @model.layers.1.self_attn.q_a_proj.weight : tensor<4x8xf16>

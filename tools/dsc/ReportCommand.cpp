@@ -59,14 +59,16 @@ static cl::opt<int64_t> zeroStage("zero", cl::init(1),
                                   cl::sub(reportCommand));
 static cl::opt<dsc::Precision>
     recipe("recipe", cl::init(dsc::Precision::bf16),
-           cl::desc("Matmul precision recipe"),
+           cl::desc("Matmul precision recipe (default: fp8 for a model with "
+                    "FP8 weights, else bf16)"),
            cl::values(clEnumValN(dsc::Precision::bf16, "bf16", "BF16"),
                       clEnumValN(dsc::Precision::fp8, "fp8",
                                  "FP8, the DeepSeek-V3 recipe")),
            cl::sub(reportCommand));
 static cl::opt<dsc::MomentType>
     moments("moments", cl::init(dsc::MomentType::bf16),
-            cl::desc("AdamW moment storage"),
+            cl::desc("AdamW moment storage (default: the model's FP8 "
+                     "recipe's, else bf16)"),
             cl::values(clEnumValN(dsc::MomentType::fp32, "fp32", "FP32"),
                        clEnumValN(dsc::MomentType::bf16, "bf16", "BF16")),
             cl::sub(reportCommand));
@@ -130,8 +132,16 @@ int runReport(MLIRContext &context) {
   set(options.ep, expertParallel);
   set(options.dp, dataParallel);
   options.zero = zeroStage;
+  // A model that went through dsc-fp8-quantize runs as its weights and
+  // recipe say unless the options say otherwise (the run then rejects it).
   options.recipe = recipe;
+  if (!recipe.getNumOccurrences() && model.hasFP8Weights())
+    options.recipe = dsc::Precision::fp8;
   options.moments = moments;
+  std::optional<dsc::FP8RecipeAttr> fp8 = model.getFp8();
+  if (!moments.getNumOccurrences() && fp8)
+    options.moments = fp8->getMoments().isF32() ? dsc::MomentType::fp32
+                                                : dsc::MomentType::bf16;
   options.recompute = recompute;
   options.schedule = schedule;
   Location loc = NameLoc::get(builder.getStringAttr("dsc report options"));

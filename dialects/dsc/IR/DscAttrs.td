@@ -276,6 +276,99 @@ def Dsc_PipelineLayoutAttr : Dsc_Attr<"PipelineLayout", "layout"> {
 }
 
 //===----------------------------------------------------------------------===//
+// FP8 mixed precision
+//===----------------------------------------------------------------------===//
+
+def Dsc_ScaleFormat : I32EnumAttr<"ScaleFormat",
+    "how FP8 scale factors are rounded", [
+      I32EnumAttrCase<"fp32", 0>,
+      I32EnumAttrCase<"ue8m0", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_SavedActivation : I32EnumAttr<"SavedActivation",
+    "what a linear layer keeps of its input for the backward pass, when not "
+    "its FP8 copy", [
+      I32EnumAttrCase<"e5m6", 0>,
+      I32EnumAttrCase<"bf16", 1>
+    ]> {
+  let cppNamespace = "::dsc";
+}
+
+def Dsc_FP8RecipeAttr : Dsc_Attr<"FP8Recipe", "fp8"> {
+  let summary = "an FP8 mixed-precision recipe (DeepSeek-V3 section 3.3)";
+  let description = [{
+    How a model's FP8 linear layers quantize and accumulate, and what
+    training keeps in higher precision. Printed once as the alias `#fp8`.
+
+    ```mlir
+    #fp8 = #dsc.fp8<act_tile = [1, 128], weight_block = [128, 128],
+        scale = fp32, promote = 128, wgrad_tile = [128, 1],
+        wgrad_scale = ue8m0, dispatch_scale = ue8m0, master = f32,
+        grads = f32, moments = bf16>
+    ```
+
+    - `act_tile`: activations get one scale per `1 x N` tile (a token's N
+      consecutive input channels).
+    - `weight_block`: weights one scale per `R x C` block. FP8 weights are
+      `f8E4M3FN` parameters with a companion FP32 parameter
+      `<name>_scale_inv` of shape `[ceil(out / R), ceil(in / C)]`
+      (DeepSeek's FP8 checkpoint layout; ragged blocks are zero-padded).
+    - `scale`: `fp32` scales are `max(amax, 1e-4) / 448`; `ue8m0` rounds
+      them up to a power of two.
+    - `promote`: Tensor-Core partial sums are promoted to FP32, where the
+      scales apply, every `promote` elements of K; it divides the tile and
+      block widths so that no interval spans two scales.
+    - `wgrad_tile`, `wgrad_scale`: for the weight-gradient GEMM the
+      activation gradients are re-tiled `1 x 128 -> 128 x 1` with these
+      scales (V3: powers of two).
+    - `dispatch_scale`: the scales of the FP8 copy that the MoE all-to-all
+      dispatch sends (the combine returns BF16).
+    - `master`, `grads`, `moments`: the optimizer's master weights,
+      gradients and AdamW moments (V3: f32, f32, bf16).
+
+    Which linear layers follow it is said by the `linears` regions of the
+    model-level ops; everything else (embedding, output head, MoE gating,
+    norms, attention core) stays in BF16/FP32.
+  }];
+  let parameters = (ins
+    ArrayRefParameter<"int64_t", "activation tile">:$act_tile,
+    ArrayRefParameter<"int64_t", "weight block">:$weight_block,
+    EnumParameter<Dsc_ScaleFormat>:$scale,
+    "int64_t":$promote,
+    ArrayRefParameter<"int64_t", "activation-gradient tile of wgrad">:$wgrad_tile,
+    EnumParameter<Dsc_ScaleFormat>:$wgrad_scale,
+    EnumParameter<Dsc_ScaleFormat>:$dispatch_scale,
+    "::mlir::Type":$master,
+    "::mlir::Type":$grads,
+    "::mlir::Type":$moments
+  );
+  let assemblyFormat = [{
+    `<` `act_tile` `=` `[` $act_tile `]` `,`
+    `weight_block` `=` `[` $weight_block `]` `,` `scale` `=` $scale `,`
+    `promote` `=` $promote `,` `wgrad_tile` `=` `[` $wgrad_tile `]` `,`
+    `wgrad_scale` `=` $wgrad_scale `,` `dispatch_scale` `=` $dispatch_scale
+    `,` `master` `=` $master `,` `grads` `=` $grads `,` `moments` `=`
+    $moments `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// DeepSeek-V3's activation tile width, weight block side and promotion
+    /// interval (and those of its FP8 checkpoint).
+    static constexpr int64_t kDeepSeekV3Tile = 128;
+    /// DeepSeek-V3's recipe with the given tiling and scales.
+    static FP8RecipeAttr getDeepSeekV3(::mlir::MLIRContext *context,
+                                       int64_t actTile, int64_t weightBlock,
+                                       ScaleFormat scale, int64_t promote);
+    /// N of the 1 x N activation tiles.
+    int64_t getActTileWidth() const { return getActTile()[1]; }
+    /// Scales per token of an activation with `width` channels.
+    int64_t getActScaleWidth(int64_t width) const;
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Cluster hardware
 //===----------------------------------------------------------------------===//
 

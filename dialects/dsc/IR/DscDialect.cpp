@@ -13,7 +13,8 @@ using namespace dsc;
 
 namespace {
 /// Prints the model-wide hyper-parameter attributes once, as `#mla`/`#moe`
-/// aliases, instead of on every layer.
+/// aliases, instead of on every layer; likewise the FP8 recipe (`#fp8`)
+/// every FP8 GEMM names.
 struct DscOpAsmInterface : public OpAsmDialectInterface {
   using OpAsmDialectInterface::OpAsmDialectInterface;
 
@@ -24,6 +25,10 @@ struct DscOpAsmInterface : public OpAsmDialectInterface {
     }
     if (isa<MoEAttr>(attr)) {
       os << "moe";
+      return AliasResult::FinalAlias;
+    }
+    if (isa<FP8RecipeAttr>(attr)) {
+      os << "fp8";
       return AliasResult::FinalAlias;
     }
     return AliasResult::NoAlias;

@@ -12,4 +12,17 @@ LogicalResult dsc::detail::verifyParameterOwner(Operation *op) {
                          "parameters it reads");
 }
 
+SmallVector<dsc::LinearInput>
+dsc::getLinearInputs(ArrayRef<ParameterSpec> specs) {
+  SmallVector<LinearInput> inputs;
+  for (const ParameterSpec &spec : specs) {
+    if (!spec.isLinear() || llvm::any_of(inputs, [&](const LinearInput &input) {
+          return input.name == spec.linearInput;
+        }))
+      continue;
+    inputs.push_back({spec.linearInput, spec.shape.back()});
+  }
+  return inputs;
+}
+
 #include "dsc/IR/DscInterfaces.cpp.inc"

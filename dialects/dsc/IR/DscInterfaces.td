@@ -20,6 +20,12 @@ def Dsc_ParameterOwnerOpInterface : OpInterface<"ParameterOwnerOpInterface"> {
       }],
       "void", "getParameterSpecs",
       (ins "::llvm::SmallVectorImpl<::dsc::ParameterSpec> &":$specs)>,
+    InterfaceMethod<[{
+        The region holding the op's FP8 linear layers (see
+        `dsc::verifyLinears`), or null for an op without linear layers.
+      }],
+      "::mlir::Region *", "getLinearsRegion", (ins), "",
+      [{ return nullptr; }]>,
   ];
   let verify = [{ return ::dsc::detail::verifyParameterOwner($_op); }];
 }

@@ -18,26 +18,48 @@ using namespace dsc;
 #include "dsc/IR/DscOps.cpp.inc"
 
 /// Appends `<scope>.<leaf>` with its expected shape.
-static void addSpec(SmallVectorImpl<ParameterSpec> &specs, StringRef scope,
-                    StringRef leaf, ArrayRef<int64_t> shape,
-                    StringRef derivation, int64_t numExperts = 0) {
+static ParameterSpec &addSpec(SmallVectorImpl<ParameterSpec> &specs,
+                              StringRef scope, StringRef leaf,
+                              ArrayRef<int64_t> shape, StringRef derivation,
+                              int64_t numExperts = 0) {
   ParameterSpec spec;
   spec.name = (scope + "." + leaf).str();
   spec.shape.assign(shape.begin(), shape.end());
   spec.numExperts = numExperts;
   spec.derivation = derivation.str();
   specs.push_back(std::move(spec));
+  return specs.back();
 }
 
-/// The three projections of a SwiGLU MLP of `width` under `scope`.
+/// The three projections of a SwiGLU MLP of `width` under `scope`; the down
+/// projection reads the SwiGLU output, named `hiddenInput`.
 static void addSwiGLUSpecs(SmallVectorImpl<ParameterSpec> &specs,
                            StringRef scope, int64_t hidden, int64_t width,
-                           StringRef widthName, int64_t numExperts = 0) {
+                           StringRef widthName, StringRef hiddenInput,
+                           int64_t numExperts = 0) {
   std::string in = (widthName + " x hidden_size").str();
   std::string out = ("hidden_size x " + widthName).str();
-  addSpec(specs, scope, "gate_proj.weight", {width, hidden}, in, numExperts);
-  addSpec(specs, scope, "up_proj.weight", {width, hidden}, in, numExperts);
-  addSpec(specs, scope, "down_proj.weight", {hidden, width}, out, numExperts);
+  addSpec(specs, scope, "gate_proj.weight", {width, hidden}, in, numExperts)
+      .linearInput = linear_input::opInput;
+  addSpec(specs, scope, "up_proj.weight", {width, hidden}, in, numExperts)
+      .linearInput = linear_input::opInput;
+  addSpec(specs, scope, "down_proj.weight", {hidden, width}, out, numExperts)
+      .linearInput = hiddenInput;
+}
+
+/// Names the block arguments of `owner`'s `linears` region after the
+/// inputs of its linear layers.
+static void nameLinearInputs(ParameterOwnerOpInterface owner, Region &region,
+                             OpAsmSetValueNameFn setNameFn) {
+  if (region.empty())
+    return;
+  SmallVector<ParameterSpec> specs;
+  owner.getParameterSpecs(specs);
+  SmallVector<LinearInput> inputs = getLinearInputs(specs);
+  if (inputs.size() != region.getNumArguments())
+    return;
+  for (auto [input, arg] : llvm::zip(inputs, region.getArguments()))
+    setNameFn(arg, input.name);
 }
 
 //===----------------------------------------------------------------------===//
@@ -63,6 +85,19 @@ SmallVector<BlockOp> ModelOp::getBlocks() {
 
 SmallVector<MTPOp> ModelOp::getMTPModules() {
   return llvm::to_vector(getBody().front().getOps<MTPOp>());
+}
+
+bool ModelOp::hasFP8Weights() {
+  return llvm::any_of(
+      getBody().front().getOps<ParameterOp>(), [](ParameterOp param) {
+        return isa<Float8E4M3FNType>(param.getTensorType().getElementType());
+      });
+}
+
+SmallVector<int64_t, 2> ModelOp::getFP8WeightBlock() {
+  if (std::optional<FP8RecipeAttr> recipe = getFp8())
+    return SmallVector<int64_t, 2>(recipe->getWeightBlock());
+  return {FP8RecipeAttr::kDeepSeekV3Tile, FP8RecipeAttr::kDeepSeekV3Tile};
 }
 
 //===----------------------------------------------------------------------===//
@@ -235,6 +270,21 @@ LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return emitOpError("'cluster' ")
            << getClusterAttr() << " does not name a 'dsc.cluster'";
 
+  // The model's weights and FP8 recipe fix the precision the run trains in.
+  if (getRecipe() == Precision::bf16 && model.hasFP8Weights())
+    return emitOpError("'recipe' is bf16 but @")
+           << model.getSymName()
+           << " has FP8 weights (dsc-fp8-quantize); use recipe fp8";
+  if (std::optional<FP8RecipeAttr> fp8 = model.getFp8()) {
+    MomentType moments =
+        fp8->getMoments().isF32() ? MomentType::fp32 : MomentType::bf16;
+    if (getMoments() != moments)
+      return emitOpError("'moments' (")
+             << stringifyMomentType(getMoments()) << ") differs from the "
+             << stringifyMomentType(moments) << " AdamW moments of @"
+             << model.getSymName() << "'s FP8 recipe";
+  }
+
   int64_t gpus = cluster.getNumGPUs();
   if (getPp() * getDp() != gpus)
     return emitOpError("uses pp * dp = ")
@@ -369,6 +419,8 @@ void MTPOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 
 void MTPOp::getAsmBlockArgumentNames(Region &region,
                                      OpAsmSetValueNameFn setNameFn) {
+  if (&region == &getLinears())
+    return nameLinearInputs(*this, region, setNameFn);
   if (!region.empty() && region.getNumArguments() == 1)
     setNameFn(region.getArgument(0), "projected");
 }
@@ -405,7 +457,7 @@ LogicalResult MTPOp::verifyRegions() {
   if (std::distance(ops.begin(), ops.end()) != 1 || !getBlock())
     return emitOpError("body must hold exactly one 'dsc.block' (the MTP "
                        "module's transformer block)");
-  return success();
+  return verifyLinears(*this);
 }
 
 void MTPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
@@ -413,8 +465,11 @@ void MTPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   addSpec(specs, getScope(), "enorm.weight", {hidden}, "hidden_size");
   addSpec(specs, getScope(), "hnorm.weight", {hidden}, "hidden_size");
   addSpec(specs, getScope(), "eh_proj.weight", {hidden, 2 * hidden},
-          "hidden_size x 2*hidden_size");
+          "hidden_size x 2*hidden_size")
+      .linearInput = "concat";
 }
+
+Region *MTPOp::getLinearsRegion() { return &getLinears(); }
 
 MTPOp dsc::getPostProcessedMTP(Operation *op) {
   // Follow the single-input chain (head <- norm <- MTP output).
@@ -495,25 +550,40 @@ void MLAOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
       "num_attention_heads*(qk_nope_head_dim+qk_rope_head_dim)";
   if (c.getQLoraRank() > 0) {
     addSpec(specs, scope, "q_a_proj.weight", {c.getQLoraRank(), hidden},
-            "q_lora_rank x hidden_size");
+            "q_lora_rank x hidden_size")
+        .linearInput = linear_input::opInput;
     addSpec(specs, scope, "q_a_layernorm.weight", {c.getQLoraRank()},
             "q_lora_rank");
     addSpec(specs, scope, "q_b_proj.weight", {qOut, c.getQLoraRank()},
-            (qOutName + " x q_lora_rank").str());
+            (qOutName + " x q_lora_rank").str())
+        .linearInput = "q_latent";
   } else {
     addSpec(specs, scope, "q_proj.weight", {qOut, hidden},
-            (qOutName + " x hidden_size").str());
+            (qOutName + " x hidden_size").str())
+        .linearInput = linear_input::opInput;
   }
   addSpec(specs, scope, "kv_a_proj_with_mqa.weight",
           {c.getKvLoraRank() + c.getQkRopeHeadDim(), hidden},
-          "(kv_lora_rank+qk_rope_head_dim) x hidden_size");
+          "(kv_lora_rank+qk_rope_head_dim) x hidden_size")
+      .linearInput = linear_input::opInput;
   addSpec(specs, scope, "kv_a_layernorm.weight", {c.getKvLoraRank()},
           "kv_lora_rank");
   addSpec(specs, scope, "kv_b_proj.weight",
           {heads * (c.getQkNopeHeadDim() + c.getVHeadDim()), c.getKvLoraRank()},
-          "num_attention_heads*(qk_nope_head_dim+v_head_dim) x kv_lora_rank");
+          "num_attention_heads*(qk_nope_head_dim+v_head_dim) x kv_lora_rank")
+      .linearInput = "kv_latent";
   addSpec(specs, scope, "o_proj.weight", {hidden, heads * c.getVHeadDim()},
-          "hidden_size x num_attention_heads*v_head_dim");
+          "hidden_size x num_attention_heads*v_head_dim")
+      .linearInput = linear_input::attention;
+}
+
+Region *MLAOp::getLinearsRegion() { return &getLinears(); }
+
+LogicalResult MLAOp::verifyRegions() { return verifyLinears(*this); }
+
+void MLAOp::getAsmBlockArgumentNames(Region &region,
+                                     OpAsmSetValueNameFn setNameFn) {
+  nameLinearInputs(*this, region, setNameFn);
 }
 
 LogicalResult MLPOp::verify() {
@@ -525,7 +595,16 @@ LogicalResult MLPOp::verify() {
 
 void MLPOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   addSwiGLUSpecs(specs, getScope(), activationWidth(getInput()),
-                 getIntermediateSize(), "intermediate_size");
+                 getIntermediateSize(), "intermediate_size", "hidden");
+}
+
+Region *MLPOp::getLinearsRegion() { return &getLinears(); }
+
+LogicalResult MLPOp::verifyRegions() { return verifyLinears(*this); }
+
+void MLPOp::getAsmBlockArgumentNames(Region &region,
+                                     OpAsmSetValueNameFn setNameFn) {
+  nameLinearInputs(*this, region, setNameFn);
 }
 
 LogicalResult MoEOp::verify() {
@@ -553,10 +632,19 @@ void MoEOp::getParameterSpecs(SmallVectorImpl<ParameterSpec> &specs) {
   if (c.getNSharedExperts() > 0)
     addSwiGLUSpecs(specs, (scope + ".shared_experts").str(), hidden,
                    c.getNSharedExperts() * c.getMoeIntermediateSize(),
-                   "n_shared_experts*moe_intermediate_size");
+                   "n_shared_experts*moe_intermediate_size", "shared_hidden");
   addSwiGLUSpecs(specs, (scope + ".experts." + kExpertIndexMarker).str(),
                  hidden, c.getMoeIntermediateSize(), "moe_intermediate_size",
-                 experts);
+                 "expert_hidden", experts);
+}
+
+Region *MoEOp::getLinearsRegion() { return &getLinears(); }
+
+LogicalResult MoEOp::verifyRegions() { return verifyLinears(*this); }
+
+void MoEOp::getAsmBlockArgumentNames(Region &region,
+                                     OpAsmSetValueNameFn setNameFn) {
+  nameLinearInputs(*this, region, setNameFn);
 }
 
 //===----------------------------------------------------------------------===//

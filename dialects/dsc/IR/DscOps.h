@@ -24,6 +24,11 @@ class MTPOp;
 #include "dsc/IR/DscOps.h.inc"
 
 namespace dsc {
+/// Checks `owner`'s `linears` region: its arguments are the inputs of the
+/// owner's linear layers, and it holds their FP8 quantizations and GEMMs
+/// (see Dsc_LinearOwnerOp in DscOps.td).
+mlir::LogicalResult verifyLinears(ParameterOwnerOpInterface owner);
+
 /// The MTP module whose output `op` post-processes outside the module (its
 /// `shared_head.norm` and the shared head applied to it), or null.
 MTPOp getPostProcessedMTP(mlir::Operation *op);

@@ -30,9 +30,32 @@ def Dsc_ParameterType : Type<CPred<"::dsc::isParameterType($_self)">,
     "statically shaped tensor of bf16, f16, f32, f8E4M3FN or f8E5M2",
     "::mlir::RankedTensorType">;
 
-class Dsc_OwnerOp<string mnemonic, list<Trait> traits = []>
+class Dsc_OwnerOp<string mnemonic, list<Trait> traits = [],
+                  list<string> ownerMethods = []>
     : Dsc_Op<mnemonic, !listconcat(traits, [
-        DeclareOpInterfaceMethods<Dsc_ParameterOwnerOpInterface>])>;
+        DeclareOpInterfaceMethods<Dsc_ParameterOwnerOpInterface,
+                                  ownerMethods>])>;
+
+// An op whose linear layers may run in FP8: its optional `linears` region
+// holds, for each that does, the quantization of its input and its GEMM.
+//
+// The region takes one block argument per distinct input of the op's linear
+// layers (the `linearInput` of its parameter specs, in order: `x` is the
+// op's own input) and holds only `dsc.quantize` of those arguments and one
+// `dsc.fp8_gemm` per FP8 linear layer reading its quantized input, then
+// `dsc.yield`s the GEMM results in order. It says how those layers compute
+// when the op computes them; it is not run on its own. Linear layers
+// without a GEMM there run in BF16 and keep BF16 weights. Routed experts
+// read their input from a `dispatch` quantization (the FP8 all-to-all). An
+// absent region means every linear layer is BF16.
+class Dsc_LinearOwnerOp<string mnemonic, list<Trait> traits = []>
+    : Dsc_OwnerOp<mnemonic, !listconcat(traits, [
+        IsolatedFromAbove,
+        DeclareOpInterfaceMethods<OpAsmOpInterface, [
+          "getAsmBlockArgumentNames"]>]), ["getLinearsRegion"]> {
+  // Checks `linears` (dsc::verifyLinears) once the ops in it verify.
+  let hasRegionVerifier = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Model structure
@@ -53,6 +76,11 @@ def Dsc_ModelOp : Dsc_Op<"model", [
     `moe_layer_freq`) use a dense MLP, the others an MoE; `moe_layer_freq = 0`
     means a dense model.
 
+    `fp8` (set by `dsc-fp8-quantize`) is the FP8 recipe the model's FP8
+    linear layers follow; its `weight_block` sets the shape of their
+    `_scale_inv` parameters (128 x 128 without it, as in DeepSeek's FP8
+    checkpoints).
+
     ```mlir
     dsc.model @tiny vocab 512 hidden 256 layers 3 dense 1 moe_every 1 mtp 1
         max_positions 4096 eps 1.0e-06 {
@@ -71,14 +99,15 @@ def Dsc_ModelOp : Dsc_Op<"model", [
     Dsc_I64Attr:$moe_layer_freq,
     Dsc_I64Attr:$num_nextn_predict_layers,
     Dsc_I64Attr:$max_position_embeddings,
-    F64Attr:$rms_norm_eps
+    F64Attr:$rms_norm_eps,
+    OptionalAttr<Dsc_FP8RecipeAttr>:$fp8
   );
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $sym_name `vocab` $vocab_size `hidden` $hidden_size `layers` $num_hidden_layers
     `dense` $first_k_dense_replace `moe_every` $moe_layer_freq
     `mtp` $num_nextn_predict_layers `max_positions` $max_position_embeddings
-    `eps` $rms_norm_eps attr-dict-with-keyword $body
+    `eps` $rms_norm_eps (`fp8` $fp8^)? attr-dict-with-keyword $body
   }];
   let hasRegionVerifier = 1;
   let extraClassDeclaration = [{
@@ -90,6 +119,10 @@ def Dsc_ModelOp : Dsc_Op<"model", [
     ::llvm::SmallVector<::dsc::MTPOp> getMTPModules();
     ::mlir::Value getInputIds() { return getBody().getArgument(0); }
     ::mlir::Value getLabels() { return getBody().getArgument(1); }
+    /// Whether any parameter is stored in FP8 E4M3 (a quantized model).
+    bool hasFP8Weights();
+    /// The weight block of FP8 weights: the recipe's, else 128 x 128.
+    ::llvm::SmallVector<int64_t, 2> getFP8WeightBlock();
   }];
 }
 
@@ -149,7 +182,7 @@ def Dsc_MTPOp : Dsc_OwnerOp<"mtp", [
     IsolatedFromAbove, AllTypesMatch<["hidden", "embeddings", "output"]>,
     DeclareOpInterfaceMethods<OpAsmOpInterface, [
       "getAsmResultNames", "getAsmBlockArgumentNames"]>
-  ]> {
+  ], ["getLinearsRegion"]> {
   let summary = "a multi-token-prediction module";
   let description = [{
     Module `depth` (k) combines the previous depth's hidden state of token i
@@ -157,6 +190,8 @@ def Dsc_MTPOp : Dsc_OwnerOp<"mtp", [
     i+k: `eh_proj([hnorm(h); enorm(emb)])`, and feeds that (the region's
     argument) through its one decoder block. The output head is shared with
     the main model; the module keeps its own `shared_head.norm`.
+    `linears` holds `eh_proj` when it runs in FP8 (see `Dsc_LinearOwnerOp`;
+    its input `concat` is the `2 * hidden_size` concatenation).
   }];
   let arguments = (ins
     Dsc_I64Attr:$depth,
@@ -165,10 +200,10 @@ def Dsc_MTPOp : Dsc_OwnerOp<"mtp", [
     Dsc_Activation:$embeddings
   );
   let results = (outs Dsc_Activation:$output);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region SizedRegion<1>:$body, MaxSizedRegion<1>:$linears);
   let assemblyFormat = [{
     $depth $scope `(` $hidden `,` $embeddings `)` attr-dict `:` type($hidden)
-    $body
+    $body (`linears` $linears^)?
   }];
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
@@ -179,8 +214,8 @@ def Dsc_MTPOp : Dsc_OwnerOp<"mtp", [
 
 def Dsc_YieldOp : Dsc_Op<"yield", [
     Pure, ReturnLike, Terminator,
-    ParentOneOf<["ModelOp", "BlockOp", "MTPOp"]>]> {
-  let summary = "ends a model, block or MTP body";
+    ParentOneOf<["ModelOp", "BlockOp", "MTPOp", "MLAOp", "MLPOp", "MoEOp"]>]> {
+  let summary = "ends a model, block or MTP body, or a `linears` region";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
@@ -334,12 +369,27 @@ def Dsc_RMSNormOp : Dsc_OwnerOp<"rms_norm", [Pure, SameOperandsAndResultType]> {
   }];
 }
 
-def Dsc_MLAOp : Dsc_OwnerOp<"mla", [Pure, SameOperandsAndResultType]> {
+def Dsc_MLAOp : Dsc_LinearOwnerOp<"mla", [Pure, SameOperandsAndResultType]> {
   let summary = "multi-head latent attention (causal self-attention)";
   let description = [{
     Reads, under `scope`: `q_a_proj`, `q_a_layernorm`, `q_b_proj` (or
     `q_proj` when `q_lora_rank = 0`), `kv_a_proj_with_mqa`,
     `kv_a_layernorm`, `kv_b_proj` and `o_proj`.
+
+    `linears` (see `Dsc_LinearOwnerOp`) takes the inputs of its projections:
+    `x`, the normed latents `q_latent` and `kv_latent`, and `attention`, the
+    attention core's output that `o_proj` reads. The core itself (scores,
+    softmax, RoPE) stays in BF16/FP32.
+
+    ```mlir
+    %1 = dsc.mla #mla "model.layers.3.self_attn"(%0) : tensor<?x?x7168xbf16> linears {
+    ^bb0(%x: tensor<?x?x7168xbf16>, %q_latent: tensor<?x?x1536xbf16>, ...):
+      %fp8, %scales = dsc.quantize %x tile [1, 128] scale fp32 : ...
+      %2 = dsc.fp8_gemm %fp8, %scales, @"model.layers.3.self_attn.q_a_proj.weight" #fp8 : ...
+      ...
+      dsc.yield %2, ... : ...
+    }
+    ```
   }];
   let arguments = (ins
     StrAttr:$scope,
@@ -347,15 +397,19 @@ def Dsc_MLAOp : Dsc_OwnerOp<"mla", [Pure, SameOperandsAndResultType]> {
     Dsc_MLAAttr:$config
   );
   let results = (outs Dsc_Activation:$output);
+  let regions = (region MaxSizedRegion<1>:$linears);
   let assemblyFormat = [{
     $config $scope `(` $input `)` attr-dict `:` type($input)
+    (`linears` $linears^)?
   }];
 }
 
-def Dsc_MLPOp : Dsc_OwnerOp<"mlp", [Pure, SameOperandsAndResultType]> {
+def Dsc_MLPOp : Dsc_LinearOwnerOp<"mlp", [Pure, SameOperandsAndResultType]> {
   let summary = "dense SwiGLU MLP";
   let description = [{
     `down_proj(silu(gate_proj(x)) * up_proj(x))` of width `intermediate_size`.
+    `linears` (see `Dsc_LinearOwnerOp`) takes `x` and `hidden`, the SwiGLU
+    output that `down_proj` reads.
   }];
   let arguments = (ins
     StrAttr:$scope,
@@ -363,20 +417,26 @@ def Dsc_MLPOp : Dsc_OwnerOp<"mlp", [Pure, SameOperandsAndResultType]> {
     Dsc_I64Attr:$intermediate_size
   );
   let results = (outs Dsc_Activation:$output);
+  let regions = (region MaxSizedRegion<1>:$linears);
   let assemblyFormat = [{
     $scope `(` $input `)` `intermediate` $intermediate_size attr-dict
-    `:` type($input)
+    `:` type($input) (`linears` $linears^)?
   }];
   let hasVerifier = 1;
 }
 
-def Dsc_MoEOp : Dsc_OwnerOp<"moe", [Pure, SameOperandsAndResultType]> {
+def Dsc_MoEOp : Dsc_LinearOwnerOp<"moe", [Pure, SameOperandsAndResultType]> {
   let summary = "DeepSeekMoE: shared experts plus gated routed experts";
   let description = [{
     Reads, under `scope`: `gate.weight` (and `gate.e_score_correction_bias`
     with `noaux_tc`), `shared_experts.{gate,up,down}_proj.weight` (one MLP
     of width n_shared_experts * moe_intermediate_size) and, per routed expert e,
     `experts.e.{gate,up,down}_proj.weight` (stacked or one by one).
+
+    `linears` (see `Dsc_LinearOwnerOp`) takes `x`, `shared_hidden` (the
+    shared experts' SwiGLU output) and `expert_hidden` (a routed expert's).
+    The gate stays in BF16/FP32. The routed experts' `x` is quantized for
+    `dispatch` and their `down_proj` returns the BF16 `combine` input.
   }];
   let arguments = (ins
     StrAttr:$scope,
@@ -385,9 +445,10 @@ def Dsc_MoEOp : Dsc_OwnerOp<"moe", [Pure, SameOperandsAndResultType]> {
     OptionalAttr<Dsc_ExpertPlacementAttr>:$placement
   );
   let results = (outs Dsc_Activation:$output);
+  let regions = (region MaxSizedRegion<1>:$linears);
   let assemblyFormat = [{
     $config $scope `(` $input `)` (`placement` $placement^)? attr-dict
-    `:` type($input)
+    `:` type($input) (`linears` $linears^)?
   }];
   let hasVerifier = 1;
 }
@@ -439,5 +500,6 @@ def Dsc_CrossEntropyOp : Dsc_Op<"cross_entropy", [
 }
 
 include "DscPipelineOps.td"
+include "DscFP8Ops.td"
 
 #endif // DSC_OPS_TD

@@ -9,6 +9,7 @@
 #include "dsc/IR/Parameters.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -31,22 +32,25 @@ static std::string shapeText(ArrayRef<int64_t> shape) {
 
 namespace {
 /// Checks parameter reads against the model's `dsc.parameter` declarations
-/// and records which declarations are read.
+/// and records which declarations are read. A linear layer's weight may be
+/// BF16 or FP8 E4M3 with its `_scale_inv` block scales.
 class ParameterChecker {
 public:
-  explicit ParameterChecker(ModelOp model) : model(model) {
+  explicit ParameterChecker(ModelOp model)
+      : model(model), weightBlock(model.getFP8WeightBlock()) {
     for (auto param : model.getBody().front().getOps<ParameterOp>())
       declared[param.getSymName()] = param;
   }
 
   LogicalResult check(Operation *owner, const ParameterSpec &spec) {
+    bool linear = spec.isLinear();
     if (spec.numExperts == 0)
-      return checkOne(owner, spec.name, spec.shape, spec.derivation);
+      return checkOne(owner, spec.name, spec.shape, spec.derivation, linear);
     if (declared.lookup(spec.name)) {
       SmallVector<int64_t> shape{spec.numExperts};
       shape.append(spec.shape.begin(), spec.shape.end());
       return checkOne(owner, spec.name, shape,
-                      "n_routed_experts x " + spec.derivation);
+                      "n_routed_experts x " + spec.derivation, linear);
     }
     if (!declared.lookup(expandExpertName(spec.name, 0)))
       return owner->emitOpError("reads routed-expert parameter '")
@@ -57,8 +61,29 @@ public:
              << "', ...)";
     for (int64_t e = 0; e < spec.numExperts; ++e)
       if (failed(checkOne(owner, expandExpertName(spec.name, e), spec.shape,
-                          spec.derivation)))
+                          spec.derivation, linear)))
         return failure();
+    return success();
+  }
+
+  /// An owner with a `linears` region runs every FP8 weight of its linear
+  /// layers there: a weight stored in FP8 needs an FP8 GEMM.
+  LogicalResult checkLinears(ParameterOwnerOpInterface owner,
+                             ArrayRef<ParameterSpec> specs) {
+    Region *linears = owner.getLinearsRegion();
+    if (!linears || linears->empty())
+      return success();
+    llvm::StringSet<> run;
+    for (auto gemm : linears->getOps<FP8GemmOp>())
+      run.insert(gemm.getWeight());
+    for (const ParameterSpec &spec : specs) {
+      ParameterOp param = declared.lookup(spec.name);
+      if (spec.isLinear() && param && isFP8(param) && !run.contains(spec.name))
+        return owner->emitOpError("weight '")
+               << spec.name
+               << "' is FP8 but the op's 'linears' region has no "
+                  "dsc.fp8_gemm for it; add one or keep the weight BF16";
+    }
     return success();
   }
 
@@ -76,8 +101,13 @@ public:
   }
 
 private:
+  static bool isFP8(ParameterOp param) {
+    return isa<Float8E4M3FNType>(param.getTensorType().getElementType());
+  }
+
   LogicalResult checkOne(Operation *owner, StringRef name,
-                         ArrayRef<int64_t> shape, StringRef derivation) {
+                         ArrayRef<int64_t> shape, StringRef derivation,
+                         bool linear) {
     ParameterOp param = declared.lookup(name);
     if (!param)
       return owner->emitOpError("reads parameter '")
@@ -86,17 +116,43 @@ private:
              << shapeText(shape) << "xbf16>'";
     read.insert(param);
     ArrayRef<int64_t> actual = param.getTensorType().getShape();
-    if (actual == shape)
+    if (actual != shape) {
+      InFlightDiagnostic diag = owner->emitOpError("parameter '");
+      diag << name << "' has shape " << shapeText(actual) << " but "
+           << derivation << " = " << shapeText(shape)
+           << "; fix the parameter's shape or the hyper-parameters";
+      diag.attachNote(param.getLoc()) << "parameter declared here";
+      return diag;
+    }
+    if (linear && isFP8(param))
+      return checkScales(owner, param);
+    return success();
+  }
+
+  /// An FP8 weight binds DeepSeek's `<name>_scale_inv` beside it.
+  LogicalResult checkScales(Operation *owner, ParameterOp weight) {
+    std::string name = scaleInvName(weight.getSymName());
+    SmallVector<int64_t> shape =
+        blockScaleShape(weight.getTensorType().getShape(), weightBlock);
+    ParameterOp scales = declared.lookup(name);
+    if (!scales)
+      return owner->emitOpError("FP8 weight '")
+             << weight.getSymName()
+             << "' needs its block scales; add 'dsc.parameter @\"" << name
+             << "\" : tensor<" << shapeText(shape) << "xf32>'";
+    read.insert(scales);
+    RankedTensorType type = scales.getTensorType();
+    if (type.getElementType().isF32() && type.getShape() == ArrayRef(shape))
       return success();
-    InFlightDiagnostic diag = owner->emitOpError("parameter '");
-    diag << name << "' has shape " << shapeText(actual) << " but " << derivation
-         << " = " << shapeText(shape)
-         << "; fix the parameter's shape or the hyper-parameters";
-    diag.attachNote(param.getLoc()) << "parameter declared here";
-    return diag;
+    return owner->emitOpError("block scales '")
+           << name << "' must be tensor<" << shapeText(shape)
+           << "xf32>: one FP32 scale per " << weightBlock[0] << "x"
+           << weightBlock[1] << " block of '" << weight.getSymName()
+           << "', got " << type;
   }
 
   ModelOp model;
+  SmallVector<int64_t, 2> weightBlock;
   llvm::StringMap<ParameterOp> declared;
   llvm::DenseSet<Operation *> read;
 };
@@ -211,6 +267,8 @@ LogicalResult ModelOp::verifyRegions() {
     for (const ParameterSpec &spec : specs)
       if (failed(checker.check(owner, spec)))
         return WalkResult::interrupt();
+    if (failed(checker.checkLinears(owner, specs)))
+      return WalkResult::interrupt();
     return WalkResult::advance();
   });
   if (result.wasInterrupted())

@@ -20,6 +20,21 @@ std::string dsc::expandExpertName(StringRef name, int64_t expert) {
       .str();
 }
 
+std::string dsc::scaleInvName(StringRef weight) {
+  return (weight + kScaleInvSuffix).str();
+}
+
+SmallVector<int64_t> dsc::blockScaleShape(ArrayRef<int64_t> weight,
+                                          ArrayRef<int64_t> block) {
+  SmallVector<int64_t> shape(weight);
+  size_t rank = shape.size();
+  for (size_t i = 0; i < 2 && i < rank; ++i) {
+    int64_t &dim = shape[rank - 2 + i];
+    dim = (dim + block[i] - 1) / block[i];
+  }
+  return shape;
+}
+
 /// The tensor `name` as bound by `param`; `expert` selects a stacked slice.
 static CheckpointTensor makeTensor(std::string name, ParameterOp param,
                                    std::optional<int64_t> expert,

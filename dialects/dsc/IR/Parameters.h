@@ -27,6 +27,19 @@ bool isExpertTemplate(llvm::StringRef name);
 /// `name` with `{e}` replaced by `expert`.
 std::string expandExpertName(llvm::StringRef name, int64_t expert);
 
+/// DeepSeek's FP8 checkpoints keep the block scales of FP8 weight `W` in
+/// the FP32 tensor `W_scale_inv` (dequantized value = FP8 value x scale).
+inline constexpr llvm::StringLiteral kScaleInvSuffix = "_scale_inv";
+
+/// `weight` + `_scale_inv`.
+std::string scaleInvName(llvm::StringRef weight);
+
+/// The shape of an FP8 weight's block scales: its last two dimensions
+/// [out, in] become [ceil(out / block[0]), ceil(in / block[1])] (ragged
+/// blocks are zero-padded); leading (expert) dimensions stay.
+llvm::SmallVector<int64_t> blockScaleShape(llvm::ArrayRef<int64_t> weight,
+                                           llvm::ArrayRef<int64_t> block);
+
 /// One tensor of the checkpoint and the parameter that binds it.
 struct CheckpointTensor {
   std::string name;

@@ -8,7 +8,8 @@
 //   routing: a token crosses InfiniBand once per remote node it reaches
 //   (at most M = topk_group nodes for group-limited routing, groups laid out
 //   over the EP group's nodes), then NVLink to the GPUs holding its experts.
-//   Dispatch in FP8 with a scale per 128 values under the FP8 recipe, else
+//   Dispatch in FP8 with an FP32 scale per tile where the MoE's FP8 plan
+//   dispatches FP8 (see WeightStorage for an FP8 run of a BF16 model), else
 //   BF16; combine in BF16; training repeats both for the gradients (BF16);
 // - dp: ring reduce-scatter of FP32 gradients and all-gather of BF16
 //   parameters (ZeRO-1), or a ring all-reduce without ZeRO; replicated

@@ -4,9 +4,10 @@
 // (sharded by ZeRO-1 over data parallelism), activations kept for backward
 // at the pipeline's peak, and for inference the KV cache.
 //
-// Conventions (DeepSeek-V3 §3.3): compute weights in BF16, or for the FP8
-// recipe the matmul weights in FP8 with one FP32 scale per 128x128 block;
-// FP32 gradients and master weights; AdamW moments in FP32 or BF16. Routed
+// Conventions (DeepSeek-V3 §3.3): compute weights as declared (FP8 linear
+// weights with their FP32 block scales; see WeightStorage for an FP8 run of
+// a BF16 model); FP32 master weights; gradients in FP32 or as the model's
+// FP8 recipe says; AdamW moments in FP32 or BF16. Routed
 // experts are sharded `ep` ways, everything else replicated over `dp`.
 // Activations: what backward reads, per token (matmul inputs in FP8 under the
 // FP8 recipe, the rest in BF16); with recomputation only each block's input
@@ -56,6 +57,8 @@ SavedActivations savedActivationsPerToken(BlockOp block);
 /// What pipeline stages keep, before they are placed on a GPU.
 struct StageFootprint {
   ComponentParams held;
+  /// The same parameters in the bytes their compute copy is stored in.
+  ComponentParams heldBytes;
   /// Bytes one token of a micro-batch in flight keeps.
   int64_t activationBytesPerToken = 0;
   /// The largest block's full activations per token (recomputed one).
@@ -70,15 +73,19 @@ struct StageFootprint {
   StageFootprint &operator+=(const StageFootprint &other);
 };
 
+/// `stored` counts bytes of the compute copy (ParameterCountAnalysis with
+/// the run's WeightStorage).
 StageFootprint stageFootprint(const RunSetup &setup,
                               const StageLayout::Stage &stage,
-                              const ParameterCountAnalysis &params);
+                              const ParameterCountAnalysis &params,
+                              const ParameterCountAnalysis &stored);
 
 /// A pipeline rank's footprint from its stages' (`perStage`, by stage):
 /// parameters held once, activations per micro-batch of one stage on
 /// average.
 StageFootprint rankFootprint(const RunSetup &setup,
                              const ParameterCountAnalysis &params,
+                             const ParameterCountAnalysis &stored,
                              llvm::ArrayRef<int64_t> stages,
                              llvm::ArrayRef<StageFootprint> perStage);
 

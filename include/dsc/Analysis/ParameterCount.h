@@ -14,6 +14,7 @@
 #include <cstdint>
 
 namespace dsc {
+class WeightStorage;
 
 /// Parameter counts of one part of a model, by component.
 struct ComponentParams {
@@ -46,8 +47,11 @@ struct LayerParams {
 
 class ParameterCountAnalysis {
 public:
-  /// `model` must be a verified `dsc.model`.
-  explicit ParameterCountAnalysis(mlir::Operation *model);
+  /// `model` must be a verified `dsc.model`. With `storage`, every count
+  /// is the bytes the parameters are stored in instead (FP8 weights with
+  /// their block scales).
+  explicit ParameterCountAnalysis(mlir::Operation *model,
+                                  const WeightStorage *storage = nullptr);
 
   /// The main model, shared embedding and head included once.
   const ComponentParams &mainModel() const { return main; }

@@ -11,6 +11,7 @@
 #define DSC_ANALYSIS_RUNSETUP_H
 
 #include "dsc/Analysis/ParameterCount.h"
+#include "dsc/Analysis/WeightStorage.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Schedule/PipelineSchedule.h"
 #include "llvm/ADT/SmallVector.h"
@@ -63,6 +64,8 @@ struct RunSetup {
   /// The share of a layer's routed-expert parameters one GPU holds: 1 / ep,
   /// or with an expert placement its slots per GPU over the experts.
   double routedShare = 0;
+  /// The bytes and precision of the weights (FP8 ones included).
+  WeightStorage weights;
 
   // Op handles are cheap values; the helpers read through copies so that a
   // const RunSetup can be queried.

@@ -50,7 +50,9 @@ struct StageTimes {
   }
 };
 
-/// Roofline seconds of `op`'s forward over one micro-batch on one GPU.
+/// Roofline seconds of `op`'s forward over one micro-batch on one GPU: its
+/// FP8 linear layers at the FP8 peak, the rest of its FLOPs at the BF16
+/// peak, against its weights (as stored) and activations at HBM bandwidth.
 double rooflineForwardSeconds(mlir::Operation *op, const RunSetup &setup);
 
 /// Seconds of one micro-batch through `stage` with traffic `micro`.

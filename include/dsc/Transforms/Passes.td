@@ -96,4 +96,46 @@ def DscPipelineSchedule
   ];
 }
 
+def DscFP8Quantize : Pass<"dsc-fp8-quantize", "::dsc::ModelOp"> {
+  let summary = "Run the eligible linear layers in FP8 with block-scaled "
+                "weights (DeepSeek-V3's recipe)";
+  let description = [{
+    Rewrites every eligible linear layer -- the attention projections, the
+    dense MLPs, the shared and routed experts and the MTP projections --
+    into FP8: its weight parameter becomes `f8E4M3FN` with a companion FP32
+    parameter `<name>_scale_inv` of shape `[ceil(out / B), ceil(in / B)]`
+    (DeepSeek's FP8 checkpoint names and layout, so such a checkpoint binds
+    directly), and the owning op's `linears` region gets the layer's
+    `dsc.quantize` (1 x `act-tile` tiles, `scale` format; the routed
+    experts' input is quantized for the FP8 `dispatch`) and its
+    `dsc.fp8_gemm`, marking the linear after attention to save its input in
+    E5M6 and the routed experts' down projection as the BF16 `combine`. The
+    model gets the recipe as its `fp8` attribute (with V3's training side:
+    128 x 1 power-of-two activation-gradient tiles, FP32 master weights and
+    gradients, BF16 AdamW moments).
+
+    The embedding, output head, MoE gate, norms and attention core stay
+    BF16/FP32. `exclude` keeps more in BF16: op kinds (`mla`, `mlp`, `moe`,
+    `shared_experts`, `routed_experts`, and `mtp` for the MTP projection
+    `eh_proj`) or globs over weight names (`model.layers.0.*`,
+    `*.o_proj.weight`; a whole MTP module by its layer, `model.layers.61.*`;
+    routed experts match their stacked name, `...experts.{e}...`). An entry
+    that matches nothing gets a warning.
+  }];
+  let options = [
+    Option<"recipe", "recipe", "std::string", "\"deepseek-v3\"",
+           "the FP8 recipe (deepseek-v3)">,
+    Option<"actTile", "act-tile", "int64_t", "128",
+           "activation tile width N (1 x N tiles per token)">,
+    Option<"weightBlock", "weight-block", "int64_t", "128",
+           "weight block side B (B x B blocks)">,
+    Option<"scale", "scale", "std::string", "\"fp32\"",
+           "scale format: fp32, or ue8m0 (powers of two)">,
+    Option<"promote", "promote", "int64_t", "128",
+           "elements of K accumulated before promotion to FP32">,
+    ListOption<"exclude", "exclude", "std::string",
+               "op kinds or weight-name globs kept in BF16">,
+  ];
+}
+
 #endif // DSC_TRANSFORMS_PASSES_TD

@@ -28,9 +28,10 @@ TEST_F(Memory, TinyTrainingBF16) {
   ASSERT_EQ(memory.stages().size(), 2u);
 
   // Stage 0: replicated = embedding 131072 + layer 0 506528 + layer 1
-  // without routed experts 215728; routed 1572864 / ep 4.
+  // without routed experts 215728; routed 1572864 / ep 4. All BF16 but
+  // layer 1's 16 FP32 routing biases.
   const MemoryBreakdown &first = memory.stages()[0];
-  EXPECT_EQ(first.weights, 2 * (853328 + 393216));
+  EXPECT_EQ(first.weights, 2 * (853328 + 393216) + 2 * 16);
   EXPECT_EQ(first.grads, 4 * (853328 + 393216));
   // Master + 2 FP32 moments; ZeRO-1 over dp 4 (experts over dp / ep = 1).
   EXPECT_EQ(first.optimizer, 12 * (853328 / 4 + 393216));
@@ -43,7 +44,7 @@ TEST_F(Memory, TinyTrainingBF16) {
   // and the MTP module's copy of the embedding (131072; the main model's
   // is on stage 0).
   const MemoryBreakdown &last = memory.stages()[1];
-  EXPECT_EQ(last.weights, 2 * (694624 + 131072 + 786432));
+  EXPECT_EQ(last.weights, 2 * (694624 + 131072 + 786432) + 2 * 2 * 16);
   EXPECT_EQ(last.optimizer, 12 * ((694624 + 131072) / 4 + 786432));
   // One micro-batch in flight: layer 2, the MTP inputs and block, and the
   // FP32 logits of both heads.
@@ -66,10 +67,20 @@ TEST_F(Memory, FP8HalvesMatmulWeightsAndInputs) {
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   const MemoryBreakdown &first = memory.stages()[0];
-  // Embedding and norms (131072 + 1024) and the router (4112) stay BF16.
-  double matmul = 853328 - 131072 - 1024 - 4112 + 393216;
-  EXPECT_EQ(first.weights, int64_t(2 * (131072 + 1024 + 4112) +
-                                   matmul * (1 + 4.0 / (128 * 128))));
+  // Linear weights priced as dsc-fp8-quantize stores them: an [N, K]
+  // weight in E4M3 plus one FP32 scale per 128 x 128 block. Embedding
+  // (131072), block norms (1024), MLA latent norms (2 x 160), gate (4096)
+  // stay BF16, the routing bias (16) FP32. Routed experts: 16 / ep 4.
+  auto fp8 = [](int64_t n, int64_t k) {
+    return n * k + 4 * ((n + 127) / 128) * ((k + 127) / 128);
+  };
+  int64_t mla =
+      fp8(96, 256) + fp8(192, 96) + fp8(80, 256) + fp8(256, 64) + fp8(256, 128);
+  int64_t expert = 2 * fp8(128, 256) + fp8(256, 128);
+  int64_t linear =
+      2 * mla + 2 * fp8(512, 256) + fp8(256, 512) + expert + 16 * expert / 4;
+  EXPECT_EQ(first.weights,
+            linear + 2 * (131072 + 1024 + 2 * 160 + 4096) + 4 * 16);
   // Matmul inputs in FP8: dense block 544 + 768, MoE block 544 + 1920.
   EXPECT_EQ(first.activations,
             2 * 256 * (7088 - 544 - 768 + 12016 - 544 - 1920));
@@ -86,7 +97,8 @@ TEST_F(Memory, DualPipeHoldsTwoStages) {
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   for (const MemoryBreakdown &rank : memory.stages()) {
-    EXPECT_EQ(rank.weights, 2 * (853328 + 694624 + 393216 + 786432));
+    EXPECT_EQ(rank.weights,
+              2 * (853328 + 694624 + 393216 + 786432) + 3 * 2 * 16);
     EXPECT_EQ(rank.activations,
               3 * 256 * (19104 + 26080) / 2 + 256 * 2 * 512 * 4);
   }

@@ -6,7 +6,10 @@
 #include "ExampleModel.h"
 #include "dsc/Analysis/RunSetup.h"
 #include "dsc/Import/ClusterImport.h"
+#include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include <optional>
 
 namespace dsc {
 
@@ -23,12 +26,19 @@ protected:
     PipelineSchedule schedule = PipelineSchedule::one_f_one_b;
     /// Megatron's layout syntax; empty: the even split.
     std::string layout;
+    /// Runs dsc-fp8-quantize with these options on the model first.
+    std::optional<DscFP8QuantizeOptions> fp8Quantize;
   };
 
   /// `cluster`: a preset name or a cluster JSON file.
   RunSetup setUpRun(llvm::StringRef example, llvm::StringRef cluster,
                     const Options &o) {
     ModelOp model = load(example);
+    if (o.fp8Quantize) {
+      mlir::PassManager pm(&context);
+      pm.nest<ModelOp>().addPass(createDscFP8Quantize(*o.fp8Quantize));
+      EXPECT_TRUE(mlir::succeeded(pm.run(*module)));
+    }
     mlir::OpBuilder b(module->getBody(), module->getBody()->end());
     mlir::FailureOr<ClusterOp> clusterOp = importCluster(cluster, b);
     EXPECT_TRUE(mlir::succeeded(clusterOp));

@@ -3,6 +3,8 @@
 #include "dsc/IR/Parameters.h"
 #include "ExampleModel.h"
 #include "dsc/IR/DscOps.h"
+#include "dsc/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
 
 using namespace dsc;
 
@@ -15,6 +17,20 @@ TEST(Parameters, ExpertTemplates) {
   EXPECT_EQ(expandExpertName("m.experts.{e}.down_proj.weight", 17),
             "m.experts.17.down_proj.weight");
   EXPECT_EQ(expandExpertName("m.norm.weight", 3), "m.norm.weight");
+}
+
+// DeepSeek's FP8 checkpoints: W_scale_inv holds one scale per block of the
+// last two dimensions, ragged blocks rounded up; expert dimensions stay.
+TEST(Parameters, BlockScales) {
+  EXPECT_EQ(scaleInvName("m.layers.3.self_attn.o_proj.weight"),
+            "m.layers.3.self_attn.o_proj.weight_scale_inv");
+  using Shape = llvm::SmallVector<int64_t>;
+  EXPECT_EQ(blockScaleShape({576, 7168}, {128, 128}), (Shape{5, 56}));
+  EXPECT_EQ(blockScaleShape({7168, 16384}, {128, 128}), (Shape{56, 128}));
+  EXPECT_EQ(blockScaleShape({256, 2048, 7168}, {128, 128}),
+            (Shape{256, 16, 56}));
+  EXPECT_EQ(blockScaleShape({96, 256}, {64, 32}), (Shape{2, 8}));
+  EXPECT_EQ(blockScaleShape({1, 1}, {128, 128}), (Shape{1, 1}));
 }
 
 /// The bundled tiny model: 3 layers (1 dense), 16 routed experts, MTP 1.
@@ -86,6 +102,34 @@ TEST_F(TinyModel, EnumeratesEveryCheckpointTensor) {
   // shared_head.norm.
   int64_t plain = 3 + 4 * (2 + 7) + 3 + 3 * (2 + 3) + 4;
   EXPECT_EQ(tensors, plain + experts + aliases);
+}
+
+// After dsc-fp8-quantize the block scales are checkpoint tensors of their
+// own, one per expert for stacked experts, bound both ways.
+TEST_F(TinyModel, BindsFP8BlockScales) {
+  mlir::PassManager pm(&context);
+  pm.nest<ModelOp>().addPass(createDscFP8Quantize());
+  ASSERT_TRUE(mlir::succeeded(pm.run(*module)));
+  std::optional<CheckpointTensor> scales = lookupCheckpointTensor(
+      model, "model.layers.2.mlp.experts.7.down_proj.weight_scale_inv");
+  ASSERT_TRUE(scales.has_value());
+  EXPECT_EQ(scales->parameterName,
+            "model.layers.2.mlp.experts.{e}.down_proj.weight_scale_inv");
+  EXPECT_EQ(scales->expert, 7);
+  EXPECT_EQ(scales->shape, (llvm::SmallVector<int64_t>{2, 1}));
+  EXPECT_TRUE(scales->elementType.isF32());
+  std::optional<CheckpointTensor> weight = lookupCheckpointTensor(
+      model, "model.layers.2.mlp.experts.7.down_proj.weight");
+  ASSERT_TRUE(weight.has_value());
+  EXPECT_TRUE(isa<mlir::Float8E4M3FNType>(weight->elementType));
+
+  int64_t scaleTensors = 0;
+  forEachCheckpointTensor(model, [&](const CheckpointTensor &tensor) {
+    scaleTensors += llvm::StringRef(tensor.name).ends_with(kScaleInvSuffix);
+  });
+  // 3 MoE layers x 16 experts x 3, plus 4 MLAs x 5, the dense MLP's 3,
+  // 3 shared experts x 3 and eh_proj.
+  EXPECT_EQ(scaleTensors, 3 * 16 * 3 + 4 * 5 + 3 + 3 * 3 + 1);
 }
 
 // A norm without its own eps uses the model's rms_norm_eps.
