@@ -1,6 +1,7 @@
 //===- PipelineSimulator.cpp - run a pipeline schedule under costs --------===//
 
 #include "dsc/Schedule/PipelineSimulator.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
 
@@ -210,20 +211,35 @@ dsc::simulate(const ScheduledPipeline &schedule, const ActionCosts &costs) {
     result.stepTime = std::max(result.stepTime, finish);
   }
 
-  // Activations: +1 at a forward, -1 at the B or W that frees them.
+  // Activations: +1 at a forward, -1 at the B or W that frees them; in
+  // bytes when the stages say how much a micro-batch keeps.
+  bool priced = llvm::any_of(costs.stages, [](const StageCosts &stage) {
+    return stage.activationBytes > 0;
+  });
+  if (priced)
+    result.peakActivationBytes.assign(numRanks, 0);
   for (int64_t rank = 0; rank < numRanks; ++rank) {
     int64_t alive = 0;
+    double aliveBytes = 0;
     for (const TimedStep &timed : result.timeline[rank]) {
       for (const Action *action :
            {&timed.step.first,
             timed.step.overlapped ? &*timed.step.overlapped : nullptr}) {
         if (!action)
           continue;
-        if (action->kind == ActionKind::F)
+        double bytes = priced ? costs.stages[action->stage].activationBytes : 0;
+        if (action->kind == ActionKind::F) {
           result.peakActivations[rank] =
               std::max(result.peakActivations[rank], ++alive);
-        else if (action->kind == ActionKind::B || action->kind == ActionKind::W)
+          aliveBytes += bytes;
+          if (priced)
+            result.peakActivationBytes[rank] =
+                std::max(result.peakActivationBytes[rank], aliveBytes);
+        } else if (action->kind == ActionKind::B ||
+                   action->kind == ActionKind::W) {
           --alive;
+          aliveBytes -= bytes;
+        }
       }
     }
     result.bubble[rank] = result.stepTime - busy[rank];

@@ -55,7 +55,7 @@ json::Value dsc::scheduleToJSON(const ScheduledPipeline &schedule,
     ranks.push_back(
         json::Object{{"rank", int64_t(rank)}, {"actions", std::move(actions)}});
   }
-  return json::Object{
+  json::Object object{
       {"kind", scheduleKindName(schedule.kind)},
       {"pp", schedule.numStages},
       {"microbatches", schedule.numMicroBatches},
@@ -63,6 +63,9 @@ json::Value dsc::scheduleToJSON(const ScheduledPipeline &schedule,
       {"step_time", result.stepTime},
       {"bubble", json::Array(result.bubble)},
       {"peak_activations", json::Array(result.peakActivations)}};
+  if (!result.peakActivationBytes.empty())
+    object["peak_activation_bytes"] = json::Array(result.peakActivationBytes);
+  return object;
 }
 
 json::Value dsc::scheduleToTrace(const ScheduledPipeline &schedule,

@@ -1,6 +1,7 @@
 //===- ScheduleCommand.cpp - dsc schedule ---------------------------------===//
 
 #include "Driver.h"
+#include "dsc/Analysis/Memory.h"
 #include "dsc/Analysis/StepTime.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ClusterImport.h"
@@ -187,6 +188,13 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
   PricedSchedule priced{setup.pipeline,
                         dsc::pipelineCosts(stageTimes, /*overlap=*/true),
                         setup.layout.toAttr(&context).toMegatron()};
+  // What a micro-batch keeps on each stage, for the peak in bytes.
+  dsc::ParameterCountAnalysis stored(setup.model, &setup.weights);
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
+    priced.costs.stages[s].activationBytes =
+        double(dsc::stageFootprint(setup, stage, params, stored)
+                   .activationBytesPerToken) *
+        setup.microBatchTokens();
   return priced;
 }
 

@@ -26,6 +26,9 @@ struct StageCosts {
   /// An overlapped pair whose forward runs this stage; default the sum of
   /// the pair's two passes.
   std::optional<double> forwardBackward;
+  /// Bytes of activations one micro-batch keeps on this stage from its F
+  /// until its B (or W); 0: not priced.
+  double activationBytes = 0;
 };
 
 struct ActionCosts {
@@ -56,6 +59,8 @@ struct SimulationResult {
   double stepTime = 0;
   std::vector<double> bubble;           // per rank: step time - busy time
   std::vector<int64_t> peakActivations; // per rank
+  /// Per rank, when the stages price activations (StageCosts).
+  std::vector<double> peakActivationBytes;
   std::vector<std::vector<TimedStep>> timeline;
 };
 

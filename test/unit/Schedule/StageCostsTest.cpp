@@ -53,6 +53,30 @@ TEST(StageCosts, SlowStageIsTheBottleneck) {
             run(llvm::cantFail(buildOneFOneB(4, m)), unitCosts()).stepTime);
 }
 
+// 1F1B on 2 stages: rank 0 holds 2 micro-batches of its 10 bytes before the
+// first backward, rank 1 one of its 25; DualPipe on 4 ranks holds pp + 1 = 5
+// stage activations, priced by the stages they belong to.
+TEST(StageCosts, PeakActivationBytes) {
+  ActionCosts c = unitCosts();
+  c.stages = uniformStages(2, c);
+  c.stages[0].activationBytes = 10;
+  c.stages[1].activationBytes = 25;
+  SimulationResult result = run(llvm::cantFail(buildOneFOneB(2, 4)), c);
+  EXPECT_EQ(result.peakActivationBytes, (std::vector<double>{20, 25}));
+
+  ScheduledPipeline dual = llvm::cantFail(buildDualPipe(4, 8));
+  ActionCosts d = unitCosts();
+  d.stages = uniformStages(4, d);
+  for (StageCosts &stage : d.stages)
+    stage.activationBytes = 3;
+  SimulationResult priced = run(dual, d);
+  for (int64_t rank = 0; rank < 4; ++rank)
+    EXPECT_DOUBLE_EQ(priced.peakActivationBytes[rank],
+                     3.0 * priced.peakActivations[rank]);
+  // Unpriced stages report no bytes.
+  EXPECT_TRUE(run(dual, unitCosts()).peakActivationBytes.empty());
+}
+
 TEST(StageCosts, Rejected) {
   ScheduledPipeline schedule = llvm::cantFail(buildOneFOneB(4, 4));
   ActionCosts c = unitCosts();
