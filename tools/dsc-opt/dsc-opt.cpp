@@ -2,6 +2,7 @@
 
 #include "dsc/IR/DscDialect.h"
 #include "dsc/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -11,7 +12,8 @@ int main(int argc, char **argv) {
   dsc::registerDscPasses();
 
   mlir::DialectRegistry registry;
-  registry.insert<dsc::DscDialect>();
+  // Kernel-level programs are func.func bodies.
+  registry.insert<dsc::DscDialect, mlir::func::FuncDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "dsc optimizer driver\n", registry));
 }

@@ -500,6 +500,7 @@ def Dsc_CrossEntropyOp : Dsc_Op<"cross_entropy", [
 }
 
 include "DscPipelineOps.td"
+include "DscKernelOps.td"
 include "DscFP8Ops.td"
 
 #endif // DSC_OPS_TD

@@ -1,0 +1,109 @@
+//===- DscKernelOps.cpp - kernel-level ops --------------------------------===//
+
+#include "dsc/IR/DscOps.h"
+
+using namespace mlir;
+using namespace dsc;
+
+/// The static width of a [T, width] tensor, or nullopt when dynamic.
+static std::optional<int64_t> widthOf(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.isDynamicDim(1))
+    return std::nullopt;
+  return type.getDimSize(1);
+}
+
+LogicalResult KShiftOp::verify() {
+  if (getOffset() < 0 || getSeqLen() <= 0 || getOffset() >= getSeqLen())
+    return emitOpError("needs 0 <= offset < seq_len, got offset ")
+           << getOffset() << " and seq_len " << getSeqLen();
+  return success();
+}
+
+LogicalResult KRopeOp::verify() {
+  if (getHeads() <= 0 || getRopeDim() <= 0 || getRopeDim() % 2 != 0 ||
+      getRopeDim() > getHeadDim() || getSeqLen() <= 0)
+    return emitOpError("rotates an even number of channels, at most the ")
+           << "head dimension, of a positive number of heads; got heads "
+           << getHeads() << ", head_dim " << getHeadDim() << ", rope_dim "
+           << getRopeDim() << ", seq_len " << getSeqLen();
+  std::optional<int64_t> width = widthOf(getInput());
+  if (width && *width != getHeads() * getHeadDim())
+    return emitOpError("input width ")
+           << *width << " is not heads x head_dim = "
+           << getHeads() * getHeadDim();
+  return success();
+}
+
+LogicalResult KAttentionOp::verify() {
+  int64_t heads = getHeads();
+  if (heads <= 0 || getSeqLen() <= 0)
+    return emitOpError("needs positive heads and seq_len");
+  std::optional<int64_t> qk = widthOf(getQ()), v = widthOf(getV()),
+                         out = widthOf(getOutput());
+  if ((qk && *qk % heads != 0) || (v && *v % heads != 0))
+    return emitOpError("q/k and v widths must be multiples of the ")
+           << heads << " heads";
+  if (v && out && *v != *out)
+    return emitOpError("output width ")
+           << *out << " differs from v's " << *v;
+  auto lse = cast<RankedTensorType>(getLse().getType());
+  if (!lse.isDynamicDim(1) && lse.getDimSize(1) != heads)
+    return emitOpError("lse needs one value per head, got width ")
+           << lse.getDimSize(1);
+  return success();
+}
+
+/// Per-head widths against operand widths: each operand i is `heads` or one
+/// head of headDims[i] channels; `allowBroadcast` admits the one-head form.
+static LogicalResult checkHeadWidths(Operation *op, ValueRange values,
+                                     int64_t heads, ArrayRef<int64_t> headDims,
+                                     bool allowBroadcast) {
+  if (heads <= 0 || headDims.size() != values.size())
+    return op->emitOpError("needs positive heads and one head dimension per ")
+           << (allowBroadcast ? "operand" : "result");
+  for (auto [index, value] : llvm::enumerate(values)) {
+    std::optional<int64_t> width = widthOf(value);
+    int64_t perHead = headDims[index];
+    if (perHead <= 0)
+      return op->emitOpError("head dimension ") << index << " is not positive";
+    if (width && *width != heads * perHead &&
+        !(allowBroadcast && *width == perHead))
+      return op->emitOpError("width ")
+             << *width << " of #" << index << " is neither " << heads
+             << " heads of " << perHead
+             << (allowBroadcast ? " nor one (broadcast) head" : "");
+  }
+  return success();
+}
+
+static int64_t sum(ArrayRef<int64_t> values) {
+  int64_t total = 0;
+  for (int64_t value : values)
+    total += value;
+  return total;
+}
+
+LogicalResult KConcatOp::verify() {
+  if (failed(checkHeadWidths(*this, getInputs(), getHeads(), getHeadDims(),
+                             /*allowBroadcast=*/true)))
+    return failure();
+  std::optional<int64_t> width = widthOf(getOutput());
+  if (width && *width != getHeads() * sum(getHeadDims()))
+    return emitOpError("result width ")
+           << *width << " is not heads x the head dimensions' sum = "
+           << getHeads() * sum(getHeadDims());
+  return success();
+}
+
+LogicalResult KSplitOp::verify() {
+  if (failed(checkHeadWidths(*this, getOutputs(), getHeads(), getHeadDims(),
+                             /*allowBroadcast=*/false)))
+    return failure();
+  std::optional<int64_t> width = widthOf(getInput());
+  if (width && *width != getHeads() * sum(getHeadDims()))
+    return emitOpError("input width ")
+           << *width << " is not heads x the head dimensions' sum = "
+           << getHeads() * sum(getHeadDims());
+  return success();
+}
