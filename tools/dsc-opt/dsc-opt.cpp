@@ -1,5 +1,6 @@
 //===- dsc-opt.cpp - parse, verify, transform and print dsc IR ------------===//
 
+#include "dsc/Conversion/Passes.h"
 #include "dsc/IR/DscDialect.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -10,6 +11,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   dsc::registerDscPasses();
+  dsc::registerDscConversionPasses();
 
   mlir::DialectRegistry registry;
   // Kernel-level programs are func.func bodies.

@@ -30,8 +30,8 @@ LogicalResult KRopeOp::verify() {
   std::optional<int64_t> width = widthOf(getInput());
   if (width && *width != getHeads() * getHeadDim())
     return emitOpError("input width ")
-           << *width << " is not heads x head_dim = "
-           << getHeads() * getHeadDim();
+           << *width
+           << " is not heads x head_dim = " << getHeads() * getHeadDim();
   return success();
 }
 
@@ -45,8 +45,7 @@ LogicalResult KAttentionOp::verify() {
     return emitOpError("q/k and v widths must be multiples of the ")
            << heads << " heads";
   if (v && out && *v != *out)
-    return emitOpError("output width ")
-           << *out << " differs from v's " << *v;
+    return emitOpError("output width ") << *out << " differs from v's " << *v;
   auto lse = cast<RankedTensorType>(getLse().getType());
   if (!lse.isDynamicDim(1) && lse.getDimSize(1) != heads)
     return emitOpError("lse needs one value per head, got width ")

@@ -1,0 +1,32 @@
+//===- Passes.td - dsc lowering passes --------------------*- tablegen -*-===//
+
+#ifndef DSC_CONVERSION_PASSES_TD
+#define DSC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DscLowerToKernels : Pass<"dsc-lower-to-kernels", "::mlir::ModuleOp"> {
+  let summary = "Decompose a run's model into kernel-level ops (forward)";
+  let description = [{
+    For a `dsc.run`, emits `func.func @<run>_forward(%ids, %labels) ->
+    tensor<f32>`: the model's forward pass as `dsc.k.*` ops, one per runtime
+    kernel, over token-major [T, width] tensors. MLA becomes its projections,
+    latent norms, splits, RoPE on the decoupled channels, the per-head join
+    of the shared k_pe and causal attention; MLP and shared experts become
+    linears and SwiGLU; routed experts become route, dispatch, grouped
+    linears and combine; each MTP module embeds the ids shifted by its depth,
+    joins the normalised embeddings and hidden state and runs its block and
+    head; the loss is the main cross-entropy plus lambda / D times each MTP
+    depth's (labels shifted likewise). Linears whose weight is FP8 (after
+    dsc-fp8-quantize) become `dsc.k.fp8_linear` with the model's recipe.
+    Every op carries `dsc.stage`, the pipeline stage the run's layout gives
+    its part of the model.
+  }];
+  let options = [
+    Option<"runName", "run", "std::string", "\"\"",
+           "the dsc.run to lower (default: the module's only one)">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+#endif // DSC_CONVERSION_PASSES_TD
