@@ -197,7 +197,7 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
       RankedTensorType::get({ShapedType::kDynamic, chosen},
                             builder.getI32Type()),
       RankedTensorType::get({ShapedType::kDynamic, chosen}, f32()),
-      RankedTensorType::get({experts}, builder.getI64Type()), logits, bias, c));
+      RankedTensorType::get({experts}, f32()), logits, bias, c));
   auto dispatch = tag(KDispatchOp::create(
       builder, loc(), x.getType(),
       RankedTensorType::get({experts + 1}, builder.getI64Type()), x,

@@ -173,7 +173,7 @@ def Dsc_KRouteOp : Dsc_KernelOp<"route"> {
                        Dsc_MoEAttr:$config);
   let results = (outs TensorRankOf<[I32], [2]>:$experts,
                       TensorRankOf<[F32], [2]>:$weights,
-                      TensorRankOf<[I64], [1]>:$loads);
+                      TensorRankOf<[F32], [1]>:$loads);
   let assemblyFormat = [{
     $logits (`bias` $bias^)? $config attr-dict `:` type($logits) `->`
     type($experts) `,` type($weights) `,` type($loads)

@@ -16,6 +16,13 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace dsc {
+/// What the weight-gradient ops write: the gradients of the parameters
+/// they name.
+struct ParameterGradientResource
+    : public mlir::SideEffects::Resource::Base<ParameterGradientResource> {
+  llvm::StringRef getName() override { return "ParameterGradients"; }
+};
+
 class BlockOp;
 class MTPOp;
 } // namespace dsc

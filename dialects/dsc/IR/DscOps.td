@@ -501,6 +501,7 @@ def Dsc_CrossEntropyOp : Dsc_Op<"cross_entropy", [
 
 include "DscPipelineOps.td"
 include "DscKernelOps.td"
+include "DscGradientOps.td"
 include "DscFP8Ops.td"
 
 #endif // DSC_OPS_TD

@@ -29,4 +29,19 @@ def DscLowerToKernels : Pass<"dsc-lower-to-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def DscKernelAutodiff : Pass<"dsc-kernel-autodiff", "::mlir::ModuleOp"> {
+  let summary = "Append the backward pass to each kernel-level forward";
+  let description = [{
+    For every `func.func @<run>_forward` (from dsc-lower-to-kernels), emits
+    `func.func @<run>_train` with the same arguments and result: the forward
+    ops, then, in reverse, each op's backward (`dsc.k.*_grad`) seeded with a
+    loss gradient of 1. Gradients of a value used several times are summed;
+    linears split their backward into the input part and the weight part
+    (`*_grad_weight`, accumulating into the parameter's gradient), so a
+    zero-bubble schedule can defer it. Backward ops keep their forward op's
+    `dsc.stage`; ops no gradient reaches are left out.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // DSC_CONVERSION_PASSES_TD
