@@ -1,17 +1,19 @@
 //===- Attention.cpp - causal softmax attention per sequence and head -----===//
 //
 // Each (sequence, head) pair is an independent task, run on the kernels'
-// threads; inside it, blocks of query rows go through OpenBLAS GEMMs on
-// strided views of the token-major tensors (row stride heads * d), so only a
-// [block, seq] score buffer is ever materialised. The backward recomputes the
-// probabilities from the saved logsumexp (as FlashAttention does) instead of
-// storing them.
+// threads when OpenBLAS is single-threaded (else in order, with OpenBLAS
+// threading each GEMM; see Threads.h); inside a task, blocks of query rows go
+// through OpenBLAS GEMMs on strided views of the token-major tensors (row
+// stride heads * d), so only a [block, seq] score buffer is ever materialised.
+// The backward recomputes the probabilities from the saved logsumexp (as
+// FlashAttention does) instead of storing them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dsc/kernels/cpu/Attention.h"
 #include "Blas.h"
 #include "Parallel.h"
+#include "dsc/kernels/cpu/Threads.h"
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -38,8 +40,11 @@ struct Geometry {
   int64_t vOffset(int64_t b, int64_t h) const {
     return b * seq * ldv() + h * vDim;
   }
-  /// Tasks worth a thread each: about a million multiply-adds.
+  /// Tasks worth a thread each: about a million multiply-adds; all of them
+  /// when OpenBLAS threads the GEMMs already.
   int64_t grain() const {
+    if (blasNumThreads() > 1)
+      return sequences() * heads;
     int64_t work = std::max<int64_t>(1, seq * seq * (qkDim + vDim) / 2);
     return std::max<int64_t>(1, (int64_t(1) << 20) / work);
   }

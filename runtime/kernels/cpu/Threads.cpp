@@ -1,6 +1,7 @@
 //===- Threads.cpp - the CPU kernels' thread count ------------------------===//
 
 #include "dsc/kernels/cpu/Threads.h"
+#include "Blas.h"
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -19,5 +20,9 @@ int numThreads() {
   int n = configuredThreads;
   return n > 0 ? n : defaultThreads();
 }
+
+void setBlasNumThreads(int n) { openblas_set_num_threads(n > 0 ? n : 1); }
+
+int blasNumThreads() { return openblas_get_num_threads(); }
 
 } // namespace dsc::kernels::cpu

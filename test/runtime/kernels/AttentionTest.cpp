@@ -243,30 +243,41 @@ TEST(Attention, BackwardAcrossQueryBlocksMatchesFiniteDifferences) {
 
 TEST(Attention, DeterministicAcrossRunsAndThreadCounts) {
   AttentionCase c(4, 40, 4, 16, 8, 56);
-  auto run = [&](int threads, std::vector<float> &o, std::vector<float> &dq,
-                 std::vector<float> &dk, std::vector<float> &dv) {
-    setNumThreads(threads);
-    std::vector<float> lse;
-    c.forward(o, lse);
-    std::vector<float> dout = randomVector(o.size(), 57);
-    dq.assign(c.q.size(), 0.0f);
-    dk.assign(c.k.size(), 0.0f);
-    dv.assign(c.v.size(), 0.0f);
-    attentionBackward(dout.data(), c.q.data(), c.k.data(), c.v.data(), o.data(),
-                      lse.data(), dq.data(), dk.data(), dv.data(), c.tokens,
-                      c.heads, c.qkDim, c.vDim, c.attrs);
+  struct Result {
+    std::vector<float> o, dq, dk, dv;
   };
-  std::vector<float> o1, dq1, dk1, dv1, o2, dq2, dk2, dv2, o3, dq3, dk3, dv3;
-  run(3, o1, dq1, dk1, dv1);
-  run(3, o2, dq2, dk2, dv2);
-  run(1, o3, dq3, dk3, dv3);
+  auto run = [&](int threads) {
+    setNumThreads(threads);
+    Result r;
+    std::vector<float> lse;
+    c.forward(r.o, lse);
+    std::vector<float> dout = randomVector(r.o.size(), 57);
+    r.dq.assign(c.q.size(), 0.0f);
+    r.dk.assign(c.k.size(), 0.0f);
+    r.dv.assign(c.v.size(), 0.0f);
+    attentionBackward(dout.data(), c.q.data(), c.k.data(), c.v.data(),
+                      r.o.data(), lse.data(), r.dq.data(), r.dk.data(),
+                      r.dv.data(), c.tokens, c.heads, c.qkDim, c.vDim, c.attrs);
+    return r;
+  };
+  auto expectSame = [](const Result &a, const Result &b) {
+    EXPECT_TRUE(bitEqual(a.o, b.o));
+    EXPECT_TRUE(bitEqual(a.dq, b.dq));
+    EXPECT_TRUE(bitEqual(a.dk, b.dk));
+    EXPECT_TRUE(bitEqual(a.dv, b.dv));
+  };
+  // Tasks on the kernels' threads (single-threaded OpenBLAS), then tasks in
+  // order with OpenBLAS's threads.
+  int blasThreads = blasNumThreads();
+  setBlasNumThreads(1);
+  Result threaded = run(3);
+  expectSame(threaded, run(3));
+  expectSame(threaded, run(1));
+  setBlasNumThreads(2);
+  Result blasThreaded = run(3);
+  expectSame(blasThreaded, run(3));
+  setBlasNumThreads(blasThreads);
   setNumThreads(0);
-  EXPECT_TRUE(bitEqual(o1, o2));
-  EXPECT_TRUE(bitEqual(dq1, dq2));
-  EXPECT_TRUE(bitEqual(dk1, dk2));
-  EXPECT_TRUE(bitEqual(dv1, dv2));
-  EXPECT_TRUE(bitEqual(o1, o3));
-  EXPECT_TRUE(bitEqual(dk1, dk3));
 }
 
 TEST(Attention, RejectsSeqNotDividingTokens) {

@@ -1,11 +1,14 @@
 //===- Threads.h - the CPU kernels' own thread count -------------*- C++
 //-*-===//
 //
-// Kernels that pay for it (attention over sequences x heads, row-wise loss
-// and norm kernels on large inputs) split work over this many std::threads.
-// OpenBLAS threads its GEMMs itself (OPENBLAS_NUM_THREADS). Work is split
+// Kernels that pay for it (row-wise loss, norm and routing kernels on large
+// inputs) split work over numThreads() std::threads. OpenBLAS threads each
+// GEMM itself (OPENBLAS_NUM_THREADS, setBlasNumThreads). Attention, whose
+// (sequence, head) tasks each run GEMMs, uses its own threads only while
+// OpenBLAS is single-threaded: threaded GEMMs issued from several threads at
+// once oversubscribe the cores (measured 8x slower on 2 cores). Work is split
 // into fixed pieces whose results do not depend on which thread ran them, so
-// outputs are bit-identical for any thread count.
+// outputs are bit-identical for any numThreads().
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +21,10 @@ namespace dsc::kernels::cpu {
 /// concurrency).
 void setNumThreads(int n);
 int numThreads();
+
+/// OpenBLAS's thread count for one GEMM (process-wide).
+void setBlasNumThreads(int n);
+int blasNumThreads();
 
 } // namespace dsc::kernels::cpu
 
