@@ -1,5 +1,4 @@
-//===- Attention.h - RoPE (with YaRN) and causal attention -------*- C++
-//-*-===//
+//===- Attention.h - RoPE (with YaRN) and causal attention ------*- C++ -*-===//
 //
 // Token-major [T, heads, d] tensors; T = micro-batch x seq tokens, split into
 // sequences of `seq` tokens: positions restart at 0 every `seq` tokens and

@@ -1,5 +1,4 @@
-//===- Dense.h - embedding, RMSNorm, linear and FP8 linear -------*- C++
-//-*-===//
+//===- Dense.h - embedding, RMSNorm, linear and FP8 linear ------*- C++ -*-===//
 //
 // Token-major activations: T rows (tokens) of a feature dimension. Weights of
 // linears are [N, K] (out x in), as in the checkpoints: y = x w^T.

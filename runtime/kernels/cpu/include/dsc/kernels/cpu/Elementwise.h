@@ -1,5 +1,4 @@
-//===- Elementwise.h - swiglu, add, concat and split -------------*- C++
-//-*-===//
+//===- Elementwise.h - swiglu, add, concat and split ------------*- C++ -*-===//
 
 #ifndef DSC_KERNELS_CPU_ELEMENTWISE_H
 #define DSC_KERNELS_CPU_ELEMENTWISE_H

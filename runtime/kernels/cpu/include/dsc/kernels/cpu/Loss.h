@@ -1,5 +1,4 @@
-//===- Loss.h - cross-entropy ------------------------------------*- C++
-//-*-===//
+//===- Loss.h - cross-entropy -----------------------------------*- C++ -*-===//
 
 #ifndef DSC_KERNELS_CPU_LOSS_H
 #define DSC_KERNELS_CPU_LOSS_H

@@ -1,5 +1,4 @@
-//===- MoE.h - routing, dispatch, grouped linear, combine --------*- C++
-//-*-===//
+//===- MoE.h - routing, dispatch, grouped linear, combine -------*- C++ -*-===//
 //
 // DeepSeekMoE's routed path on one rank: route picks k experts per token and
 // their weights, dispatch groups the token copies by expert, grouped_linear

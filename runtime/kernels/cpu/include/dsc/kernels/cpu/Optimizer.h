@@ -1,5 +1,4 @@
-//===- Optimizer.h - AdamW and expert bias update ----------------*- C++
-//-*-===//
+//===- Optimizer.h - AdamW and expert bias update ---------------*- C++ -*-===//
 
 #ifndef DSC_KERNELS_CPU_OPTIMIZER_H
 #define DSC_KERNELS_CPU_OPTIMIZER_H

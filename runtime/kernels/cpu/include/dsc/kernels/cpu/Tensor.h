@@ -1,5 +1,4 @@
-//===- Tensor.h - storage conversions and shapes for the CPU kernels -*- C++
-//-*-===//
+//===- Tensor.h - BF16 storage and shapes for the CPU kernels ---*- C++ -*-===//
 //
 // The kernels compute in FP32 over raw row-major pointers. BF16 is a storage
 // format only: the executor converts at kernel boundaries with these helpers

@@ -1,5 +1,4 @@
-//===- Threads.h - the CPU kernels' own thread count -------------*- C++
-//-*-===//
+//===- Threads.h - the CPU kernels' own thread count ------------*- C++ -*-===//
 //
 // Kernels that pay for it (row-wise loss, norm and routing kernels on large
 // inputs) split work over numThreads() std::threads. OpenBLAS threads each
