@@ -1,0 +1,100 @@
+//===- MoE.h - routing, dispatch, grouped linear, combine -------*- C++ -*-===//
+//
+// DeepSeekMoE's routed path on one rank: route picks k experts per token and
+// their weights, dispatch groups the token copies by expert, grouped_linear
+// runs every expert's GEMM on its row segment, combine sums each token's
+// expert outputs with its weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_KERNELS_CPU_MOE_H
+#define DSC_KERNELS_CPU_MOE_H
+
+#include <cstdint>
+
+namespace dsc::kernels::cpu {
+
+//===-- route -------------------------------------------------------------===//
+
+enum class ScoringFunc { Sigmoid, Softmax };
+
+/// Greedy: top-k over all experts. GroupLimitedGreedy (V2): experts split into
+/// nGroup equal groups, a group scores its best expert, the best topkGroup
+/// groups are kept. NoauxTc (V3): likewise, a group scores the sum of its
+/// best two. Every method chooses on score + bias; ties go to the lower index.
+enum class TopkMethod { Greedy, GroupLimitedGreedy, NoauxTc };
+
+struct RouteAttrs {
+  ScoringFunc scoring = ScoringFunc::Sigmoid;
+  TopkMethod method = TopkMethod::Greedy;
+  int64_t nGroup = 1;
+  int64_t topkGroup = 1;
+  int64_t k = 1;
+  /// Divide the chosen scores by their sum.
+  bool normTopkProb = false;
+  float routedScalingFactor = 1.0f;
+};
+
+/// logits [T, E], bias [E] (may be null: zero) -> experts [T, k] (best
+/// first), weights [T, k] = chosen unbiased scores (normalised if asked) x
+/// routedScalingFactor, loads [E] = tokens routed to each expert (written,
+/// FP32 so that loads add and all-reduce like any activation).
+void routeForward(const float *logits, const float *bias, int32_t *experts,
+                  float *weights, float *loads, int64_t tokens,
+                  int64_t numExperts, const RouteAttrs &attrs);
+/// dlogits [T, E] (written) from dweights [T, k] through the normalisation and
+/// the scoring function, the selection held constant.
+void routeBackward(const float *dweights, const float *logits,
+                   const int32_t *experts, float *dlogits, int64_t tokens,
+                   int64_t numExperts, const RouteAttrs &attrs);
+
+//===-- dispatch / combine ------------------------------------------------===//
+//
+// Row layout: the T*k token copies grouped by expert; inside a group, in
+// (token, slot) order (a stable sort). offsets [E+1]: expert e's rows are
+// [offsets[e], offsets[e+1]). Combine and the backwards recompute the layout
+// from experts, so they take experts as an input too.
+
+/// positions [T*k]: the row of copy (t, j); offsets [E+1] (both written).
+void dispatchLayout(const int32_t *experts, int32_t *positions,
+                    int32_t *offsets, int64_t tokens, int64_t k,
+                    int64_t numExperts);
+
+/// rows [T*k, H] and offsets [E+1] from x [T, H] and experts [T, k].
+void dispatchForward(const float *x, const int32_t *experts, float *rows,
+                     int32_t *offsets, int64_t tokens, int64_t hidden,
+                     int64_t k, int64_t numExperts);
+/// dx [T, H] (written) = the sum of each token's row gradients.
+void dispatchBackward(const float *drows, const int32_t *experts, float *dx,
+                      int64_t tokens, int64_t hidden, int64_t k,
+                      int64_t numExperts);
+
+/// y [T, H] = sum_j weights[t, j] * rows[row of (t, j)].
+void combineForward(const float *rows, const float *weights,
+                    const int32_t *experts, float *y, int64_t tokens,
+                    int64_t hidden, int64_t k, int64_t numExperts);
+/// drows [T*k, H] and dweights [T, k] (written; either may be null).
+void combineBackward(const float *dy, const float *rows, const float *weights,
+                     const int32_t *experts, float *drows, float *dweights,
+                     int64_t tokens, int64_t hidden, int64_t k,
+                     int64_t numExperts);
+
+//===-- grouped_linear ----------------------------------------------------===//
+
+/// y [R, out] with rows [offsets[e], offsets[e+1]) = x rows * w[e]^T, for x
+/// [R, in], w [E, out, in], R = offsets[E].
+void groupedLinearForward(const float *x, const int32_t *offsets,
+                          const float *w, float *y, int64_t numExperts,
+                          int64_t in, int64_t out);
+/// dx [R, in] (written) per group: dy rows * w[e].
+void groupedLinearBackwardInput(const float *dy, const int32_t *offsets,
+                                const float *w, float *dx, int64_t numExperts,
+                                int64_t in, int64_t out);
+/// dw[e] += dy rows^T * x rows (an empty group leaves dw[e] unchanged).
+void groupedLinearBackwardWeight(const float *dy, const float *x,
+                                 const int32_t *offsets, float *dw,
+                                 int64_t numExperts, int64_t in, int64_t out);
+
+} // namespace dsc::kernels::cpu
+
+#endif // DSC_KERNELS_CPU_MOE_H
