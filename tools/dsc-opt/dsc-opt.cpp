@@ -1,6 +1,7 @@
 //===- dsc-opt.cpp - parse, verify, transform and print dsc IR ------------===//
 
 #include "dsc/Conversion/Passes.h"
+#include "dsc/Conversion/Pipelines.h"
 #include "dsc/IR/DscDialect.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -12,6 +13,7 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   dsc::registerDscPasses();
   dsc::registerDscConversionPasses();
+  dsc::registerDscPipelines();
 
   mlir::DialectRegistry registry;
   // Kernel-level programs are func.func bodies.

@@ -44,4 +44,20 @@ def DscKernelAutodiff : Pass<"dsc-kernel-autodiff", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def DscPlanMemory : Pass<"dsc-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place a kernel-level program's tensors in per-stage arenas";
+  let description = [{
+    For every `func.func @<run>_train` (or `@<run>_forward` without one),
+    sizes each tensor for one micro-batch of the run (T = micro_batch x
+    seq_len tokens; T x k expert rows after a dispatch), finds its lifetime
+    in program order (definition to last use: activations saved for the
+    backward live until their gradient op), and places the tensors of each
+    pipeline stage in that stage's arena by greedy best-fit: tensors alive
+    at the same time never overlap. Each op gets `dsc.offsets` (one per
+    result), the function `dsc.arena_bytes` (one per stage). A remark
+    reports each stage's arena, the peak of live bytes and the memory
+    analysis's estimate of one micro-batch's activations.
+  }];
+}
+
 #endif // DSC_CONVERSION_PASSES_TD

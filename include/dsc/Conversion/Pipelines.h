@@ -1,0 +1,20 @@
+//===- Pipelines.h - registered dsc pass pipelines --------------*- C++ -*-===//
+
+#ifndef DSC_CONVERSION_PIPELINES_H
+#define DSC_CONVERSION_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace dsc {
+
+/// From a verified model and run to a memory-planned training program:
+/// dsc-pipeline-partition, dsc-pipeline-schedule, dsc-lower-to-kernels,
+/// dsc-kernel-autodiff, dsc-plan-memory, with the verifier between phases.
+void buildTrainingPipeline(mlir::OpPassManager &manager);
+
+/// Registers `dsc-training-pipeline` for dsc-opt's --pass-pipeline.
+void registerDscPipelines();
+
+} // namespace dsc
+
+#endif // DSC_CONVERSION_PIPELINES_H

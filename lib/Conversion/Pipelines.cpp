@@ -1,0 +1,24 @@
+//===- Pipelines.cpp - registered dsc pass pipelines ----------------------===//
+
+#include "dsc/Conversion/Pipelines.h"
+#include "dsc/Conversion/Passes.h"
+#include "dsc/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+
+void dsc::buildTrainingPipeline(mlir::OpPassManager &manager) {
+  // Layout and schedule on the model-level IR, then the kernel-level
+  // program; the pass manager verifies the IR after each pass.
+  manager.addPass(createDscPipelinePartition());
+  manager.addPass(createDscPipelineSchedule());
+  manager.addPass(createDscLowerToKernels());
+  manager.addPass(createDscKernelAutodiff());
+  manager.addPass(createDscPlanMemory());
+}
+
+void dsc::registerDscPipelines() {
+  mlir::PassPipelineRegistration<>(
+      "dsc-training-pipeline",
+      "Partition, schedule, lower to kernels, differentiate and plan memory "
+      "for a model's dsc.run",
+      buildTrainingPipeline);
+}

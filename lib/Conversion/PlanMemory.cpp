@@ -1,0 +1,196 @@
+//===- PlanMemory.cpp - the dsc-plan-memory pass --------------------------===//
+//
+// Sizes every tensor of a kernel-level program for one micro-batch, finds
+// its lifetime and places it in its stage's arena (ArenaPlanner.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/Analysis/ArenaPlanner.h"
+#include "dsc/Analysis/Memory.h"
+#include "dsc/Conversion/Passes.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace dsc {
+#define GEN_PASS_DEF_DSCPLANMEMORY
+#include "dsc/Conversion/Passes.h.inc"
+} // namespace dsc
+
+using namespace mlir;
+using namespace dsc;
+
+namespace {
+/// Rows of each tensor's dynamic leading dimension for one micro-batch.
+class RowCounter {
+public:
+  explicit RowCounter(int64_t tokens) : tokens(tokens) {}
+
+  void define(Operation *op) {
+    for (Value result : op->getResults())
+      rows[result] = rowsOf(op, result);
+  }
+  int64_t bytes(Value value) const {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      return 0;
+    int64_t count = 1;
+    for (auto [dim, size] : llvm::enumerate(type.getShape()))
+      count *= ShapedType::isDynamic(size) ? rows.lookup(value) : size;
+    int64_t bits = type.getElementType().getIntOrFloatBitWidth();
+    return count * std::max<int64_t>(bits / 8, 1);
+  }
+  void setArgument(Value argument) { rows[argument] = tokens; }
+
+private:
+  int64_t known(Value value) const {
+    auto it = rows.find(value);
+    return it == rows.end() ? tokens : it->second;
+  }
+  int64_t rowsOf(Operation *op, Value result) const {
+    // Each token's k copies after a dispatch; back to tokens at the combine.
+    if (auto dispatch = dyn_cast<KDispatchOp>(op))
+      if (result == dispatch.getRows()) {
+        auto experts = cast<RankedTensorType>(dispatch.getExperts().getType());
+        return known(dispatch.getExperts()) * experts.getDimSize(1);
+      }
+    if (auto combine = dyn_cast<KCombineOp>(op))
+      return known(combine.getExperts());
+    if (auto scatter = dyn_cast<KDispatchGradOp>(op))
+      return known(scatter.getExperts());
+    if (auto combineGrad = dyn_cast<KCombineGradOp>(op))
+      return result == combineGrad.getRowsGrad()
+                 ? known(combineGrad.getRows())
+                 : known(combineGrad.getWeights());
+    // Otherwise as many rows as the first operand with a dynamic leading
+    // dimension (a fill of zeros: a micro-batch's tokens).
+    for (Value operand : op->getOperands())
+      if (auto type = dyn_cast<RankedTensorType>(operand.getType()))
+        if (type.getRank() > 0 && type.isDynamicDim(0))
+          return known(operand);
+    return tokens;
+  }
+
+  int64_t tokens;
+  DenseMap<Value, int64_t> rows;
+};
+
+struct PlanMemoryPass : public dsc::impl::DscPlanMemoryBase<PlanMemoryPass> {
+  void runOnOperation() override;
+  LogicalResult plan(func::FuncOp func, RunOp run);
+};
+} // namespace
+
+LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
+  int64_t tokens = run.getMicroBatch() * run.getSeqLen();
+  Block &body = func.getBody().front();
+  RowCounter counter(tokens);
+  for (BlockArgument argument : body.getArguments())
+    counter.setArgument(argument);
+
+  // Program order, and each tensor's definition, last use and stage.
+  DenseMap<Operation *, int64_t> position;
+  int64_t index = 0;
+  for (Operation &op : body)
+    position[&op] = index++;
+  int64_t end = index;
+  struct Buffer {
+    Value value;
+    BufferLifetime lifetime;
+    int64_t stage;
+  };
+  std::vector<Buffer> buffers;
+  int64_t numStages = 1;
+  for (Operation &op : body) {
+    counter.define(&op);
+    auto stageAttr = op.getAttrOfType<IntegerAttr>("dsc.stage");
+    for (Value result : op.getResults()) {
+      int64_t last = position[&op];
+      for (Operation *user : result.getUsers())
+        last = std::max(last, isa<func::ReturnOp>(user) ? end : position[user]);
+      // An op without a stage (the loss gradient's seed) joins its first
+      // user's.
+      int64_t stage = stageAttr ? stageAttr.getInt() : -1;
+      if (stage < 0)
+        for (Operation *user : result.getUsers())
+          if (auto userStage = user->getAttrOfType<IntegerAttr>("dsc.stage")) {
+            stage = userStage.getInt();
+            break;
+          }
+      stage = std::max<int64_t>(stage, 0);
+      numStages = std::max(numStages, stage + 1);
+      buffers.push_back(
+          {result, {counter.bytes(result), position[&op], last}, stage});
+    }
+  }
+
+  // One arena per stage.
+  RunSetup setup = resolveRun(run);
+  ParameterCountAnalysis params(setup.model);
+  ParameterCountAnalysis stored(setup.model, &setup.weights);
+  DenseMap<Value, int64_t> offsets;
+  SmallVector<int64_t> arenas;
+  for (int64_t stage = 0; stage < numStages; ++stage) {
+    std::vector<BufferLifetime> lifetimes;
+    std::vector<Value> values;
+    for (const Buffer &buffer : buffers)
+      if (buffer.stage == stage) {
+        lifetimes.push_back(buffer.lifetime);
+        values.push_back(buffer.value);
+      }
+    ArenaPlan arena = planArena(lifetimes);
+    for (auto [value, offset] : llvm::zip(values, arena.offsets))
+      offsets[value] = offset;
+    arenas.push_back(arena.arenaBytes);
+    double estimate = 0;
+    if (stage < static_cast<int64_t>(setup.layout.stages.size())) {
+      StageFootprint footprint =
+          stageFootprint(setup, setup.layout.stages[stage], params, stored);
+      estimate = double(footprint.activationBytesPerToken +
+                        footprint.transientBytesPerToken) *
+                 tokens;
+    }
+    func.emitRemark(
+        llvm::formatv("dsc-plan-memory: @{0} stage {1}: arena {2:F2} MiB "
+                      "for {3} tensors (peak live {4:F2} MiB); the memory "
+                      "analysis estimates {5:F2} MiB of activations per "
+                      "micro-batch",
+                      func.getSymName(), stage, arena.arenaBytes / 1048576.0,
+                      lifetimes.size(), arena.peakLiveBytes / 1048576.0,
+                      estimate / 1048576.0)
+            .str());
+  }
+
+  Builder builder(func.getContext());
+  for (Operation &op : body) {
+    if (op.getNumResults() == 0)
+      continue;
+    SmallVector<int64_t> resultOffsets;
+    for (Value result : op.getResults())
+      resultOffsets.push_back(offsets.lookup(result));
+    op.setAttr("dsc.offsets", builder.getDenseI64ArrayAttr(resultOffsets));
+  }
+  func->setAttr("dsc.arena_bytes", builder.getDenseI64ArrayAttr(arenas));
+  return success();
+}
+
+void PlanMemoryPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  bool planned = false;
+  for (RunOp run : module.getOps<RunOp>()) {
+    auto train =
+        module.lookupSymbol<func::FuncOp>((run.getSymName() + "_train").str());
+    auto func = train ? train
+                      : module.lookupSymbol<func::FuncOp>(
+                            (run.getSymName() + "_forward").str());
+    if (!func)
+      continue;
+    planned = true;
+    if (failed(plan(func, run)))
+      return signalPassFailure();
+  }
+  if (!planned) {
+    module.emitError("dsc-plan-memory: no func.func @<run>_train or "
+                     "@<run>_forward; run dsc-lower-to-kernels first");
+    signalPassFailure();
+  }
+}
