@@ -83,6 +83,19 @@ const char *jsonKindName(JsonValue::Kind kind) {
   return "value";
 }
 
+std::string jsonKindPhrase(JsonValue::Kind kind) {
+  switch (kind) {
+  case JsonValue::Kind::Null:
+    return "null";
+  case JsonValue::Kind::Array:
+    return "an array";
+  case JsonValue::Kind::Object:
+    return "an object";
+  default:
+    return std::string("a ") + jsonKindName(kind);
+  }
+}
+
 namespace {
 
 class Parser {

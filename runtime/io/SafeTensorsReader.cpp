@@ -25,7 +25,7 @@ TensorInfo parseTensorEntry(const std::string &path, const std::string &name,
   if (name.empty())
     throw Error(path + ": a tensor has an empty name");
   if (!entry.isObject())
-    throw Error(where + "entry is a " + jsonKindName(entry.kind()) +
+    throw Error(where + "entry is " + jsonKindPhrase(entry.kind()) +
                 ", expected an object with dtype, shape and data_offsets");
   for (const auto &member : entry.members())
     if (member.first != "dtype" && member.first != "shape" &&
@@ -40,7 +40,7 @@ TensorInfo parseTensorEntry(const std::string &path, const std::string &name,
   if (!dtype)
     throw Error(where + "missing 'dtype'");
   if (!dtype->isString())
-    throw Error(where + "'dtype' is a " + jsonKindName(dtype->kind()) +
+    throw Error(where + "'dtype' is " + jsonKindPhrase(dtype->kind()) +
                 ", expected a string");
   std::optional<DType> parsed = parseDType(dtype->stringValue());
   if (!parsed)
@@ -52,7 +52,7 @@ TensorInfo parseTensorEntry(const std::string &path, const std::string &name,
   if (!shape)
     throw Error(where + "missing 'shape'");
   if (!shape->isArray())
-    throw Error(where + "'shape' is a " + jsonKindName(shape->kind()) +
+    throw Error(where + "'shape' is " + jsonKindPhrase(shape->kind()) +
                 ", expected an array of non-negative integers");
   for (const JsonValue &dim : shape->elements()) {
     std::optional<uint64_t> value = dim.asUInt64();
@@ -130,12 +130,12 @@ SafeTensorsFile SafeTensorsFile::open(const std::string &path) {
   for (const auto &[name, value] : header.members()) {
     if (name == "__metadata__") {
       if (!value.isObject())
-        throw Error(path + ": __metadata__ is a " + jsonKindName(value.kind()) +
+        throw Error(path + ": __metadata__ is " + jsonKindPhrase(value.kind()) +
                     ", expected an object of strings");
       for (const auto &[key, item] : value.members()) {
         if (!item.isString())
-          throw Error(path + ": __metadata__ key " + quoted(key) + " is a " +
-                      jsonKindName(item.kind()) + ", expected a string");
+          throw Error(path + ": __metadata__ key " + quoted(key) + " is " +
+                      jsonKindPhrase(item.kind()) + ", expected a string");
         result.metadata_[key] = item.stringValue();
       }
       continue;

@@ -79,6 +79,9 @@ std::string jsonQuote(std::string_view value);
 
 /// One JSON kind name for messages ("string", "object", ...).
 const char *jsonKindName(JsonValue::Kind kind);
+/// The kind with its article, for "... is an array" ("an array", "a
+/// string", "null").
+std::string jsonKindPhrase(JsonValue::Kind kind);
 
 } // namespace dsc::io
 
