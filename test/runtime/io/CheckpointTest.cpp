@@ -196,9 +196,11 @@ TEST(Checkpoint, KilledMidSaveKeepsThePreviousCheckpoint) {
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     expectLoadsAs(dir, Training(1));
     // The dead save's temporary directory is left beside it, hidden.
-    for (const std::string &name : root.entries())
-      if (name != "ckpt")
+    for (const std::string &name : root.entries()) {
+      if (name != "ckpt") {
         EXPECT_EQ(name.rfind(".ckpt.tmp-", 0), 0u) << name;
+      }
+    }
     // The next save succeeds regardless.
     saveCheckpoint(dir, Training(3).contents());
     expectLoadsAs(dir, Training(3));

@@ -88,8 +88,9 @@ TEST(SafeTensors, RoundTripsEveryDType) {
     EXPECT_EQ(view.dtype, t.dtype);
     EXPECT_EQ(view.shape, t.shape);
     ASSERT_EQ(view.bytes, t.data.size());
-    if (view.bytes)
+    if (view.bytes) {
       EXPECT_EQ(std::memcmp(view.data, t.data.data(), view.bytes), 0);
+    }
   }
   // Every value above is exactly representable in every float dtype.
   std::vector<float> expected = {1.0f, -2.5f, 0.375f, 448.0f, -0.015625f, 0.0f};
