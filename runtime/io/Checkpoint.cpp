@@ -161,6 +161,9 @@ void saveCheckpoint(const std::string &dirArg,
     if (isReservedKey(entry.first))
       throw Error(dir + ": metadata key '" + entry.first +
                   "' is reserved for the checkpoint itself");
+  if (state.step > static_cast<uint64_t>(INT64_MAX))
+    throw Error(dir + ": step " + std::to_string(state.step) +
+                " does not fit the I64 step tensor");
   for (const TensorRef &t : contents.optimizer)
     if (t.name == kStepTensor)
       throw Error(dir + ": optimizer tensor name 'step' is reserved for the "

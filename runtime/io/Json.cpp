@@ -83,6 +83,44 @@ const char *jsonKindName(JsonValue::Kind kind) {
   return "value";
 }
 
+bool isValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    unsigned cp;
+    if (lead < 0xC2 || lead > 0xF4)
+      return false;
+    if (lead < 0xE0) {
+      length = 2;
+      cp = lead & 0x1F;
+    } else if (lead < 0xF0) {
+      length = 3;
+      cp = lead & 0x0F;
+    } else {
+      length = 4;
+      cp = lead & 0x07;
+    }
+    if (text.size() - i < length)
+      return false;
+    for (size_t k = 1; k < length; ++k) {
+      unsigned char c = static_cast<unsigned char>(text[i + k]);
+      if ((c & 0xC0) != 0x80)
+        return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += length;
+  }
+  return true;
+}
+
 std::string jsonKindPhrase(JsonValue::Kind kind) {
   switch (kind) {
   case JsonValue::Kind::Null:
@@ -330,32 +368,15 @@ private:
   /// (no overlong forms, surrogates or code points above U+10FFFF).
   void copyUtf8(std::string &out) {
     unsigned char lead = static_cast<unsigned char>(peek());
-    int length;
-    unsigned cp;
-    if (lead < 0xC2 || lead > 0xF4)
+    if (lead < 0xC2 || lead > 0xF4) // a continuation byte or never valid
       fail("invalid UTF-8 in string");
-    if (lead < 0xE0) {
-      length = 2;
-      cp = lead & 0x1F;
-    } else if (lead < 0xF0) {
-      length = 3;
-      cp = lead & 0x0F;
-    } else {
-      length = 4;
-      cp = lead & 0x07;
-    }
-    if (text_.size() - pos_ < static_cast<size_t>(length))
+    size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (text_.size() - pos_ < length)
       fail("truncated UTF-8 in string");
-    for (int i = 1; i < length; ++i) {
-      unsigned char c = static_cast<unsigned char>(text_[pos_ + i]);
-      if ((c & 0xC0) != 0x80)
-        fail("invalid UTF-8 in string");
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    if ((length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+    std::string_view character = text_.substr(pos_, length);
+    if (!isValidUtf8(character))
       fail("invalid UTF-8 in string");
-    out.append(text_.data() + pos_, length);
+    out.append(character);
     pos_ += length;
   }
 

@@ -29,6 +29,9 @@ sortedValidated(const std::string &path,
       throw Error(path + ": a tensor has an empty name");
     if (t.name == "__metadata__")
       throw Error(where + "the name is reserved for the metadata");
+    if (!isValidUtf8(t.name))
+      throw Error(path + ": a tensor name is not valid UTF-8 (safetensors "
+                         "headers are JSON)");
     if (i > 0 && sorted[i - 1]->name == t.name)
       throw Error(where + "given twice");
     uint64_t count = 0;
@@ -45,6 +48,20 @@ sortedValidated(const std::string &path,
       throw Error(where + "no data");
   }
   return sorted;
+}
+
+/// Metadata must be valid UTF-8 for readers (ours included) to accept it.
+void validateMetadata(const std::string &path,
+                      const std::map<std::string, std::string> &metadata) {
+  for (const auto &[key, value] : metadata) {
+    if (!isValidUtf8(key))
+      throw Error(path + ": a metadata key is not valid UTF-8 (safetensors "
+                         "headers are JSON)");
+    if (!isValidUtf8(value))
+      throw Error(path + ": metadata '" + key +
+                  "' is not valid UTF-8 (safetensors headers are JSON; "
+                  "encode binary values, e.g. as hex)");
+  }
 }
 
 std::string headerOf(const std::vector<const TensorRef *> &sorted,
@@ -87,6 +104,7 @@ std::string headerOf(const std::vector<const TensorRef *> &sorted,
 std::string
 safeTensorsHeader(const std::vector<TensorRef> &tensors,
                   const std::map<std::string, std::string> &metadata) {
+  validateMetadata("<header>", metadata);
   return headerOf(sortedValidated("<header>", tensors), metadata);
 }
 
@@ -94,6 +112,7 @@ void writeSafeTensors(const std::string &path,
                       const std::vector<TensorRef> &tensors,
                       const std::map<std::string, std::string> &metadata) {
   std::vector<const TensorRef *> sorted = sortedValidated(path, tensors);
+  validateMetadata(path, metadata);
   std::string header = headerOf(sorted, metadata);
   // Pad with spaces (valid JSON whitespace) so the data section starts at a
   // multiple of 8 bytes: tensors of 8-byte dtypes can then be used in place

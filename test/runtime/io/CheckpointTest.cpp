@@ -240,7 +240,17 @@ TEST(Checkpoint, RefusesToSaveWhereItCannot) {
   stepTensor.optimizer.push_back({"step", DType::F32, {}, &x, 4});
   expectContains(errorOf([&] { saveCheckpoint(root.file("c"), stepTensor); }),
                  {"'step' is reserved"});
+  CheckpointContents hugeStep = Training(1).contents();
+  hugeStep.state.step = UINT64_MAX;
+  expectContains(errorOf([&] { saveCheckpoint(root.file("c"), hugeStep); }),
+                 {"does not fit the I64 step tensor"});
+  CheckpointContents binaryRng = Training(1).contents();
+  binaryRng.state.rngState = std::string("\xff\x00\x01", 3);
+  expectContains(errorOf([&] { saveCheckpoint(root.file("c"), binaryRng); }),
+                 {"metadata 'rng_state' is not valid UTF-8"});
   EXPECT_FALSE(fileExists(root.file("c")));
+  for (const std::string &name : root.entries())
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
 }
 
 TEST(Checkpoint, ReadOnlyDirectoryFailsCleanly) {

@@ -93,3 +93,19 @@ TEST(Json, LimitsNesting) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Json, Utf8Validation) {
+  EXPECT_TRUE(isValidUtf8(""));
+  EXPECT_TRUE(isValidUtf8("plain ascii"));
+  EXPECT_TRUE(isValidUtf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80")); // é € 😀
+  EXPECT_FALSE(isValidUtf8("\x80"));             // lone continuation
+  EXPECT_FALSE(isValidUtf8("\xc3"));             // truncated
+  EXPECT_FALSE(isValidUtf8("\xe0\x80\xaf"));     // overlong
+  EXPECT_FALSE(isValidUtf8("\xed\xa0\x80"));     // surrogate
+  EXPECT_FALSE(isValidUtf8("\xf4\x90\x80\x80")); // above U+10FFFF
+  EXPECT_FALSE(isValidUtf8("a\xffz"));
+}
+
+} // namespace

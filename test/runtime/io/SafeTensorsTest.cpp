@@ -169,6 +169,14 @@ TEST(SafeTensors, WriterRejectsBadTensorsAndWritesNothing) {
   expectContains(bad({{"", DType::F32, {6}, data, 24}}), {"empty name"});
   expectContains(bad({{"n", DType::F32, {-1}, data, 0}}),
                  {"tensor 'n'", "negative dimension"});
+  // Headers are JSON: names and metadata must be UTF-8 or no reader could
+  // open the file again.
+  expectContains(bad({{"w\xff", DType::F32, {6}, data, 24}}),
+                 {path, "tensor name is not valid UTF-8"});
+  expectContains(errorOf([&] {
+                   writeSafeTensors(path, {}, {{"rng", "\x80\x01binary"}});
+                 }),
+                 {path, "metadata 'rng' is not valid UTF-8"});
   EXPECT_TRUE(dir.entries().empty());
 }
 

@@ -77,6 +77,10 @@ JsonValue parseJson(std::string_view text, std::string_view context);
 /// copied (the caller passes UTF-8); control characters are escaped.
 std::string jsonQuote(std::string_view value);
 
+/// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or
+/// code points above U+10FFFF), which parseJson requires of strings.
+bool isValidUtf8(std::string_view text);
+
 /// One JSON kind name for messages ("string", "object", ...).
 const char *jsonKindName(JsonValue::Kind kind);
 /// The kind with its article, for "... is an array" ("an array", "a
