@@ -1,0 +1,115 @@
+//===- Checkpoint.h - atomic, resumable training checkpoints ----*- C++ -*-===//
+//
+// A checkpoint is a directory:
+//   model.safetensors      parameters
+//   optimizer.safetensors  optimizer state (AdamW moments, ...) and `step`,
+//                          an I64 scalar: the optimizer steps taken
+// Both files' "__metadata__" carry "format" = "dsc-checkpoint", "version" =
+// "1" and "step"; model.safetensors also carries "data_position" (where
+// the data loader resumes, in tokens), "rng_state" (opaque text) and the
+// caller's extra keys. Loading checks that the two files and the `step`
+// tensor agree, so files of two different saves are never mixed.
+//
+// saveCheckpoint writes a new directory beside the target and swaps it in
+// with one atomic rename (Linux renameat2 RENAME_EXCHANGE, which also
+// replaces a non-empty directory); the old directory is then deleted. A
+// crash at any moment leaves either the complete old or the complete new
+// checkpoint under the target name, plus at worst a leftover
+// ".<name>.tmp-*" directory beside it that can be deleted.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_IO_CHECKPOINT_H
+#define DSC_IO_CHECKPOINT_H
+
+#include "dsc/io/SafeTensorsReader.h"
+#include "dsc/io/SafeTensorsWriter.h"
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dsc::io {
+
+inline constexpr const char *kCheckpointModelFile = "model.safetensors";
+inline constexpr const char *kCheckpointOptimizerFile = "optimizer.safetensors";
+
+/// Where training resumes.
+struct TrainingState {
+  uint64_t step = 0;
+  uint64_t dataPosition = 0;
+  std::string rngState;
+  /// More metadata for model.safetensors; keys may not be the reserved
+  /// format, version, step, data_position or rng_state.
+  std::map<std::string, std::string> extra;
+};
+
+struct CheckpointContents {
+  std::vector<TensorRef> model;
+  /// Must not contain a tensor named "step" (written by saveCheckpoint).
+  std::vector<TensorRef> optimizer;
+  TrainingState state;
+};
+
+/// The points of a save a test can fail at (see SaveOptions::hook).
+enum class SaveStage {
+  TempDirCreated,
+  ModelWritten,
+  OptimizerWritten,
+  BeforeCommit,
+  Committed,
+};
+
+struct SaveOptions {
+  /// Called at each stage; a hook that throws aborts the save there (the
+  /// temporary directory is removed and the target is untouched unless the
+  /// stage is Committed). For failure injection in tests.
+  std::function<void(SaveStage)> hook;
+};
+
+/// Saves atomically to directory `dir` (replacing a previous checkpoint
+/// there). Throws dsc::io::Error; the previous checkpoint then survives.
+void saveCheckpoint(const std::string &dir, const CheckpointContents &contents,
+                    const SaveOptions &options = {});
+
+/// What a tensor in a checkpoint must look like.
+struct TensorSpec {
+  std::string name;
+  Shape shape;
+  /// Any dtype when unset (the caller converts).
+  std::optional<DType> dtype;
+};
+
+class Checkpoint {
+public:
+  /// Opens and validates both files and the metadata. Throws
+  /// dsc::io::Error.
+  static Checkpoint load(const std::string &dir);
+
+  const std::string &directory() const { return dir_; }
+  const SafeTensorsFile &model() const { return model_; }
+  const SafeTensorsFile &optimizer() const { return optimizer_; }
+  const TrainingState &state() const { return state_; }
+
+  /// Checks the model's tensors against `specs`: every spec present with
+  /// its shape (and dtype when set) and, unless `allowExtra`, no other
+  /// tensor. Throws one dsc::io::Error listing every problem, one per
+  /// line, each naming the file, the tensor and both shapes.
+  void expectModel(const std::vector<TensorSpec> &specs,
+                   bool allowExtra = false) const;
+  /// The same for the optimizer's tensors (its `step` tensor excepted).
+  void expectOptimizer(const std::vector<TensorSpec> &specs,
+                       bool allowExtra = false) const;
+
+private:
+  std::string dir_;
+  SafeTensorsFile model_;
+  SafeTensorsFile optimizer_;
+  TrainingState state_;
+};
+
+} // namespace dsc::io
+
+#endif // DSC_IO_CHECKPOINT_H
