@@ -2,12 +2,16 @@
 
 #include "dsc/io/TensorConvert.h"
 #include "dsc/io/Error.h"
-#include "dsc/io/HalfFloat.h"
 #include "dsc/numerics/FP8.h"
+#include "dsc/numerics/HalfFloat.h"
 #include <algorithm>
 #include <cstring>
 
 namespace dsc::io {
+using numerics::bf16ToFloat;
+using numerics::f16ToFloat;
+using numerics::floatToBF16;
+using numerics::floatToF16;
 
 // The formats are little-endian and elements are copied with memcpy.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,

@@ -1,12 +1,12 @@
 //===- HalfFloatTest.cpp - BF16 and F16 conversions -----------------------===//
 
-#include "dsc/io/HalfFloat.h"
+#include "dsc/numerics/HalfFloat.h"
 #include "gtest/gtest.h"
 #include <cmath>
 #include <cstring>
 #include <limits>
 
-using namespace dsc::io;
+using namespace dsc::numerics;
 
 namespace {
 

@@ -2,16 +2,17 @@
 
 #include "TestUtil.h"
 #include "dsc/io/AtomicFile.h"
-#include "dsc/io/HalfFloat.h"
 #include "dsc/io/SafeTensorsReader.h"
 #include "dsc/io/SafeTensorsWriter.h"
 #include "dsc/io/TensorConvert.h"
 #include "dsc/numerics/BlockQuantize.h"
+#include "dsc/numerics/HalfFloat.h"
 #include <cmath>
 #include <cstring>
 #include <random>
 
 using namespace dsc::io;
+using namespace dsc::numerics;
 using namespace dsc::io::test;
 
 namespace {

@@ -2,7 +2,7 @@
 //
 // Conversions between a tensor's stored bytes and FP32, used by the
 // safetensors reader and by code that prepares tensors to write. E4M3
-// decodes through dsc_numerics; BF16/F16 through HalfFloat.h.
+// decodes through dsc_numerics (FP8.h, HalfFloat.h).
 //
 //===----------------------------------------------------------------------===//
 

@@ -19,6 +19,7 @@
 #ifndef DSC_KERNELS_CPU_TENSOR_H
 #define DSC_KERNELS_CPU_TENSOR_H
 
+#include "dsc/numerics/HalfFloat.h"
 #include <cstdint>
 #include <vector>
 
@@ -30,13 +31,10 @@ using Shape = std::vector<int64_t>;
 /// Product of the dimensions (1 for a scalar).
 int64_t numElements(const Shape &shape);
 
-/// FP32 -> BF16, round to nearest even; NaN stays a (quiet) NaN.
-uint16_t floatToBF16(float value);
-/// BF16 -> FP32 (exact).
-float bf16ToFloat(uint16_t value);
-
-void floatToBF16(const float *in, uint16_t *out, int64_t n);
-void bf16ToFloat(const uint16_t *in, float *out, int64_t n);
+// BF16 storage: round to nearest even, NaN stays a (quiet) NaN; the
+// numerics library has the one implementation the runtime shares.
+using numerics::bf16ToFloat;
+using numerics::floatToBF16;
 
 } // namespace dsc::kernels::cpu
 

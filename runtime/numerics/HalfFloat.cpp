@@ -1,9 +1,9 @@
 //===- HalfFloat.cpp - BF16 and F16 conversions ---------------------------===//
 
-#include "dsc/io/HalfFloat.h"
+#include "dsc/numerics/HalfFloat.h"
 #include <cstring>
 
-namespace dsc::io {
+namespace dsc::numerics {
 
 namespace {
 uint32_t bitsOf(float value) {
@@ -73,4 +73,14 @@ uint16_t floatToF16(float value) {
   return static_cast<uint16_t>(sign | static_cast<uint16_t>(rounded));
 }
 
-} // namespace dsc::io
+void floatToBF16(const float *in, uint16_t *out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = floatToBF16(in[i]);
+}
+
+void bf16ToFloat(const uint16_t *in, float *out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = bf16ToFloat(in[i]);
+}
+
+} // namespace dsc::numerics
