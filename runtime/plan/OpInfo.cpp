@@ -37,12 +37,34 @@ AttrSpec optFloat(AttrKey key, std::optional<double> def, double min = -kInf,
   return {key, true, false, def, min, max};
 }
 
+/// An op with exactly these operands.
 OpInfo fixed(Opcode op, std::vector<OperandSpec> in,
-             std::vector<OperandSpec> out, std::vector<AttrSpec> attrs = {},
-             bool readWrite = false) {
-  int nIn = static_cast<int>(in.size()), nOut = static_cast<int>(out.size());
-  return {op,   std::move(in),    std::move(out), nIn,      nIn, nOut,
-          nOut, std::move(attrs), CommKind::None, readWrite};
+             std::vector<OperandSpec> out, std::vector<AttrSpec> attrs = {}) {
+  OpInfo info{op, std::move(in),    std::move(out), 0, 0, 0,
+              0,  std::move(attrs), CommKind::None};
+  info.minInputs = info.maxInputs = static_cast<int>(info.inputs.size());
+  info.minOutputs = info.maxOutputs = static_cast<int>(info.outputs.size());
+  return info;
+}
+
+/// An op whose operand counts vary: [min, max], max -1 for unbounded (the
+/// last spec repeats), or fewer than the specs (trailing ones optional).
+OpInfo ranged(Opcode op, std::vector<OperandSpec> in, int minIn, int maxIn,
+              std::vector<OperandSpec> out, int minOut, int maxOut,
+              std::vector<AttrSpec> attrs = {}) {
+  OpInfo info = fixed(op, std::move(in), std::move(out), std::move(attrs));
+  info.minInputs = minIn;
+  info.maxInputs = maxIn;
+  info.minOutputs = minOut;
+  info.maxOutputs = maxOut;
+  return info;
+}
+
+OpInfo comm(Opcode op, std::vector<OperandSpec> in,
+            std::vector<OperandSpec> out, CommKind kind) {
+  OpInfo info = fixed(op, std::move(in), std::move(out));
+  info.comm = kind;
+  return info;
 }
 
 std::vector<AttrSpec> ropeAttrs() {
@@ -64,11 +86,13 @@ std::vector<AttrSpec> fp8Attrs() {
 }
 
 std::vector<OpInfo> buildTable() {
+  constexpr Access kAcc = Access::Accumulate, kInPlace = Access::InPlace;
   const OperandSpec x{"x", OT::Floating}, y{"y", OT::Floating},
       dy{"dy", OT::Floating}, dx{"dx", OT::Floating}, w{"w", OT::Floating},
-      dw{"dw", OT::Floating}, experts{"experts", OT::I32},
+      dw{"dw", OT::Floating, kAcc}, experts{"experts", OT::I32},
       offsets{"offsets", OT::Integer}, rows{"rows", OT::Floating},
-      drows{"drows", OT::Floating}, weights{"weights", OT::Floating};
+      drows{"drows", OT::Floating}, weights{"weights", OT::Floating},
+      rstd{"rstd", OT::F32};
   const auto attention = std::vector<AttrSpec>{reqInt(AttrKey::seq, 1),
                                                reqFloat(AttrKey::scale, 0)};
 
@@ -76,38 +100,28 @@ std::vector<OpInfo> buildTable() {
   t.push_back(fixed(Opcode::embedding_fwd,
                     {{"ids", OT::I32}, {"table", OT::Floating}}, {y}));
   t.push_back(fixed(Opcode::embedding_bwd, {{"ids", OT::I32}, dy},
-                    {{"dtable", OT::Floating}}, {}, /*readWrite=*/true));
-  t.push_back(fixed(Opcode::rms_norm_fwd, {x, w}, {y, {"rstd", OT::F32}},
+                    {{"dtable", OT::Floating, kAcc}}));
+  t.push_back(fixed(Opcode::rms_norm_fwd, {x, w}, {y, rstd},
                     {reqFloat(AttrKey::eps, 0)}));
-  t.push_back(
-      fixed(Opcode::rms_norm_bwd, {dy, x, w, {"rstd", OT::F32}}, {dx, dw}));
+  t.push_back(fixed(Opcode::rms_norm_bwd, {dy, x, w, rstd}, {dx, dw}));
   t.push_back(fixed(Opcode::linear_fwd, {x, w}, {y}));
   t.push_back(fixed(Opcode::linear_bwd_input, {dy, w}, {dx}));
-  t.push_back(fixed(Opcode::linear_bwd_weight, {dy, x}, {dw}, {}, true));
+  t.push_back(fixed(Opcode::linear_bwd_weight, {dy, x}, {dw}));
   t.push_back(fixed(Opcode::fp8_linear_fwd, {x, w}, {y}, fp8Attrs()));
   t.push_back(fixed(Opcode::fp8_linear_bwd_input, {dy, w}, {dx}, fp8Attrs()));
-  t.push_back(
-      fixed(Opcode::fp8_linear_bwd_weight, {dy, x}, {dw}, fp8Attrs(), true));
+  t.push_back(fixed(Opcode::fp8_linear_bwd_weight, {dy, x}, {dw}, fp8Attrs()));
   t.push_back(fixed(Opcode::rope_fwd, {x}, {y}, ropeAttrs()));
   t.push_back(fixed(Opcode::rope_bwd, {dy}, {dx}, ropeAttrs()));
+  const OperandSpec q{"q", OT::Floating}, k{"k", OT::Floating},
+      v{"v", OT::Floating}, o{"o", OT::Floating}, lse{"lse", OT::F32};
+  t.push_back(fixed(Opcode::attention_fwd, {q, k, v}, {o, lse}, attention));
   t.push_back(
-      fixed(Opcode::attention_fwd,
-            {{"q", OT::Floating}, {"k", OT::Floating}, {"v", OT::Floating}},
-            {{"o", OT::Floating}, {"lse", OT::F32}}, attention));
-  t.push_back(
-      fixed(Opcode::attention_bwd,
-            {{"do", OT::Floating},
-             {"q", OT::Floating},
-             {"k", OT::Floating},
-             {"v", OT::Floating},
-             {"o", OT::Floating},
-             {"lse", OT::F32}},
+      fixed(Opcode::attention_bwd, {{"do", OT::Floating}, q, k, v, o, lse},
             {{"dq", OT::Floating}, {"dk", OT::Floating}, {"dv", OT::Floating}},
             attention));
-  t.push_back(fixed(Opcode::swiglu_fwd,
-                    {{"gate", OT::Floating}, {"up", OT::Floating}}, {y}));
-  t.push_back(fixed(Opcode::swiglu_bwd,
-                    {dy, {"gate", OT::Floating}, {"up", OT::Floating}},
+  const OperandSpec gate{"gate", OT::Floating}, up{"up", OT::Floating};
+  t.push_back(fixed(Opcode::swiglu_fwd, {gate, up}, {y}));
+  t.push_back(fixed(Opcode::swiglu_bwd, {dy, gate, up},
                     {{"dgate", OT::Floating}, {"dup", OT::Floating}}));
   // add's backward passes the gradient to both operands unchanged: the
   // lowering reuses the gradient buffer, no kernel runs.
@@ -116,32 +130,14 @@ std::vector<OpInfo> buildTable() {
 
   // concat / split: variadic parts (at least two), along the last dimension.
   const OperandSpec part{"part", OT::Floating}, dpart{"dpart", OT::Floating};
-  t.push_back(
-      {Opcode::concat, {part}, {y}, 2, -1, 1, 1, {}, CommKind::None, false});
-  t.push_back({Opcode::concat_bwd,
-               {dy},
-               {dpart},
-               1,
-               1,
-               2,
-               -1,
-               {},
-               CommKind::None,
-               false});
-  t.push_back(
-      {Opcode::split, {x}, {part}, 1, 1, 2, -1, {}, CommKind::None, false});
-  t.push_back({Opcode::split_bwd,
-               {dpart},
-               {dx},
-               2,
-               -1,
-               1,
-               1,
-               {},
-               CommKind::None,
-               false});
+  t.push_back(ranged(Opcode::concat, {part}, 2, -1, {y}, 1, 1));
+  t.push_back(ranged(Opcode::concat_bwd, {dy}, 1, 1, {dpart}, 2, -1));
+  t.push_back(ranged(Opcode::split, {x}, 1, 1, {part}, 2, -1));
+  t.push_back(ranged(Opcode::split_bwd, {dpart}, 2, -1, {dx}, 1, 1));
 
-  // route: the bias (DeepSeek-V3's selection-only bias) is optional.
+  // route: the bias (DeepSeek-V3's selection-only bias) is optional; loads
+  // (tokens per expert) accumulate over a step's micro-batches for
+  // expert_bias_update.
   const auto routeCommon = std::vector<AttrSpec>{
       reqInt(AttrKey::k, 1), reqInt(AttrKey::scoring, 0, 1),
       optInt(AttrKey::norm_topk_prob, 0, 0, 1),
@@ -150,16 +146,9 @@ std::vector<OpInfo> buildTable() {
   routeFwd.push_back(reqInt(AttrKey::topk_method, 0, 2));
   routeFwd.push_back(optInt(AttrKey::n_group, 1, 1));
   routeFwd.push_back(optInt(AttrKey::topk_group, 1, 1));
-  t.push_back({Opcode::route_fwd,
-               {{"logits", OT::Floating}, {"bias", OT::Floating}},
-               {experts, weights, {"loads", OT::Reducible}},
-               1,
-               2,
-               3,
-               3,
-               routeFwd,
-               CommKind::None,
-               false});
+  t.push_back(ranged(
+      Opcode::route_fwd, {{"logits", OT::Floating}, {"bias", OT::Floating}}, 1,
+      2, {experts, weights, {"loads", OT::Reducible, kAcc}}, 3, 3, routeFwd));
   t.push_back(
       fixed(Opcode::route_bwd,
             {{"dweights", OT::Floating}, {"logits", OT::Floating}, experts},
@@ -169,61 +158,43 @@ std::vector<OpInfo> buildTable() {
   t.push_back(fixed(Opcode::grouped_linear_fwd, {rows, offsets, w}, {y}));
   t.push_back(
       fixed(Opcode::grouped_linear_bwd_input, {dy, offsets, w}, {drows}));
-  t.push_back(fixed(Opcode::grouped_linear_bwd_weight, {dy, offsets, rows},
-                    {dw}, {}, true));
+  t.push_back(
+      fixed(Opcode::grouped_linear_bwd_weight, {dy, offsets, rows}, {dw}));
   t.push_back(fixed(Opcode::combine_fwd, {rows, weights, experts}, {y}));
   t.push_back(fixed(Opcode::combine_bwd, {dy, rows, weights, experts},
                     {drows, {"dweights", OT::Floating}}));
   const auto lossWeight = std::vector<AttrSpec>{optFloat(AttrKey::weight, 1.0)};
-  t.push_back(fixed(Opcode::cross_entropy_fwd,
-                    {{"logits", OT::F32}, {"labels", OT::I32}},
-                    {{"loss", OT::F32}}, lossWeight));
-  t.push_back(fixed(Opcode::cross_entropy_bwd,
-                    {{"logits", OT::F32}, {"labels", OT::I32}},
+  const OperandSpec logits{"logits", OT::F32}, labels{"labels", OT::I32};
+  // The loss accumulates like the gradients: with weight 1/micro_batches
+  // the buffer ends the step holding the step's mean loss.
+  t.push_back(fixed(Opcode::cross_entropy_fwd, {logits, labels},
+                    {{"loss", OT::F32, kAcc}}, lossWeight));
+  t.push_back(fixed(Opcode::cross_entropy_bwd, {logits, labels},
                     {{"dlogits", OT::Floating}}, lossWeight));
 
   // adamw updates param, m, v (and the FP32 master copy when the parameter
   // is stored in lower precision) in place; lr, betas and eps come from the
   // plan's optimizer, the step from the executor.
-  t.push_back({Opcode::adamw,
-               {{"grad", OT::Floating}},
-               {{"param", OT::Floating},
-                {"m", OT::Floating},
-                {"v", OT::Floating},
-                {"master", OT::F32}},
-               1,
-               1,
-               3,
-               4,
-               {optFloat(AttrKey::weight_decay, std::nullopt, 0),
-                optFloat(AttrKey::lr_scale, 1.0, 0)},
-               CommKind::None,
-               true});
+  t.push_back(ranged(Opcode::adamw, {{"grad", OT::Floating}}, 1, 1,
+                     {{"param", OT::Floating, kInPlace},
+                      {"m", OT::Floating, kInPlace},
+                      {"v", OT::Floating, kInPlace},
+                      {"master", OT::F32, kInPlace}},
+                     3, 4,
+                     {optFloat(AttrKey::weight_decay, std::nullopt, 0),
+                      optFloat(AttrKey::lr_scale, 1.0, 0)}));
   t.push_back(fixed(Opcode::expert_bias_update, {{"loads", OT::Reducible}},
-                    {{"bias", OT::Floating}}, {reqFloat(AttrKey::gamma, 0)},
-                    true));
-  // fill: zeroes gradients before a step's accumulation (and any constant).
-  t.push_back({Opcode::fill,
-               {},
-               {{"x", OT::Any}},
-               0,
-               0,
-               1,
-               -1,
-               {reqFloat(AttrKey::value)},
-               CommKind::None,
-               false});
+                    {{"bias", OT::Floating, kInPlace}},
+                    {reqFloat(AttrKey::gamma, 0)}));
+  // fill: zeroes accumulated gradients and loads before a step (and sets
+  // any constant).
+  t.push_back(ranged(Opcode::fill, {}, 0, 0, {{"x", OT::Any}}, 1, -1,
+                     {reqFloat(AttrKey::value)}));
 
   // Communication. send/recv move bytes of any dtype; the collectives sum
   // (all_reduce, reduce_scatter) or move (all_gather, all_to_all) over
   // Comm.group. all_to_all_v's counts are rows (first dimension) per group
   // member; recv_counts is written before the data arrives.
-  auto comm = [](Opcode op, std::vector<OperandSpec> in,
-                 std::vector<OperandSpec> out, CommKind kind) {
-    OpInfo info = fixed(op, std::move(in), std::move(out));
-    info.comm = kind;
-    return info;
-  };
   t.push_back(comm(Opcode::send, {{"x", OT::Any}}, {}, CommKind::PointToPoint));
   t.push_back(comm(Opcode::recv, {}, {{"y", OT::Any}}, CommKind::PointToPoint));
   t.push_back(comm(Opcode::all_to_all, {{"x", OT::Any}}, {{"y", OT::Any}},

@@ -213,8 +213,8 @@ private:
           error(where + ": expert slice " + std::to_string(e.first) + "+" +
                 std::to_string(e.count) + " not within " +
                 std::to_string(e.total) + " experts");
-        else if (p.name.find("{expert}") == std::string::npos)
-          error(where + ": an expert stack's name needs an {expert} "
+        else if (p.name.find("{e}") == std::string::npos)
+          error(where + ": an expert stack's name needs an {e} "
                         "placeholder");
         else if (p.shape.empty() || p.shape[0] != e.count)
           error(where + ": an expert stack's first dimension must be its " +

@@ -146,7 +146,7 @@ Plan makeTwoRankPlan() {
       param("model.layers.0.mlp.down_proj.weight", DType::bf16, {H, H}, 0),
       param("model.norm.weight", DType::f32, {H}, 1),
       param("lm_head.weight", DType::bf16, {V, H}, 1),
-      param("model.layers.1.mlp.experts.{expert}.up_proj.weight", DType::bf16,
+      param("model.layers.1.mlp.experts.{e}.up_proj.weight", DType::bf16,
             {2, 4, H}, 1),
       param("model.layers.1.mlp.gate.e_score_correction_bias", DType::f32, {4},
             1)};
@@ -232,7 +232,7 @@ Plan makeTwoRankPlan() {
         {"zero",
          ProgramKind::other,
          -1,
-         {withFloat(op(Opcode::fill, {}, {norm.grad, head.grad}),
+         {withFloat(op(Opcode::fill, {}, {norm.grad, head.grad, loss, loads}),
                     AttrKey::value, 0)}},
         {"fwd",
          ProgramKind::forward,

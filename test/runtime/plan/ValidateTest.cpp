@@ -105,7 +105,7 @@ const std::vector<Case> &cases() {
        "expert slice 3+2 not within 4 experts"},
       {"ExpertNameWithoutPlaceholder",
        [](Plan &p) { p.parameters[5].name = "experts.up_proj.weight"; },
-       "an expert stack's name needs an {expert} placeholder"},
+       "an expert stack's name needs an {e} placeholder"},
       {"ExpertStackFirstDim",
        [](Plan &p) {
          p.parameters[5].shape[0] = 3;

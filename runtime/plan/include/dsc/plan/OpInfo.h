@@ -32,9 +32,18 @@ enum class OperandType {
 bool operandTypeAccepts(OperandType type, DType dtype);
 const char *operandTypeName(OperandType type);
 
+/// How a kernel uses an output buffer.
+enum class Access {
+  Write,      // overwritten
+  Accumulate, // += : gradients of parameters (and expert loads) sum over a
+              // step's micro-batches; a `fill` zeroes them first
+  InPlace,    // read and updated (optimizer steps)
+};
+
 struct OperandSpec {
   const char *name;
   OperandType type;
+  Access access = Access::Write; // outputs only
 };
 
 struct AttrSpec {
@@ -62,9 +71,6 @@ struct OpInfo {
   int minOutputs, maxOutputs;
   std::vector<AttrSpec> attrs;
   CommKind comm;
-  /// Outputs are read as well as written (adamw, expert_bias_update) or
-  /// accumulated into (+=: weight gradients, embedding_bwd).
-  bool outputsReadWrite;
 
   const OperandSpec &inputSpec(size_t i) const;
   const OperandSpec &outputSpec(size_t i) const;
