@@ -96,6 +96,14 @@ void Communicator::checkCounts(const char *op,
                     " displacements for " + std::to_string(size()) + " ranks");
 }
 
+void Communicator::checkDistinct(const char *op, const void *in,
+                                 const void *out) {
+  if (in && in == out)
+    throw CommError(std::string(op) +
+                    ": input and output are the same buffer (only "
+                    "all_reduce works in place)");
+}
+
 float bf16ToFloat(uint16_t bits) {
   uint32_t wide = uint32_t(bits) << 16;
   float f;

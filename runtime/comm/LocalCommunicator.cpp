@@ -98,18 +98,21 @@ RequestPtr LocalCommunicator::iallReduce(const void *in, void *out,
 
 RequestPtr LocalCommunicator::ireduceScatter(const void *in, void *out,
                                              size_t count, DataType type) {
+  checkDistinct("reduce_scatter", in, out);
   copy(in, out, count, type);
   return done();
 }
 
 RequestPtr LocalCommunicator::iallGather(const void *in, void *out,
                                          size_t count, DataType type) {
+  checkDistinct("all_gather", in, out);
   copy(in, out, count, type);
   return done();
 }
 
 RequestPtr LocalCommunicator::iallToAll(const void *in, void *out, size_t count,
                                         DataType type) {
+  checkDistinct("all_to_all", in, out);
   copy(in, out, count, type);
   return done();
 }
@@ -121,6 +124,7 @@ RequestPtr LocalCommunicator::iallToAllV(const void *in,
                                          const std::vector<size_t> &recvCounts,
                                          const std::vector<size_t> &recvDispls,
                                          DataType type) {
+  checkDistinct("all_to_all_v", in, out);
   checkCounts("all_to_all_v", sendCounts, sendDispls);
   checkCounts("all_to_all_v", recvCounts, recvDispls);
   if (sendCounts[0] != recvCounts[0])

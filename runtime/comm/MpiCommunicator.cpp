@@ -214,6 +214,7 @@ RequestPtr MpiCommunicator::iallReduce(const void *in, void *out, size_t count,
 
 RequestPtr MpiCommunicator::ireduceScatter(const void *in, void *out,
                                            size_t count, DataType type) {
+  checkDistinct("reduce_scatter", in, out);
   auto r = std::make_unique<MpiRequest>("reduce_scatter");
   int n = toInt(count, "reduce_scatter");
   toInt(count * static_cast<size_t>(impl->size), "reduce_scatter");
@@ -236,6 +237,7 @@ RequestPtr MpiCommunicator::ireduceScatter(const void *in, void *out,
 
 RequestPtr MpiCommunicator::iallGather(const void *in, void *out, size_t count,
                                        DataType type) {
+  checkDistinct("all_gather", in, out);
   auto r = std::make_unique<MpiRequest>("all_gather");
   int n = toInt(count, "all_gather");
   toInt(count * static_cast<size_t>(impl->size), "all_gather");
@@ -247,6 +249,7 @@ RequestPtr MpiCommunicator::iallGather(const void *in, void *out, size_t count,
 
 RequestPtr MpiCommunicator::iallToAll(const void *in, void *out, size_t count,
                                       DataType type) {
+  checkDistinct("all_to_all", in, out);
   auto r = std::make_unique<MpiRequest>("all_to_all");
   int n = toInt(count, "all_to_all");
   toInt(count * static_cast<size_t>(impl->size), "all_to_all");
@@ -263,6 +266,7 @@ RequestPtr MpiCommunicator::iallToAllV(const void *in,
                                        const std::vector<size_t> &recvCounts,
                                        const std::vector<size_t> &recvDispls,
                                        DataType type) {
+  checkDistinct("all_to_all_v", in, out);
   const char *op = "all_to_all_v";
   checkCounts(op, sendCounts, sendDispls);
   checkCounts(op, recvCounts, recvDispls);

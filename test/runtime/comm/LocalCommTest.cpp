@@ -50,6 +50,19 @@ TEST(LocalComm, AllReduceInPlace) {
   EXPECT_EQ(v, (std::vector<int32_t>{4, 5, 6}));
 }
 
+TEST(LocalComm, OnlyAllReduceWorksInPlace) {
+  // The same rule as MPI's, so code that passes here is valid there.
+  LocalCommunicator c;
+  std::vector<float> v(2);
+  EXPECT_THROW(c.reduceScatter(v.data(), v.data(), 2, DataType::F32),
+               CommError);
+  EXPECT_THROW(c.allGather(v.data(), v.data(), 2, DataType::F32), CommError);
+  EXPECT_THROW(c.allToAll(v.data(), v.data(), 2, DataType::F32), CommError);
+  EXPECT_THROW(
+      c.allToAllV(v.data(), {2}, {0}, v.data(), {2}, {0}, DataType::F32),
+      CommError);
+}
+
 TEST(LocalComm, AllToAllVHonoursDisplacements) {
   LocalCommunicator c;
   std::vector<int32_t> in{9, 9, 1, 2, 3}, out(6, 0);

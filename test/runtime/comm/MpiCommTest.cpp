@@ -228,9 +228,13 @@ TEST(MpiComm, BadArgumentsThrowBeforeCommunicating) {
   EXPECT_THROW(world->send(&x, 1, DataType::F32, size(), 0), CommError);
   EXPECT_THROW(world->recv(&x, 1, DataType::F32, -1, 0), CommError);
   EXPECT_THROW(world->send(&x, 1, DataType::F32, 0, -3), CommError);
+  float y = 0;
   std::vector<size_t> tooMany(size() + 1, 0);
-  EXPECT_THROW(world->allToAllV(&x, tooMany, tooMany, &x, tooMany, tooMany,
+  EXPECT_THROW(world->allToAllV(&x, tooMany, tooMany, &y, tooMany, tooMany,
                                 DataType::F32),
+               CommError);
+  std::vector<float> buf(4 * size());
+  EXPECT_THROW(world->allGather(buf.data(), buf.data(), 1, DataType::F32),
                CommError);
   try {
     world->send(nullptr, size_t(1) << 32, DataType::U8, 0, 0);

@@ -13,8 +13,10 @@
 //   the end (nearest even), not after every partial sum, so a sum over many
 //   ranks loses no more precision than one over two;
 // - every rank of a communicator calls each collective, in the same order;
-// - buffers must stay valid until the request's wait() returns; count and
-//   displacement arrays are copied, so they need not;
+// - buffers must stay valid until the request's wait() returns (and
+//   requests must complete before their communicator is destroyed); count
+//   and displacement arrays are copied, so they need not;
+// - only all-reduce works in place; the other collectives refuse in == out;
 // - errors (bad peer, mismatched counts, a failing library call) throw
 //   CommError naming the operation.
 //
@@ -122,6 +124,8 @@ protected:
   void checkTag(const char *op, int tag) const;
   void checkCounts(const char *op, const std::vector<size_t> &counts,
                    const std::vector<size_t> &displs) const;
+  /// MPI forbids aliased send and receive buffers outside MPI_IN_PLACE.
+  static void checkDistinct(const char *op, const void *in, const void *out);
 };
 
 /// BF16 <-> FP32: BF16 is FP32's upper half; narrowing rounds to nearest
