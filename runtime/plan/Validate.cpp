@@ -334,6 +334,14 @@ private:
       if (buf.shape != p.shape)
         error(where + ": shape " + shapeString(buf.shape) + " differs from " +
               shapeString(p.shape) + " of " + param);
+      bool floating = buf.dtype == DType::f32 || buf.dtype == DType::bf16 ||
+                      buf.dtype == DType::f16;
+      if (buf.role != BufferRole::parameter && !floating &&
+          validDType(buf.dtype))
+        error(where + ": a " + roleName(buf.role) +
+              " must be f32, bf16 or "
+              "f16, is " +
+              dtypeName(buf.dtype));
       if (buf.role == BufferRole::parameter && buf.dtype != p.dtype)
         error(where + ": dtype " + dtypeName(buf.dtype) + " differs from " +
               dtypeName(p.dtype) + " of " + param);

@@ -155,6 +155,10 @@ const std::vector<Case> &cases() {
       {"BufferDTypeDiffersFromParameter",
        [](Plan &p) { p.ranks[0].buffers[0].dtype = DType::f32; },
        "dtype f32 differs from bf16 of parameter p0"},
+      {"GradientNotFloating",
+       [](Plan &p) { p.ranks[0].buffers[1].dtype = DType::i32; },
+       "rank 0, buffer b1 'model.embed_tokens.weight.grad': a gradient must "
+       "be f32, bf16 or f16, is i32"},
       {"OptimizerStateWithoutKind",
        [](Plan &p) { p.ranks[0].buffers[2].state = OptimizerState::none; },
        "rank 0, buffer b2 'model.embed_tokens.weight.m': optimizer state "
