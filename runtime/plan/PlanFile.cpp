@@ -153,15 +153,34 @@ public:
   explicit Decoder(uint64_t budget) : left(budget) {}
 
   bool failed = false;
+  std::string reason;
 
   bool charge(uint64_t n) {
     if (failed || n > left) {
-      failed = true;
-      left = 0;
+      fail("the payload references more elements than its bytes can hold: "
+           "shared substructures are not allowed in a plan");
       return false;
     }
     left -= n;
     return true;
+  }
+
+  void fail(const char *why) {
+    if (!failed)
+      reason = why;
+    failed = true;
+    left = 0;
+  }
+
+  /// The verifier checks a vector's 4-byte length field but not that its
+  /// 8-byte elements (int64, the attribute structs) are 8-byte aligned; the
+  /// builder always aligns them, so a misaligned one is damage, and reading
+  /// it would be a misaligned load.
+  template <typename V> bool aligned8(const V *v) {
+    if (reinterpret_cast<uintptr_t>(v->Data()) % 8 == 0)
+      return true;
+    fail("the payload holds a misaligned 8-byte vector");
+    return false;
   }
 
   std::string string(const String *s) {
@@ -174,6 +193,8 @@ public:
     std::vector<T> out;
     if (!v || !charge(v->size()))
       return out;
+    if (sizeof(U) == 8 && !aligned8(v))
+      return out;
     out.assign(v->begin(), v->end());
     return out;
   }
@@ -185,10 +206,10 @@ public:
     out.op = in.op();
     out.inputs = scalars<uint32_t>(in.inputs());
     out.outputs = scalars<uint32_t>(in.outputs());
-    if (auto *v = in.int_attrs(); v && charge(v->size()))
+    if (auto *v = in.int_attrs(); v && charge(v->size()) && aligned8(v))
       for (const fb::IntAttr *a : *v)
         out.intAttrs.push_back({a->key(), a->value()});
-    if (auto *v = in.float_attrs(); v && charge(v->size()))
+    if (auto *v = in.float_attrs(); v && charge(v->size()) && aligned8(v))
       for (const fb::FloatAttr *a : *v)
         out.floatAttrs.push_back({a->key(), a->value()});
     if (const fb::Comm *c = in.comm(); c && charge(1))
@@ -477,9 +498,7 @@ bool decodePlan(const uint8_t *data, size_t size, Plan &out,
   decoder.plan(*fb::GetPlan(aligned.data()), out);
   if (decoder.failed) {
     out = Plan();
-    error = "the payload references more elements than its " +
-            std::to_string(length) +
-            " bytes can hold: shared substructures are not allowed in a plan";
+    error = decoder.reason;
     return false;
   }
   return true;

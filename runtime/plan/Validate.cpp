@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -36,6 +37,14 @@ std::string num(double v) {
 }
 
 bool validDType(DType d) { return dtypeBytes(d) != 0; }
+
+/// "-1..count-1", the values an index into `count` things (or -1) may take;
+/// computed without overflow whatever count a hostile plan carries.
+std::string range(int64_t count) {
+  return "-1.." + (count > std::numeric_limits<int64_t>::min()
+                       ? std::to_string(count - 1)
+                       : std::string("?"));
+}
 
 class Validator {
 public:
@@ -250,7 +259,7 @@ private:
                     "or more");
     if (r.dataShard < -1 || r.dataShard >= plan.model.dataShards)
       error(where + ": data shard " + std::to_string(r.dataShard) +
-            " outside -1.." + std::to_string(plan.model.dataShards - 1));
+            " outside " + range(plan.model.dataShards));
 
     for (size_t b = 0; b < r.buffers.size() && !full(); ++b)
       checkBuffer(r, b);
@@ -292,7 +301,7 @@ private:
       const Program &p = r.programs[s.program];
       if (s.microBatch < -1 || s.microBatch >= microBatches())
         error(at + ": micro-batch " + std::to_string(s.microBatch) +
-              " outside -1.." + std::to_string(microBatches() - 1));
+              " outside " + range(microBatches()));
       else if (p.microBatch >= 0 && s.microBatch != p.microBatch)
         error(at + ": runs program " + quoted(p.name) + " of micro-batch " +
               std::to_string(p.microBatch) + " as micro-batch " +
@@ -368,18 +377,20 @@ private:
     if (perMicroBatch) {
       if (buf.microBatch < -1 || buf.microBatch >= microBatches())
         error(where + ": micro-batch " + std::to_string(buf.microBatch) +
-              " outside -1.." + std::to_string(microBatches() - 1));
+              " outside " + range(microBatches()));
     } else if (buf.microBatch != -1) {
       error(where + ": only input_ids, labels and loss buffers belong to a "
                     "micro-batch");
     }
     if (buf.role == BufferRole::input_ids || buf.role == BufferRole::labels) {
       // The executor fills exactly one micro-batch of tokens.
-      int64_t tokens = plan.model.microBatchSize * plan.model.seqLen;
+      int64_t tokens = 0;
+      bool tokensKnown = !__builtin_mul_overflow(plan.model.microBatchSize,
+                                                 plan.model.seqLen, &tokens);
       auto n = numElements(buf.shape);
       if (buf.dtype != DType::i32)
         error(where + ": " + roleName(buf.role) + " must be i32");
-      else if (n && *n != tokens)
+      else if (n && tokensKnown && *n != tokens)
         error(where + ": holds " + std::to_string(*n) +
               " tokens, a micro-batch has " + std::to_string(tokens));
     }
@@ -414,7 +425,7 @@ private:
       error(where + ": unknown kind " + programKindName(prog.kind));
     if (prog.microBatch < -1 || prog.microBatch >= microBatches())
       error(where + ": micro-batch " + std::to_string(prog.microBatch) +
-            " outside -1.." + std::to_string(microBatches() - 1));
+            " outside " + range(microBatches()));
     for (size_t i = 0; i < prog.instructions.size() && !full(); ++i)
       checkInstruction(r, prog.instructions[i],
                        where + ", instruction " + std::to_string(i), recorded);
@@ -598,6 +609,8 @@ private:
     if (!nx || !ny)
       return;
     int64_t n = static_cast<int64_t>(g.ranks.size());
+    if (n == 0) // reported with the group; nothing to divide by
+      return;
     if (x.dtype != y.dtype) {
       error(where + ": input is " + dtypeName(x.dtype) + ", output " +
             dtypeName(y.dtype));

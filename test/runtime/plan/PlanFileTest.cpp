@@ -6,6 +6,7 @@
 #include "dsc/plan/PlanFile.h"
 #include "dsc/plan/Validate.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -318,6 +319,38 @@ TEST_F(Container, SharedSubstructuresAreRefused) {
             std::string::npos);
 }
 
+TEST_F(Container, MisalignedInt64Vector) {
+  // Re-point one buffer's shape ([long]) at a copy placed 4 bytes off an
+  // 8-byte boundary at the end of the payload: the FlatBuffers verifier only
+  // checks the 4-byte length field's alignment, the decoder must refuse it.
+  auto payload = payloadOf(file);
+  const fb::Plan *root = fb::GetPlan(payload.data());
+  const auto *shape = root->ranks()->Get(0)->buffers()->Get(13)->shape();
+  size_t target = reinterpret_cast<const uint8_t *>(shape) - payload.data();
+  auto read32 = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, payload.data() + at, 4);
+    return v;
+  };
+  size_t field = 0;
+  for (size_t at = 0; at + 4 <= payload.size(); at += 4)
+    if (at + read32(at) == target)
+      field = at;
+  ASSERT_NE(field, 0u) << "no offset points at the shape vector";
+  while (payload.size() % 8 != 0)
+    payload.push_back(0);
+  size_t moved = payload.size(); // length field 8-aligned, data 4 off
+  uint32_t length = 2;
+  int64_t dims[2] = {8, 8};
+  payload.resize(moved + 4 + sizeof dims);
+  std::memcpy(payload.data() + moved, &length, 4);
+  std::memcpy(payload.data() + moved + 4, dims, sizeof dims);
+  uint32_t offset = static_cast<uint32_t>(moved - field);
+  std::memcpy(payload.data() + field, &offset, 4);
+  EXPECT_EQ(loadError(wrapPayload(payload)),
+            "the payload holds a misaligned 8-byte vector");
+}
+
 TEST_F(Container, MissingFile) {
   Plan out;
   std::string error;
@@ -346,7 +379,10 @@ TEST(Corruption, RandomDamageIsAlwaysCaught) {
   auto below = [&](size_t n) { return static_cast<size_t>(rng() % n); };
 
   int accepted = 0, structural = 0, verifier = 0, semantic = 0;
-  const int kIterations = 600;
+  // Small by default (fast in every build); DSC_FUZZ_ITERATIONS=N runs a
+  // longer campaign, e.g. under a sanitizer build.
+  const char *env = std::getenv("DSC_FUZZ_ITERATIONS");
+  const int kIterations = env ? std::max(5, std::atoi(env)) : 600;
   for (int iter = 0; iter < kIterations; ++iter) {
     std::vector<uint8_t> bytes;
     int kind = iter % 5;
@@ -400,6 +436,7 @@ TEST(Corruption, RandomDamageIsAlwaysCaught) {
         ++semantic;
       else if (error.find("FlatBuffers") != std::string::npos ||
                error.find("shared substructures") != std::string::npos ||
+               error.find("misaligned") != std::string::npos ||
                error.find("file identifier") != std::string::npos)
         ++verifier;
       else
