@@ -264,11 +264,19 @@ const char *operandTypeName(OperandType type) {
   return "?";
 }
 
+// An operand beyond an op's specs: only reachable for counts the validator
+// rejects, answered without indexing an empty vector.
+static const OperandSpec kUnknownOperand{"?", OperandType::Any};
+
 const OperandSpec &OpInfo::inputSpec(size_t i) const {
+  if (inputs.empty())
+    return kUnknownOperand;
   return i < inputs.size() ? inputs[i] : inputs.back();
 }
 
 const OperandSpec &OpInfo::outputSpec(size_t i) const {
+  if (outputs.empty())
+    return kUnknownOperand;
   return i < outputs.size() ? outputs[i] : outputs.back();
 }
 

@@ -469,7 +469,8 @@ private:
                              info->maxOutputs);
     bool counts = inputsOk && outputsOk;
 
-    // Operands: in range and of an accepted element type.
+    // Operands: in range and of an accepted element type. Only looked at
+    // when the counts are right: each id then has a spec to check against.
     std::vector<const Buffer *> ins, outs;
     bool operandsOk = counts;
     auto check = [&](const std::vector<uint32_t> &ids, bool isInput,
@@ -479,7 +480,7 @@ private:
             isInput ? info->inputSpec(i) : info->outputSpec(i);
         std::string at = where + ": " + (isInput ? "input " : "output ") +
                          std::to_string(i) + " (" + spec.name + ")";
-        const Buffer *b = counts ? operand(r, at, ids[i]) : nullptr;
+        const Buffer *b = operand(r, at, ids[i]);
         if (!b) {
           operandsOk = false;
           continue;
@@ -493,8 +494,10 @@ private:
         out.push_back(b);
       }
     };
-    check(in.inputs, true, ins);
-    check(in.outputs, false, outs);
+    if (counts) {
+      check(in.inputs, true, ins);
+      check(in.outputs, false, outs);
+    }
 
     checkAttributes(*info, in, where);
     checkComm(r, *info, in, where, operandsOk ? &ins : nullptr, &outs);

@@ -375,12 +375,13 @@ TEST(Corruption, RandomDamageIsAlwaysCaught) {
   const std::vector<uint8_t> payload = payloadOf(original);
   // mt19937's sequence is fixed by the standard (unlike the distributions),
   // so every platform runs the same cases.
-  std::mt19937 rng(20240611);
+  const char *seed = std::getenv("DSC_FUZZ_SEED");
+  std::mt19937 rng(seed ? std::strtoul(seed, nullptr, 10) : 20240611);
   auto below = [&](size_t n) { return static_cast<size_t>(rng() % n); };
 
   int accepted = 0, structural = 0, verifier = 0, semantic = 0;
   // Small by default (fast in every build); DSC_FUZZ_ITERATIONS=N runs a
-  // longer campaign, e.g. under a sanitizer build.
+  // longer campaign, e.g. under a sanitizer build; DSC_FUZZ_SEED=S another.
   const char *env = std::getenv("DSC_FUZZ_ITERATIONS");
   const int kIterations = env ? std::max(5, std::atoi(env)) : 600;
   for (int iter = 0; iter < kIterations; ++iter) {

@@ -208,6 +208,12 @@ const std::vector<Case> &cases() {
        str(kNorm1, ": 1 inputs, expected 2")},
       {"TooManyOutputs", [](Plan &p) { fwd1(p, 1).outputs.push_back(14); },
        str(kNorm1, ": 3 outputs, expected 2")},
+      {"InputsOnAnOpWithout",
+       // Regression: an op without input specs given inputs once indexed an
+       // empty spec list (found by the corruption campaign under UBSan).
+       [](Plan &p) { fwd1(p, 0).inputs = {14}; },
+       "rank 1, program 'fwd' (#1), instruction 0 (recv): 1 inputs, "
+       "expected 0"},
       {"VariadicTooFew",
        [](Plan &p) { p.ranks[1].programs[0].instructions[0].outputs.clear(); },
        "rank 1, program 'zero' (#0), instruction 0 (fill): 0 outputs, "

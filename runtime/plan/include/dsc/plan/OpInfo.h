@@ -72,6 +72,7 @@ struct OpInfo {
   std::vector<AttrSpec> attrs;
   CommKind comm;
 
+  /// The spec of operand i (the last spec repeats for variadic operands).
   const OperandSpec &inputSpec(size_t i) const;
   const OperandSpec &outputSpec(size_t i) const;
   /// The spec of `key` on this opcode, or null when it does not take it.
