@@ -72,7 +72,7 @@ std::vector<AttrSpec> ropeAttrs() {
   // DeepSeek's reference (HF DeepseekV3YarnRotaryEmbedding).
   return {reqInt(AttrKey::seq, 1),
           reqInt(AttrKey::rope_dim, 2),
-          optInt(AttrKey::original_max_position_embeddings, 0, 0),
+          optInt(AttrKey::original_max_position_embeddings, 4096, 1),
           reqFloat(AttrKey::theta, 1e-30),
           optFloat(AttrKey::yarn_factor, 1.0, 1e-30),
           optFloat(AttrKey::beta_fast, 32.0),
@@ -82,7 +82,8 @@ std::vector<AttrSpec> ropeAttrs() {
 }
 
 std::vector<AttrSpec> fp8Attrs() {
-  return {reqInt(AttrKey::tile, 1), reqInt(AttrKey::block, 1)};
+  return {reqInt(AttrKey::tile, 1), reqInt(AttrKey::block, 1),
+          optInt(AttrKey::scale_format, 0, 0, 1)};
 }
 
 std::vector<OpInfo> buildTable() {
@@ -90,7 +91,7 @@ std::vector<OpInfo> buildTable() {
   const OperandSpec x{"x", OT::Floating}, y{"y", OT::Floating},
       dy{"dy", OT::Floating}, dx{"dx", OT::Floating}, w{"w", OT::Floating},
       dw{"dw", OT::Floating, kAcc}, experts{"experts", OT::I32},
-      offsets{"offsets", OT::Integer}, rows{"rows", OT::Floating},
+      offsets{"offsets", OT::I32}, rows{"rows", OT::Floating},
       drows{"drows", OT::Floating}, weights{"weights", OT::Floating},
       rstd{"rstd", OT::F32};
   const auto attention = std::vector<AttrSpec>{reqInt(AttrKey::seq, 1),
@@ -123,10 +124,12 @@ std::vector<OpInfo> buildTable() {
   t.push_back(fixed(Opcode::swiglu_fwd, {gate, up}, {y}));
   t.push_back(fixed(Opcode::swiglu_bwd, {dy, gate, up},
                     {{"dgate", OT::Floating}, {"dup", OT::Floating}}));
-  // add's backward passes the gradient to both operands unchanged: the
-  // lowering reuses the gradient buffer, no kernel runs.
+  // add's backward copies the gradient to both operands (the lowering may
+  // instead reuse the gradient buffer and emit nothing).
   t.push_back(
       fixed(Opcode::add, {{"a", OT::Floating}, {"b", OT::Floating}}, {y}));
+  t.push_back(fixed(Opcode::add_bwd, {dy},
+                    {{"da", OT::Floating}, {"db", OT::Floating}}));
 
   // concat / split: variadic parts (at least two), along the last dimension.
   const OperandSpec part{"part", OT::Floating}, dpart{"dpart", OT::Floating};
@@ -136,8 +139,8 @@ std::vector<OpInfo> buildTable() {
   t.push_back(ranged(Opcode::split_bwd, {dpart}, 2, -1, {dx}, 1, 1));
 
   // route: the bias (DeepSeek-V3's selection-only bias) is optional; loads
-  // (tokens per expert) accumulate over a step's micro-batches for
-  // expert_bias_update.
+  // (tokens per expert, f32) are written per call: a step's micro-batches
+  // add up with `add` before expert_bias_update.
   const auto routeCommon = std::vector<AttrSpec>{
       reqInt(AttrKey::k, 1), reqInt(AttrKey::scoring, 0, 1),
       optInt(AttrKey::norm_topk_prob, 0, 0, 1),
@@ -146,9 +149,9 @@ std::vector<OpInfo> buildTable() {
   routeFwd.push_back(reqInt(AttrKey::topk_method, 0, 2));
   routeFwd.push_back(optInt(AttrKey::n_group, 1, 1));
   routeFwd.push_back(optInt(AttrKey::topk_group, 1, 1));
-  t.push_back(ranged(
-      Opcode::route_fwd, {{"logits", OT::Floating}, {"bias", OT::Floating}}, 1,
-      2, {experts, weights, {"loads", OT::Reducible, kAcc}}, 3, 3, routeFwd));
+  t.push_back(ranged(Opcode::route_fwd,
+                     {{"logits", OT::Floating}, {"bias", OT::Floating}}, 1, 2,
+                     {experts, weights, {"loads", OT::F32}}, 3, 3, routeFwd));
   t.push_back(
       fixed(Opcode::route_bwd,
             {{"dweights", OT::Floating}, {"logits", OT::Floating}, experts},
@@ -159,16 +162,14 @@ std::vector<OpInfo> buildTable() {
   t.push_back(
       fixed(Opcode::grouped_linear_bwd_input, {dy, offsets, w}, {drows}));
   t.push_back(
-      fixed(Opcode::grouped_linear_bwd_weight, {dy, offsets, rows}, {dw}));
+      fixed(Opcode::grouped_linear_bwd_weight, {dy, rows, offsets}, {dw}));
   t.push_back(fixed(Opcode::combine_fwd, {rows, weights, experts}, {y}));
   t.push_back(fixed(Opcode::combine_bwd, {dy, rows, weights, experts},
                     {drows, {"dweights", OT::Floating}}));
   const auto lossWeight = std::vector<AttrSpec>{optFloat(AttrKey::weight, 1.0)};
   const OperandSpec logits{"logits", OT::F32}, labels{"labels", OT::I32};
-  // The loss accumulates like the gradients: with weight 1/micro_batches
-  // the buffer ends the step holding the step's mean loss.
   t.push_back(fixed(Opcode::cross_entropy_fwd, {logits, labels},
-                    {{"loss", OT::F32, kAcc}}, lossWeight));
+                    {{"loss", OT::F32}}, lossWeight));
   t.push_back(fixed(Opcode::cross_entropy_bwd, {logits, labels},
                     {{"dlogits", OT::Floating}}, lossWeight));
 
@@ -177,17 +178,17 @@ std::vector<OpInfo> buildTable() {
   // plan's optimizer, the step from the executor.
   t.push_back(ranged(Opcode::adamw, {{"grad", OT::Floating}}, 1, 1,
                      {{"param", OT::Floating, kInPlace},
-                      {"m", OT::Floating, kInPlace},
-                      {"v", OT::Floating, kInPlace},
+                      {"m", OT::F32OrBF16, kInPlace},
+                      {"v", OT::F32OrBF16, kInPlace},
                       {"master", OT::F32, kInPlace}},
                      3, 4,
                      {optFloat(AttrKey::weight_decay, std::nullopt, 0),
                       optFloat(AttrKey::lr_scale, 1.0, 0)}));
-  t.push_back(fixed(Opcode::expert_bias_update, {{"loads", OT::Reducible}},
+  t.push_back(fixed(Opcode::expert_bias_update, {{"loads", OT::F32}},
                     {{"bias", OT::Floating, kInPlace}},
                     {reqFloat(AttrKey::gamma, 0)}));
-  // fill: zeroes accumulated gradients and loads before a step (and sets
-  // any constant).
+  // fill: zeroes accumulated gradients before a step (and sets any
+  // constant).
   t.push_back(ranged(Opcode::fill, {}, 0, 0, {{"x", OT::Any}}, 1, -1,
                      {reqFloat(AttrKey::value)}));
 
@@ -239,6 +240,8 @@ bool operandTypeAccepts(OperandType type, DType dtype) {
     return dtype == DType::i32;
   case OT::Integer:
     return dtype == DType::i32 || dtype == DType::i64;
+  case OT::F32OrBF16:
+    return dtype == DType::f32 || dtype == DType::bf16;
   case OT::Reducible:
     return dtype == DType::f32 || dtype == DType::bf16 || dtype == DType::i32 ||
            dtype == DType::i64;
@@ -258,6 +261,8 @@ const char *operandTypeName(OperandType type) {
     return "i32";
   case OT::Integer:
     return "i32 or i64";
+  case OT::F32OrBF16:
+    return "f32 or bf16";
   case OT::Reducible:
     return "f32, bf16, i32 or i64";
   }

@@ -29,6 +29,8 @@ const char *typeTag(OperandType t) {
     return ":i32";
   case OperandType::Integer:
     return ":int";
+  case OperandType::F32OrBF16:
+    return ":f32|bf16";
   case OperandType::Reducible:
     return ":num";
   }

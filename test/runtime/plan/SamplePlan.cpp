@@ -232,7 +232,7 @@ Plan makeTwoRankPlan() {
         {"zero",
          ProgramKind::other,
          -1,
-         {withFloat(op(Opcode::fill, {}, {norm.grad, head.grad, loss, loads}),
+         {withFloat(op(Opcode::fill, {}, {norm.grad, head.grad}),
                     AttrKey::value, 0)}},
         {"fwd",
          ProgramKind::forward,

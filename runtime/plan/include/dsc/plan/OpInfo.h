@@ -25,7 +25,8 @@ enum class OperandType {
   Floating,  // f32, bf16, f16 (converted to FP32 at the kernel boundary)
   F32,       // f32 only (logits, losses, rstd, lse)
   I32,       // i32 only (token ids, labels, expert ids)
-  Integer,   // i32 or i64 (offsets, counts)
+  Integer,   // i32 or i64 (counts)
+  F32OrBF16, // AdamW moments
   Reducible, // what collectives can sum: f32, bf16, i32, i64
 };
 
@@ -35,8 +36,8 @@ const char *operandTypeName(OperandType type);
 /// How a kernel uses an output buffer.
 enum class Access {
   Write,      // overwritten
-  Accumulate, // += : gradients of parameters (and expert loads) sum over a
-              // step's micro-batches; a `fill` zeroes them first
+  Accumulate, // += : gradients of parameters sum over a step's
+              // micro-batches; a `fill` zeroes them first
   InPlace,    // read and updated (optimizer steps)
 };
 
