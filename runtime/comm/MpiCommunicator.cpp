@@ -1,0 +1,300 @@
+//===- MpiCommunicator.cpp - Communication over MPI -----------------------===//
+//
+// A thin mapping onto MPI's non-blocking calls. MPI has no BF16 type: BF16
+// moves as 16-bit integers, and BF16 sums are staged through FP32 buffers
+// owned by the request (converted back when it completes). Communicators
+// report errors instead of aborting (MPI_ERRORS_RETURN), so a failure
+// becomes a CommError naming the operation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/comm/MpiCommunicator.h"
+
+#include <climits>
+#include <functional>
+#include <mpi.h>
+
+namespace dsc::comm {
+
+struct MpiCommunicator::Impl {
+  MPI_Comm comm = MPI_COMM_NULL;
+  int rank = 0;
+  int size = 0;
+};
+
+namespace {
+
+void check(int rc, const std::string &op) {
+  if (rc == MPI_SUCCESS)
+    return;
+  char message[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  if (MPI_Error_string(rc, message, &length) != MPI_SUCCESS)
+    length = 0;
+  throw CommError(op + ": MPI error " + std::to_string(rc) +
+                  (length ? ": " + std::string(message, length) : ""));
+}
+
+/// MPI counts are int; refuse larger ones rather than truncate.
+int toInt(size_t n, const char *op) {
+  if (n > static_cast<size_t>(INT_MAX))
+    throw CommError(std::string(op) + ": " + std::to_string(n) +
+                    " elements exceed MPI's int count range");
+  return static_cast<int>(n);
+}
+
+/// The MPI type that moves `type` (BF16 as opaque 16-bit words).
+MPI_Datatype moveType(DataType type) {
+  switch (type) {
+  case DataType::F32:
+    return MPI_FLOAT;
+  case DataType::BF16:
+    return MPI_UINT16_T;
+  case DataType::I32:
+    return MPI_INT32_T;
+  case DataType::I64:
+    return MPI_INT64_T;
+  case DataType::U8:
+    return MPI_UINT8_T;
+  }
+  throw CommError("unknown data type");
+}
+
+class MpiRequest : public Request {
+public:
+  explicit MpiRequest(std::string op) : op(std::move(op)) {}
+  ~MpiRequest() override {
+    // MPI may still write to the buffers: complete before they go away.
+    if (!finished) {
+      try {
+        wait();
+      } catch (...) {
+      }
+    }
+  }
+
+  void wait() override {
+    if (finished)
+      return;
+    finished = true;
+    check(MPI_Wait(&request, MPI_STATUS_IGNORE), op);
+    if (finish)
+      finish();
+  }
+
+  std::string op;
+  MPI_Request request = MPI_REQUEST_NULL;
+  bool finished = false;
+  // Staging for BF16 sums and count arrays that must outlive the call.
+  std::vector<float> stageIn, stageOut;
+  std::vector<int> ints;
+  std::function<void()> finish;
+};
+
+std::vector<float> widen(const void *in, size_t count) {
+  std::vector<float> out(count);
+  const auto *p = static_cast<const uint16_t *>(in);
+  for (size_t i = 0; i < count; ++i)
+    out[i] = bf16ToFloat(p[i]);
+  return out;
+}
+
+void narrow(const std::vector<float> &in, void *out) {
+  auto *p = static_cast<uint16_t *>(out);
+  for (size_t i = 0; i < in.size(); ++i)
+    p[i] = floatToBf16(in[i]);
+}
+
+} // namespace
+
+bool mpiAvailable() { return true; }
+
+MpiEnvironment::MpiEnvironment(int *argc, char ***argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized)
+    throw CommError("MPI is already initialized (one MpiEnvironment per "
+                    "process)");
+  int provided = 0;
+  check(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided),
+        "MPI_Init_thread");
+  if (provided < MPI_THREAD_SERIALIZED) {
+    MPI_Finalize();
+    throw CommError("this MPI does not support MPI_THREAD_SERIALIZED, which "
+                    "the executor's communication thread needs");
+  }
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+MpiEnvironment::~MpiEnvironment() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized)
+    MPI_Finalize();
+}
+
+std::unique_ptr<Communicator> MpiEnvironment::world() {
+  // A duplicate, so dsc's traffic never matches messages of other code
+  // using MPI_COMM_WORLD.
+  auto impl = std::make_unique<MpiCommunicator::Impl>();
+  check(MPI_Comm_dup(MPI_COMM_WORLD, &impl->comm), "MPI_Comm_dup");
+  MPI_Comm_set_errhandler(impl->comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(impl->comm, &impl->rank);
+  MPI_Comm_size(impl->comm, &impl->size);
+  return std::make_unique<MpiCommunicator>(std::move(impl));
+}
+
+MpiCommunicator::MpiCommunicator(std::unique_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+
+MpiCommunicator::~MpiCommunicator() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized && impl->comm != MPI_COMM_NULL)
+    MPI_Comm_free(&impl->comm);
+}
+
+int MpiCommunicator::rank() const { return impl->rank; }
+int MpiCommunicator::size() const { return impl->size; }
+
+std::unique_ptr<Communicator> MpiCommunicator::split(int color, int key) {
+  auto sub = std::make_unique<Impl>();
+  check(MPI_Comm_split(impl->comm, color < 0 ? MPI_UNDEFINED : color, key,
+                       &sub->comm),
+        "split");
+  if (sub->comm == MPI_COMM_NULL)
+    return nullptr;
+  MPI_Comm_set_errhandler(sub->comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(sub->comm, &sub->rank);
+  MPI_Comm_size(sub->comm, &sub->size);
+  return std::make_unique<MpiCommunicator>(std::move(sub));
+}
+
+RequestPtr MpiCommunicator::isend(const void *buf, size_t count, DataType type,
+                                  int peer, int tag) {
+  checkPeer("send", peer);
+  checkTag("send", tag);
+  auto r = std::make_unique<MpiRequest>("send");
+  check(MPI_Isend(buf, toInt(count, "send"), moveType(type), peer, tag,
+                  impl->comm, &r->request),
+        "send");
+  return r;
+}
+
+RequestPtr MpiCommunicator::irecv(void *buf, size_t count, DataType type,
+                                  int peer, int tag) {
+  checkPeer("recv", peer);
+  checkTag("recv", tag);
+  auto r = std::make_unique<MpiRequest>("recv");
+  check(MPI_Irecv(buf, toInt(count, "recv"), moveType(type), peer, tag,
+                  impl->comm, &r->request),
+        "recv");
+  return r;
+}
+
+RequestPtr MpiCommunicator::iallReduce(const void *in, void *out, size_t count,
+                                       DataType type) {
+  auto r = std::make_unique<MpiRequest>("all_reduce");
+  int n = toInt(count, "all_reduce");
+  if (type == DataType::BF16) {
+    r->stageIn = widen(in, count);
+    r->stageOut.resize(count);
+    MpiRequest *raw = r.get();
+    r->finish = [raw, out] { narrow(raw->stageOut, out); };
+    check(MPI_Iallreduce(r->stageIn.data(), r->stageOut.data(), n, MPI_FLOAT,
+                         MPI_SUM, impl->comm, &r->request),
+          "all_reduce");
+    return r;
+  }
+  check(MPI_Iallreduce(in == out ? MPI_IN_PLACE : in, out, n, moveType(type),
+                       MPI_SUM, impl->comm, &r->request),
+        "all_reduce");
+  return r;
+}
+
+RequestPtr MpiCommunicator::ireduceScatter(const void *in, void *out,
+                                           size_t count, DataType type) {
+  checkDistinct("reduce_scatter", in, out);
+  auto r = std::make_unique<MpiRequest>("reduce_scatter");
+  int n = toInt(count, "reduce_scatter");
+  toInt(count * static_cast<size_t>(impl->size), "reduce_scatter");
+  if (type == DataType::BF16) {
+    r->stageIn = widen(in, count * impl->size);
+    r->stageOut.resize(count);
+    MpiRequest *raw = r.get();
+    r->finish = [raw, out] { narrow(raw->stageOut, out); };
+    check(MPI_Ireduce_scatter_block(r->stageIn.data(), r->stageOut.data(), n,
+                                    MPI_FLOAT, MPI_SUM, impl->comm,
+                                    &r->request),
+          "reduce_scatter");
+    return r;
+  }
+  check(MPI_Ireduce_scatter_block(in, out, n, moveType(type), MPI_SUM,
+                                  impl->comm, &r->request),
+        "reduce_scatter");
+  return r;
+}
+
+RequestPtr MpiCommunicator::iallGather(const void *in, void *out, size_t count,
+                                       DataType type) {
+  checkDistinct("all_gather", in, out);
+  auto r = std::make_unique<MpiRequest>("all_gather");
+  int n = toInt(count, "all_gather");
+  toInt(count * static_cast<size_t>(impl->size), "all_gather");
+  check(MPI_Iallgather(in, n, moveType(type), out, n, moveType(type),
+                       impl->comm, &r->request),
+        "all_gather");
+  return r;
+}
+
+RequestPtr MpiCommunicator::iallToAll(const void *in, void *out, size_t count,
+                                      DataType type) {
+  checkDistinct("all_to_all", in, out);
+  auto r = std::make_unique<MpiRequest>("all_to_all");
+  int n = toInt(count, "all_to_all");
+  toInt(count * static_cast<size_t>(impl->size), "all_to_all");
+  check(MPI_Ialltoall(in, n, moveType(type), out, n, moveType(type), impl->comm,
+                      &r->request),
+        "all_to_all");
+  return r;
+}
+
+RequestPtr MpiCommunicator::iallToAllV(const void *in,
+                                       const std::vector<size_t> &sendCounts,
+                                       const std::vector<size_t> &sendDispls,
+                                       void *out,
+                                       const std::vector<size_t> &recvCounts,
+                                       const std::vector<size_t> &recvDispls,
+                                       DataType type) {
+  checkDistinct("all_to_all_v", in, out);
+  const char *op = "all_to_all_v";
+  checkCounts(op, sendCounts, sendDispls);
+  checkCounts(op, recvCounts, recvDispls);
+  auto r = std::make_unique<MpiRequest>(op);
+  // MPI reads the count arrays until completion: the request owns them.
+  size_t p = static_cast<size_t>(impl->size);
+  r->ints.resize(4 * p);
+  for (size_t i = 0; i < p; ++i) {
+    r->ints[i] = toInt(sendCounts[i], op);
+    r->ints[p + i] = toInt(sendDispls[i], op);
+    r->ints[2 * p + i] = toInt(recvCounts[i], op);
+    r->ints[3 * p + i] = toInt(recvDispls[i], op);
+  }
+  int *ints = r->ints.data();
+  check(MPI_Ialltoallv(in, ints, ints + p, moveType(type), out, ints + 2 * p,
+                       ints + 3 * p, moveType(type), impl->comm, &r->request),
+        op);
+  return r;
+}
+
+void MpiCommunicator::broadcast(void *buf, size_t count, DataType type,
+                                int root) {
+  checkPeer("broadcast", root);
+  check(MPI_Bcast(buf, toInt(count, "broadcast"), moveType(type), root,
+                  impl->comm),
+        "broadcast");
+}
+
+void MpiCommunicator::barrier() { check(MPI_Barrier(impl->comm), "barrier"); }
+
+} // namespace dsc::comm

@@ -1,0 +1,97 @@
+//===- Plan.cpp - Plan struct helpers -------------------------------------===//
+
+#include "dsc/plan/Plan.h"
+
+namespace dsc::plan {
+
+std::optional<int64_t> Instruction::intAttr(AttrKey key) const {
+  for (const IntAttr &a : intAttrs)
+    if (a.key == key)
+      return a.value;
+  return std::nullopt;
+}
+
+std::optional<double> Instruction::floatAttr(AttrKey key) const {
+  for (const FloatAttr &a : floatAttrs)
+    if (a.key == key)
+      return a.value;
+  return std::nullopt;
+}
+
+const Rank *Plan::findRank(int32_t rank) const {
+  for (const Rank &r : ranks)
+    if (r.rank == rank)
+      return &r;
+  return nullptr;
+}
+
+uint64_t dtypeBytes(DType dtype) {
+  switch (dtype) {
+  case DType::f32:
+  case DType::i32:
+    return 4;
+  case DType::bf16:
+  case DType::f16:
+    return 2;
+  case DType::i64:
+    return 8;
+  case DType::u8:
+  case DType::fp8_e4m3:
+  case DType::fp8_e5m2:
+  case DType::ue8m0:
+    return 1;
+  }
+  return 0;
+}
+
+namespace {
+// The generated EnumName* functions return "" outside the enum; spell the
+// number instead so an error about a hostile value says what it was.
+template <typename E> std::string nameOr(const char *name, E value) {
+  if (name && *name)
+    return name;
+  return "?" + std::to_string(static_cast<long long>(value));
+}
+} // namespace
+
+std::string dtypeName(DType v) { return nameOr(fb::EnumNameDType(v), v); }
+std::string roleName(BufferRole v) {
+  return nameOr(fb::EnumNameBufferRole(v), v);
+}
+std::string stateName(OptimizerState v) {
+  return nameOr(fb::EnumNameOptimizerState(v), v);
+}
+std::string opcodeName(Opcode v) { return nameOr(fb::EnumNameOpcode(v), v); }
+std::string attrName(AttrKey v) { return nameOr(fb::EnumNameAttrKey(v), v); }
+std::string streamName(Stream v) { return nameOr(fb::EnumNameStream(v), v); }
+std::string programKindName(ProgramKind v) {
+  return nameOr(fb::EnumNameProgramKind(v), v);
+}
+std::string groupKindName(GroupKind v) {
+  return nameOr(fb::EnumNameGroupKind(v), v);
+}
+std::string lrScheduleName(LrSchedule v) {
+  return nameOr(fb::EnumNameLrSchedule(v), v);
+}
+
+std::optional<int64_t> numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<uint64_t> tensorBytes(DType dtype,
+                                    const std::vector<int64_t> &shape) {
+  uint64_t elem = dtypeBytes(dtype);
+  auto n = numElements(shape);
+  uint64_t bytes;
+  if (elem == 0 || !n ||
+      __builtin_mul_overflow(static_cast<uint64_t>(*n), elem, &bytes))
+    return std::nullopt;
+  return bytes;
+}
+
+} // namespace dsc::plan

@@ -1,0 +1,716 @@
+//===- Validate.cpp - Semantic checks of a plan ---------------------------===//
+//
+// Runs on decoded structs, so it may index the plan's own vectors freely but
+// must check every id a plan carries before using it as an index. Checks
+// stop early once kMaxValidationErrors are collected: a hostile plan with a
+// million bad instructions costs one pass, not a million messages.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/plan/Validate.h"
+
+#include "dsc/plan/OpInfo.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace dsc::plan {
+namespace {
+
+std::string quoted(const std::string &s) { return "'" + s + "'"; }
+
+std::string shapeString(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string num(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+bool validDType(DType d) { return dtypeBytes(d) != 0; }
+
+/// "-1..count-1", the values an index into `count` things (or -1) may take;
+/// computed without overflow whatever count a hostile plan carries.
+std::string range(int64_t count) {
+  return "-1.." + (count > std::numeric_limits<int64_t>::min()
+                       ? std::to_string(count - 1)
+                       : std::string("?"));
+}
+
+class Validator {
+public:
+  explicit Validator(const Plan &plan) : plan(plan) {}
+
+  std::vector<std::string> run() {
+    checkPlan();
+    if (!full())
+      checkParameters();
+    if (!full())
+      checkGroups();
+    std::set<int32_t> seen;
+    for (size_t i = 0; i < plan.ranks.size() && !full(); ++i) {
+      const Rank &r = plan.ranks[i];
+      if (r.rank < 0 || r.rank >= plan.worldSize) {
+        error("ranks[" + std::to_string(i) + "]: rank " +
+              std::to_string(r.rank) + " outside the world of " +
+              std::to_string(plan.worldSize));
+        continue;
+      }
+      if (!seen.insert(r.rank).second) {
+        error("ranks[" + std::to_string(i) + "]: rank " +
+              std::to_string(r.rank) + " appears twice");
+        continue;
+      }
+      checkRank(r);
+    }
+    return std::move(errors);
+  }
+
+private:
+  const Plan &plan;
+  std::vector<std::string> errors;
+  bool truncated = false;
+
+  bool full() const { return truncated; }
+
+  void error(std::string message) {
+    if (truncated)
+      return;
+    if (errors.size() + 1 == kMaxValidationErrors) {
+      errors.push_back("... more errors left out");
+      truncated = true;
+      return;
+    }
+    errors.push_back(std::move(message));
+  }
+
+  bool inWorld(int64_t rank) const {
+    return rank >= 0 && rank < plan.worldSize;
+  }
+
+  int64_t microBatches() const { return plan.model.microBatches; }
+
+  /// Checks shape dims and byte size; returns the byte size when valid.
+  std::optional<uint64_t> checkTensor(const std::string &where, DType dtype,
+                                      const std::vector<int64_t> &shape) {
+    if (!validDType(dtype)) {
+      error(where + ": unknown dtype " + dtypeName(dtype));
+      return std::nullopt;
+    }
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (shape[d] < 0) {
+        error(where + ": dimension " + std::to_string(d) + " of shape " +
+              shapeString(shape) + " is negative");
+        return std::nullopt;
+      }
+    auto bytes = tensorBytes(dtype, shape);
+    if (!bytes)
+      error(where + ": shape " + shapeString(shape) + " of " +
+            dtypeName(dtype) + " overflows a 64-bit byte count");
+    return bytes;
+  }
+
+  void checkRankList(const std::string &where,
+                     const std::vector<int32_t> &ranks) {
+    if (ranks.empty()) {
+      error(where + ": no ranks");
+      return;
+    }
+    std::set<int32_t> seen;
+    for (int32_t r : ranks) {
+      if (!inWorld(r)) {
+        error(where + ": rank " + std::to_string(r) + " outside the world of " +
+              std::to_string(plan.worldSize));
+        return;
+      }
+      if (!seen.insert(r).second) {
+        error(where + ": rank " + std::to_string(r) + " listed twice");
+        return;
+      }
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Plan-level facts
+  //===--------------------------------------------------------------------===//
+
+  void checkPlan() {
+    if (plan.worldSize < 1)
+      error("world_size " + std::to_string(plan.worldSize) +
+            " must be at least 1");
+    if (plan.placement.size() !=
+        static_cast<size_t>(std::max(0, plan.worldSize)))
+      error("placement lists " + std::to_string(plan.placement.size()) +
+            " ranks, world_size is " + std::to_string(plan.worldSize));
+    std::set<std::pair<int32_t, int32_t>> gpus;
+    for (size_t r = 0; r < plan.placement.size() && !full(); ++r) {
+      const RankPlacement &p = plan.placement[r];
+      std::string where = "placement of rank " + std::to_string(r);
+      if (p.node < 0 || p.localGpu < 0)
+        error(where + ": node " + std::to_string(p.node) + ", local GPU " +
+              std::to_string(p.localGpu) + " must not be negative");
+      else if (!gpus.insert({p.node, p.localGpu}).second)
+        error(where + ": node " + std::to_string(p.node) + " GPU " +
+              std::to_string(p.localGpu) + " is already another rank's");
+    }
+
+    const ModelFacts &m = plan.model;
+    auto positive = [&](const char *name, int64_t v, int64_t min = 1) {
+      if (v < min)
+        error(std::string("model: ") + name + " " + std::to_string(v) +
+              " must be at least " + std::to_string(min));
+    };
+    positive("vocab_size", m.vocabSize);
+    positive("hidden_size", m.hiddenSize);
+    positive("seq_len", m.seqLen);
+    positive("micro_batch_size", m.microBatchSize);
+    positive("micro_batches", m.microBatches);
+    positive("data_shards", m.dataShards);
+    int64_t tokens;
+    if (m.seqLen > 0 && m.microBatchSize > 0 &&
+        __builtin_mul_overflow(m.seqLen, m.microBatchSize, &tokens))
+      error("model: micro_batch_size x seq_len overflows");
+
+    const Optimizer &o = plan.optimizer;
+    auto finiteIn = [&](const char *name, double v, double lo, double hi,
+                        bool hiOpen) {
+      if (!std::isfinite(v) || v < lo || v > hi || (hiOpen && v == hi))
+        error(std::string("optimizer: ") + name + " " + num(v) +
+              " must be in [" + num(lo) + ", " + num(hi) +
+              (hiOpen ? ")" : "]"));
+    };
+    finiteIn("lr", o.lr, 0, HUGE_VAL, true);
+    finiteIn("min_lr", o.minLr, 0, std::isfinite(o.lr) ? o.lr : 0, false);
+    finiteIn("beta1", o.beta1, 0, 1, true);
+    finiteIn("beta2", o.beta2, 0, 1, true);
+    if (!std::isfinite(o.eps) || o.eps <= 0)
+      error("optimizer: eps " + num(o.eps) + " must be positive");
+    finiteIn("weight_decay", o.weightDecay, 0, HUGE_VAL, true);
+    if (lrScheduleName(o.schedule)[0] == '?')
+      error("optimizer: unknown lr schedule " + lrScheduleName(o.schedule));
+    if (o.warmupSteps < 0 || o.decaySteps < 0)
+      error("optimizer: warmup_steps and decay_steps must not be negative");
+  }
+
+  void checkParameters() {
+    std::map<std::pair<std::string, int32_t>, size_t> names;
+    for (size_t i = 0; i < plan.parameters.size() && !full(); ++i) {
+      const Parameter &p = plan.parameters[i];
+      std::string where = "parameter p" + std::to_string(i);
+      if (p.name.empty()) {
+        error(where + ": empty checkpoint name");
+        continue;
+      }
+      where += " " + quoted(p.name);
+      checkTensor(where, p.dtype, p.shape);
+      checkRankList(where, p.ranks);
+      int32_t first = -1;
+      if (p.experts) {
+        const ExpertSlice &e = *p.experts;
+        first = e.first;
+        if (e.count < 1 || e.first < 0 || e.total < 1 ||
+            int64_t(e.first) + e.count > e.total)
+          error(where + ": expert slice " + std::to_string(e.first) + "+" +
+                std::to_string(e.count) + " not within " +
+                std::to_string(e.total) + " experts");
+        else if (p.name.find("{e}") == std::string::npos)
+          error(where + ": an expert stack's name needs an {e} "
+                        "placeholder");
+        else if (p.shape.empty() || p.shape[0] != e.count)
+          error(where + ": an expert stack's first dimension must be its " +
+                std::to_string(e.count) + " experts, shape is " +
+                shapeString(p.shape));
+      }
+      auto [it, fresh] = names.insert({{p.name, first}, i});
+      if (!fresh)
+        error(where + ": same tensor as p" + std::to_string(it->second));
+    }
+  }
+
+  void checkGroups() {
+    for (size_t i = 0; i < plan.groups.size() && !full(); ++i) {
+      const ProcessGroup &g = plan.groups[i];
+      std::string where = "group g" + std::to_string(i);
+      if (!g.name.empty())
+        where += " " + quoted(g.name);
+      if (groupKindName(g.kind)[0] == '?')
+        error(where + ": unknown kind " + groupKindName(g.kind));
+      checkRankList(where, g.ranks);
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Ranks
+  //===--------------------------------------------------------------------===//
+
+  void checkRank(const Rank &r) {
+    std::string where = "rank " + std::to_string(r.rank);
+    if (r.ppStage < -1 || r.dpRank < -1 || r.epRank < -1)
+      error(where + ": coordinates (pp_stage, dp_rank, ep_rank) must be -1 "
+                    "or more");
+    if (r.dataShard < -1 || r.dataShard >= plan.model.dataShards)
+      error(where + ": data shard " + std::to_string(r.dataShard) +
+            " outside " + range(plan.model.dataShards));
+
+    for (size_t b = 0; b < r.buffers.size() && !full(); ++b)
+      checkBuffer(r, b);
+
+    // Every event must be recorded somewhere, or a wait on it never ends;
+    // counting records first also bounds num_events by the plan's size
+    // before anything is allocated for it.
+    uint64_t records = 0;
+    for (const Program &p : r.programs)
+      for (const Instruction &in : p.instructions)
+        records += in.recordEvents.size();
+    std::vector<bool> recorded;
+    if (r.numEvents > records)
+      error(where + ": " + std::to_string(r.numEvents) + " events but only " +
+            std::to_string(records) +
+            " event records: some event is never recorded");
+    else
+      recorded.assign(r.numEvents, false);
+
+    for (size_t p = 0; p < r.programs.size() && !full(); ++p)
+      checkProgram(r, p, recorded);
+
+    if (!full() && recorded.size() == r.numEvents)
+      for (uint32_t e = 0; e < r.numEvents; ++e)
+        if (!recorded[e]) {
+          error(where + ": event e" + std::to_string(e) + " is never recorded");
+          break;
+        }
+
+    for (size_t i = 0; i < r.schedule.size() && !full(); ++i) {
+      const ScheduleEntry &s = r.schedule[i];
+      std::string at = where + ", schedule[" + std::to_string(i) + "]";
+      if (s.program >= r.programs.size()) {
+        error(at + ": program #" + std::to_string(s.program) +
+              " out of range (rank has " + std::to_string(r.programs.size()) +
+              " programs)");
+        continue;
+      }
+      const Program &p = r.programs[s.program];
+      if (s.microBatch < -1 || s.microBatch >= microBatches())
+        error(at + ": micro-batch " + std::to_string(s.microBatch) +
+              " outside " + range(microBatches()));
+      else if (p.microBatch >= 0 && s.microBatch != p.microBatch)
+        error(at + ": runs program " + quoted(p.name) + " of micro-batch " +
+              std::to_string(p.microBatch) + " as micro-batch " +
+              std::to_string(s.microBatch));
+    }
+  }
+
+  void checkBuffer(const Rank &r, size_t b) {
+    const Buffer &buf = r.buffers[b];
+    std::string where =
+        "rank " + std::to_string(r.rank) + ", buffer b" + std::to_string(b);
+    if (!buf.name.empty())
+      where += " " + quoted(buf.name);
+    auto bytes = checkTensor(where, buf.dtype, buf.shape);
+    if (roleName(buf.role)[0] == '?') {
+      error(where + ": unknown role " + roleName(buf.role));
+      return;
+    }
+    bool bound = buf.role == BufferRole::parameter ||
+                 buf.role == BufferRole::gradient ||
+                 buf.role == BufferRole::optimizer_state;
+    if (bound) {
+      if (buf.parameter < 0 ||
+          static_cast<size_t>(buf.parameter) >= plan.parameters.size()) {
+        error(where + ": parameter p" + std::to_string(buf.parameter) +
+              " out of range (plan has " +
+              std::to_string(plan.parameters.size()) + " parameters)");
+        return;
+      }
+      const Parameter &p = plan.parameters[buf.parameter];
+      std::string param =
+          "parameter p" + std::to_string(buf.parameter) + " " + quoted(p.name);
+      bool held = false;
+      for (int32_t h : p.ranks)
+        held |= h == r.rank;
+      if (!held)
+        error(where + ": " + param + " is not held by rank " +
+              std::to_string(r.rank));
+      if (buf.shape != p.shape)
+        error(where + ": shape " + shapeString(buf.shape) + " differs from " +
+              shapeString(p.shape) + " of " + param);
+      bool floating = buf.dtype == DType::f32 || buf.dtype == DType::bf16 ||
+                      buf.dtype == DType::f16;
+      if (buf.role != BufferRole::parameter && !floating &&
+          validDType(buf.dtype))
+        error(where + ": a " + roleName(buf.role) +
+              " must be f32, bf16 or "
+              "f16, is " +
+              dtypeName(buf.dtype));
+      if (buf.role == BufferRole::parameter && buf.dtype != p.dtype)
+        error(where + ": dtype " + dtypeName(buf.dtype) + " differs from " +
+              dtypeName(p.dtype) + " of " + param);
+      if (buf.role == BufferRole::optimizer_state) {
+        if (buf.state == OptimizerState::none || stateName(buf.state)[0] == '?')
+          error(where +
+                ": optimizer state needs a kind (exp_avg, "
+                "exp_avg_sq, master_weight), has " +
+                stateName(buf.state));
+        else if (buf.state == OptimizerState::master_weight &&
+                 buf.dtype != DType::f32)
+          error(where + ": a master weight must be f32");
+      } else if (buf.state != OptimizerState::none) {
+        error(where + ": only optimizer_state buffers name a state");
+      }
+    } else if (buf.parameter != -1 || buf.state != OptimizerState::none) {
+      error(where + ": a buffer of role " + roleName(buf.role) +
+            " binds no parameter or optimizer state");
+    }
+
+    bool perMicroBatch = buf.role == BufferRole::input_ids ||
+                         buf.role == BufferRole::labels ||
+                         buf.role == BufferRole::loss;
+    if (perMicroBatch) {
+      if (buf.microBatch < -1 || buf.microBatch >= microBatches())
+        error(where + ": micro-batch " + std::to_string(buf.microBatch) +
+              " outside " + range(microBatches()));
+    } else if (buf.microBatch != -1) {
+      error(where + ": only input_ids, labels and loss buffers belong to a "
+                    "micro-batch");
+    }
+    if (buf.role == BufferRole::input_ids || buf.role == BufferRole::labels) {
+      // The executor fills exactly one micro-batch of tokens.
+      int64_t tokens = 0;
+      bool tokensKnown = !__builtin_mul_overflow(plan.model.microBatchSize,
+                                                 plan.model.seqLen, &tokens);
+      auto n = numElements(buf.shape);
+      if (buf.dtype != DType::i32)
+        error(where + ": " + roleName(buf.role) + " must be i32");
+      else if (n && tokensKnown && *n != tokens)
+        error(where + ": holds " + std::to_string(*n) +
+              " tokens, a micro-batch has " + std::to_string(tokens));
+    }
+    if (buf.role == BufferRole::loss && buf.dtype != DType::f32)
+      error(where + ": a loss must be f32");
+
+    if (buf.role == BufferRole::activation) {
+      uint64_t end;
+      if (__builtin_add_overflow(buf.offset, buf.size, &end) ||
+          end > r.arenaSize)
+        error(where + ": arena range " + std::to_string(buf.offset) + "+" +
+              std::to_string(buf.size) + " exceeds the " +
+              std::to_string(r.arenaSize) + "-byte arena");
+      else if (bytes && buf.size < *bytes)
+        error(where + ": " + std::to_string(buf.size) +
+              " arena bytes hold less than its " + std::to_string(*bytes) +
+              " bytes");
+    } else if (buf.offset != 0 || buf.size != 0) {
+      error(where + ": only activations have an arena offset and size");
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Programs and instructions
+  //===--------------------------------------------------------------------===//
+
+  void checkProgram(const Rank &r, size_t p, std::vector<bool> &recorded) {
+    const Program &prog = r.programs[p];
+    std::string where = "rank " + std::to_string(r.rank) + ", program " +
+                        quoted(prog.name) + " (#" + std::to_string(p) + ")";
+    if (programKindName(prog.kind)[0] == '?')
+      error(where + ": unknown kind " + programKindName(prog.kind));
+    if (prog.microBatch < -1 || prog.microBatch >= microBatches())
+      error(where + ": micro-batch " + std::to_string(prog.microBatch) +
+            " outside " + range(microBatches()));
+    for (size_t i = 0; i < prog.instructions.size() && !full(); ++i)
+      checkInstruction(r, prog.instructions[i],
+                       where + ", instruction " + std::to_string(i), recorded);
+  }
+
+  /// The buffer `id` names, or null (and an error) when out of range.
+  const Buffer *operand(const Rank &r, const std::string &where, uint32_t id) {
+    if (id < r.buffers.size())
+      return &r.buffers[id];
+    error(where + ": buffer b" + std::to_string(id) +
+          " out of range (rank has " + std::to_string(r.buffers.size()) +
+          " buffers)");
+    return nullptr;
+  }
+
+  void checkInstruction(const Rank &r, const Instruction &in, std::string where,
+                        std::vector<bool> &recorded) {
+    const OpInfo *info = findOpInfo(in.op);
+    if (!info) {
+      error(where + ": unknown opcode " + opcodeName(in.op));
+      return;
+    }
+    where += " (" + opcodeName(in.op) + ")";
+
+    auto countOk = [&](const char *what, size_t n, int min, int max) {
+      if (n >= static_cast<size_t>(min) &&
+          (max < 0 || n <= static_cast<size_t>(max)))
+        return true;
+      std::string want =
+          max < 0      ? "at least " + std::to_string(min)
+          : min == max ? std::to_string(min)
+                       : std::to_string(min) + " to " + std::to_string(max);
+      error(where + ": " + std::to_string(n) + " " + what + ", expected " +
+            want);
+      return false;
+    };
+    // Both counts are checked (and reported) before either decides.
+    bool inputsOk =
+        countOk("inputs", in.inputs.size(), info->minInputs, info->maxInputs);
+    bool outputsOk = countOk("outputs", in.outputs.size(), info->minOutputs,
+                             info->maxOutputs);
+    bool counts = inputsOk && outputsOk;
+
+    // Operands: in range and of an accepted element type. Only looked at
+    // when the counts are right: each id then has a spec to check against.
+    std::vector<const Buffer *> ins, outs;
+    bool operandsOk = counts;
+    auto check = [&](const std::vector<uint32_t> &ids, bool isInput,
+                     std::vector<const Buffer *> &out) {
+      for (size_t i = 0; i < ids.size() && !full(); ++i) {
+        const OperandSpec &spec =
+            isInput ? info->inputSpec(i) : info->outputSpec(i);
+        std::string at = where + ": " + (isInput ? "input " : "output ") +
+                         std::to_string(i) + " (" + spec.name + ")";
+        const Buffer *b = operand(r, at, ids[i]);
+        if (!b) {
+          operandsOk = false;
+          continue;
+        }
+        if (validDType(b->dtype) && !operandTypeAccepts(spec.type, b->dtype)) {
+          error(at + ": buffer b" + std::to_string(ids[i]) + " is " +
+                dtypeName(b->dtype) + ", expected " +
+                operandTypeName(spec.type));
+          operandsOk = false;
+        }
+        out.push_back(b);
+      }
+    };
+    if (counts) {
+      check(in.inputs, true, ins);
+      check(in.outputs, false, outs);
+    }
+
+    checkAttributes(*info, in, where);
+    checkComm(r, *info, in, where, operandsOk ? &ins : nullptr, &outs);
+    if (operandsOk && in.op == Opcode::adamw)
+      checkAdamW(r, in, where);
+
+    if (streamName(in.stream)[0] == '?')
+      error(where + ": unknown stream " + streamName(in.stream));
+    for (uint32_t e : in.waitEvents)
+      if (e >= r.numEvents) {
+        error(where + ": waits for event e" + std::to_string(e) +
+              " out of range (rank has " + std::to_string(r.numEvents) +
+              " events)");
+        break;
+      }
+    for (uint32_t e : in.recordEvents) {
+      if (e >= r.numEvents) {
+        error(where + ": records event e" + std::to_string(e) +
+              " out of range (rank has " + std::to_string(r.numEvents) +
+              " events)");
+        break;
+      }
+      if (e < recorded.size())
+        recorded[e] = true;
+    }
+  }
+
+  void checkAttributes(const OpInfo &info, const Instruction &in,
+                       const std::string &where) {
+    std::set<AttrKey> seen;
+    auto one = [&](AttrKey key, bool isFloat, double value) {
+      std::string name = attrName(key);
+      const AttrSpec *spec = info.findAttr(key);
+      if (!spec) {
+        error(where + ": takes no attribute " + name);
+        return;
+      }
+      if (!seen.insert(key).second) {
+        error(where + ": attribute " + name + " given twice");
+        return;
+      }
+      if (spec->isFloat != isFloat) {
+        error(where + ": attribute " + name + " must be " +
+              (spec->isFloat ? "a float" : "an integer"));
+        return;
+      }
+      if (!std::isfinite(value) || value < spec->min || value > spec->max)
+        error(where + ": attribute " + name + " = " + num(value) +
+              " outside [" + num(spec->min) + ", " + num(spec->max) + "]");
+    };
+    for (const IntAttr &a : in.intAttrs)
+      one(a.key, false, static_cast<double>(a.value));
+    for (const FloatAttr &a : in.floatAttrs)
+      one(a.key, true, a.value);
+    for (const AttrSpec &spec : info.attrs)
+      if (spec.required && !seen.count(spec.key))
+        error(where + ": missing required attribute " + attrName(spec.key));
+
+    if (in.op == Opcode::route_fwd) {
+      auto groups = in.intAttr(AttrKey::n_group).value_or(1);
+      auto kept = in.intAttr(AttrKey::topk_group).value_or(1);
+      if (kept > groups)
+        error(where + ": topk_group " + std::to_string(kept) +
+              " exceeds n_group " + std::to_string(groups));
+    }
+  }
+
+  void checkComm(const Rank &r, const OpInfo &info, const Instruction &in,
+                 const std::string &where,
+                 const std::vector<const Buffer *> *ins,
+                 const std::vector<const Buffer *> *outs) {
+    if (info.comm == CommKind::None) {
+      if (in.comm)
+        error(where + ": a compute op takes no communication spec");
+      return;
+    }
+    if (!in.comm) {
+      error(where + ": needs a communication spec");
+      return;
+    }
+    const CommSpec &c = *in.comm;
+    if (info.comm == CommKind::PointToPoint) {
+      if (!inWorld(c.peer))
+        error(where + ": peer rank " + std::to_string(c.peer) +
+              " outside the world of " + std::to_string(plan.worldSize));
+      else if (c.peer == r.rank)
+        error(where + ": rank " + std::to_string(r.rank) +
+              " sends to or receives from itself");
+      return;
+    }
+    if (c.group < 0 || static_cast<size_t>(c.group) >= plan.groups.size()) {
+      error(where + ": group g" + std::to_string(c.group) +
+            " out of range (plan has " + std::to_string(plan.groups.size()) +
+            " groups)");
+      return;
+    }
+    const ProcessGroup &g = plan.groups[c.group];
+    bool member = false;
+    for (int32_t m : g.ranks)
+      member |= m == r.rank;
+    if (!member) {
+      error(where + ": rank " + std::to_string(r.rank) +
+            " is not a member of group g" + std::to_string(c.group));
+      return;
+    }
+    if (!ins)
+      return;
+    // Sizes the communicator trusts: a mismatch here would make it read or
+    // write past a buffer.
+    const Buffer &x = *(*ins)[0], &y = *(*outs)[0];
+    auto nx = numElements(x.shape), ny = numElements(y.shape);
+    if (!nx || !ny)
+      return;
+    int64_t n = static_cast<int64_t>(g.ranks.size());
+    if (n == 0) // reported with the group; nothing to divide by
+      return;
+    if (x.dtype != y.dtype) {
+      error(where + ": input is " + dtypeName(x.dtype) + ", output " +
+            dtypeName(y.dtype));
+      return;
+    }
+    auto sizes = [&](const std::string &rule) {
+      error(where + ": " + std::to_string(*nx) + " input and " +
+            std::to_string(*ny) + " output elements over " + std::to_string(n) +
+            " ranks; " + rule);
+    };
+    switch (in.op) {
+    case Opcode::all_reduce:
+      if (*nx != *ny)
+        sizes("all_reduce needs equal sizes");
+      break;
+    case Opcode::reduce_scatter:
+      if (*nx / n != *ny || *nx % n != 0)
+        sizes("reduce_scatter needs input = output x group size");
+      break;
+    case Opcode::all_gather:
+      if (*ny / n != *nx || *ny % n != 0)
+        sizes("all_gather needs output = input x group size");
+      break;
+    case Opcode::all_to_all:
+      if (*nx != *ny || *nx % n != 0)
+        sizes("all_to_all needs equal sizes divisible by the group size");
+      break;
+    case Opcode::all_to_all_v: {
+      // Rows move; the receive capacity (y's first dimension) is checked
+      // against the counts at run time.
+      for (const Buffer *counts : {(*ins)[1], (*outs)[1]}) {
+        auto nc = numElements(counts->shape);
+        if (nc && *nc != n)
+          error(where + ": counts hold " + std::to_string(*nc) +
+                " entries, the group has " + std::to_string(n) + " ranks");
+      }
+      auto rowSize = [](const Buffer &b) {
+        std::vector<int64_t> rest(b.shape.begin() + (b.shape.empty() ? 0 : 1),
+                                  b.shape.end());
+        return numElements(rest);
+      };
+      if (x.shape.empty() || y.shape.empty() || rowSize(x) != rowSize(y))
+        error(where + ": input " + shapeString(x.shape) + " and output " +
+              shapeString(y.shape) + " need rows of the same size");
+      break;
+    }
+    default:
+      break;
+    }
+  }
+
+  /// adamw's operands must be one parameter's buffers in the roles the
+  /// kernel updates: param, grad, m, v (and the master copy).
+  void checkAdamW(const Rank &r, const Instruction &in,
+                  const std::string &where) {
+    struct Want {
+      uint32_t id;
+      BufferRole role;
+      OptimizerState state;
+      const char *name;
+    };
+    std::vector<Want> wants = {
+        {in.inputs[0], BufferRole::gradient, OptimizerState::none, "grad"},
+        {in.outputs[0], BufferRole::parameter, OptimizerState::none, "param"},
+        {in.outputs[1], BufferRole::optimizer_state, OptimizerState::exp_avg,
+         "m"},
+        {in.outputs[2], BufferRole::optimizer_state, OptimizerState::exp_avg_sq,
+         "v"}};
+    if (in.outputs.size() > 3)
+      wants.push_back({in.outputs[3], BufferRole::optimizer_state,
+                       OptimizerState::master_weight, "master"});
+    int32_t param = r.buffers[in.outputs[0]].parameter;
+    for (const Want &w : wants) {
+      const Buffer &b = r.buffers[w.id];
+      if (b.role != w.role || b.state != w.state || b.parameter != param) {
+        error(where + ": " + w.name + " (b" + std::to_string(w.id) +
+              ") must be the " +
+              (w.state == OptimizerState::none ? roleName(w.role)
+                                               : stateName(w.state)) +
+              " of the updated parameter p" + std::to_string(param));
+        return;
+      }
+    }
+  }
+};
+
+} // namespace
+
+std::vector<std::string> validatePlan(const Plan &plan) {
+  return Validator(plan).run();
+}
+
+std::string joinErrors(const std::vector<std::string> &errors) {
+  std::string out;
+  for (const std::string &e : errors)
+    out += (out.empty() ? "" : "\n") + e;
+  return out;
+}
+
+} // namespace dsc::plan
