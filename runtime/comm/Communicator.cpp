@@ -104,21 +104,4 @@ void Communicator::checkDistinct(const char *op, const void *in,
                     "all_reduce works in place)");
 }
 
-float bf16ToFloat(uint16_t bits) {
-  uint32_t wide = uint32_t(bits) << 16;
-  float f;
-  std::memcpy(&f, &wide, sizeof f);
-  return f;
-}
-
-uint16_t floatToBf16(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  if ((bits & 0x7F800000u) == 0x7F800000u && (bits & 0x007FFFFFu))
-    return static_cast<uint16_t>((bits >> 16) | 0x0040u); // quiet NaN
-  // Round to nearest, ties to even: add 0x7FFF plus the lowest kept bit.
-  bits += 0x7FFFu + ((bits >> 16) & 1u);
-  return static_cast<uint16_t>(bits >> 16);
-}
-
 } // namespace dsc::comm

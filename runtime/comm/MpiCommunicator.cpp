@@ -102,7 +102,7 @@ std::vector<float> widen(const void *in, size_t count) {
 void narrow(const std::vector<float> &in, void *out) {
   auto *p = static_cast<uint16_t *>(out);
   for (size_t i = 0; i < in.size(); ++i)
-    p[i] = floatToBf16(in[i]);
+    p[i] = floatToBF16(in[i]);
 }
 
 } // namespace

@@ -146,20 +146,20 @@ TEST(LocalComm, Broadcast) {
 }
 
 TEST(BFloat16, RoundsToNearestEven) {
-  EXPECT_EQ(floatToBf16(1.0f), 0x3F80);
+  EXPECT_EQ(floatToBF16(1.0f), 0x3F80);
   EXPECT_EQ(bf16ToFloat(0x3F80), 1.0f);
   EXPECT_EQ(bf16ToFloat(0xC040), -3.0f);
   // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties to even (1).
-  EXPECT_EQ(floatToBf16(1.0f + std::ldexp(1.0f, -8)), 0x3F80);
+  EXPECT_EQ(floatToBF16(1.0f + std::ldexp(1.0f, -8)), 0x3F80);
   // 1 + 3 * 2^-8 is halfway between 1 + 2^-7 (odd) and 1 + 2^-6: up.
-  EXPECT_EQ(floatToBf16(1.0f + 3 * std::ldexp(1.0f, -8)), 0x3F82);
+  EXPECT_EQ(floatToBF16(1.0f + 3 * std::ldexp(1.0f, -8)), 0x3F82);
   // Just above halfway rounds up.
-  EXPECT_EQ(floatToBf16(1.0f + std::ldexp(1.0f, -8) + std::ldexp(1.0f, -20)),
+  EXPECT_EQ(floatToBF16(1.0f + std::ldexp(1.0f, -8) + std::ldexp(1.0f, -20)),
             0x3F81);
-  EXPECT_TRUE(std::isnan(bf16ToFloat(floatToBf16(std::nanf("")))));
-  EXPECT_EQ(floatToBf16(INFINITY), 0x7F80);
+  EXPECT_TRUE(std::isnan(bf16ToFloat(floatToBF16(std::nanf("")))));
+  EXPECT_EQ(floatToBF16(INFINITY), 0x7F80);
   // The largest finite float rounds to infinity in BF16, as IEEE says.
-  EXPECT_EQ(floatToBf16(3.4028235e38f), 0x7F80);
+  EXPECT_EQ(floatToBF16(3.4028235e38f), 0x7F80);
 }
 
 TEST(Mpi, EnvironmentReportsAvailability) {

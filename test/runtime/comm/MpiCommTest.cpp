@@ -56,11 +56,11 @@ TEST(MpiComm, BF16SumsAccumulateInFP32) {
   // once, 4 ranks give 260.5 -> 260; rounding after each addition would
   // drift (257.5 -> 258, 259.5 -> 260, 261.5 -> 262). With 2 ranks there
   // is only one addition, so only the value is checked there.
-  std::vector<uint16_t> v{floatToBf16(rank() == 0 ? 256.0f : 1.5f),
-                          floatToBf16(0.5f)};
+  std::vector<uint16_t> v{floatToBF16(rank() == 0 ? 256.0f : 1.5f),
+                          floatToBF16(0.5f)};
   std::vector<uint16_t> out(2);
   world->allReduce(v.data(), out.data(), 2, DataType::BF16);
-  EXPECT_EQ(out[0], floatToBf16(256.0f + 1.5f * (n - 1)));
+  EXPECT_EQ(out[0], floatToBF16(256.0f + 1.5f * (n - 1)));
   if (n == 4)
     EXPECT_EQ(bf16ToFloat(out[0]), 260.0f);
   EXPECT_EQ(bf16ToFloat(out[1]), 0.5f * n);
@@ -88,7 +88,7 @@ TEST(MpiComm, ReduceScatter) {
   for (int i = 0; i < count; ++i)
     EXPECT_EQ(out[i], n * (100 * rank() + i) + n * (n - 1) / 2) << i;
 
-  std::vector<uint16_t> bin(n * count, floatToBf16(0.25f)), bout(count);
+  std::vector<uint16_t> bin(n * count, floatToBF16(0.25f)), bout(count);
   world->reduceScatter(bin.data(), bout.data(), count, DataType::BF16);
   for (int i = 0; i < count; ++i)
     EXPECT_EQ(bf16ToFloat(bout[i]), 0.25f * n);
@@ -176,7 +176,7 @@ TEST(MpiComm, BlockingSendRecvBetweenPairs) {
   const int r = rank(), peer = r ^ 1;
   if (peer >= size())
     return;
-  std::vector<uint16_t> mine{floatToBf16(r + 1.0f)}, theirs(1);
+  std::vector<uint16_t> mine{floatToBF16(r + 1.0f)}, theirs(1);
   if (r % 2 == 0) {
     world->send(mine.data(), 1, DataType::BF16, peer, 7);
     world->recv(theirs.data(), 1, DataType::BF16, peer, 8);

@@ -25,6 +25,7 @@
 #ifndef DSC_COMM_COMMUNICATOR_H
 #define DSC_COMM_COMMUNICATOR_H
 
+#include "dsc/numerics/HalfFloat.h"
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -128,10 +129,9 @@ protected:
   static void checkDistinct(const char *op, const void *in, const void *out);
 };
 
-/// BF16 <-> FP32: BF16 is FP32's upper half; narrowing rounds to nearest
-/// even and keeps NaNs NaN.
-float bf16ToFloat(uint16_t bits);
-uint16_t floatToBf16(float value);
+/// BF16 <-> FP32 for the FP32-staged BF16 sums: dsc_numerics' conversions.
+using numerics::bf16ToFloat;
+using numerics::floatToBF16;
 
 } // namespace dsc::comm
 
