@@ -2,7 +2,6 @@
 
 #include "dsc/comm/Communicator.h"
 
-#include <cstring>
 
 namespace dsc::comm {
 
