@@ -200,7 +200,7 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
       RankedTensorType::get({experts}, f32()), logits, bias, c));
   auto dispatch = tag(KDispatchOp::create(
       builder, loc(), x.getType(),
-      RankedTensorType::get({experts + 1}, builder.getI64Type()), x,
+      RankedTensorType::get({experts + 1}, builder.getI32Type()), x,
       route.getExperts(), experts));
   std::string prefix = name(scope, "experts.{e}");
   int64_t width = c.getMoeIntermediateSize();

@@ -144,7 +144,7 @@ def Dsc_KDispatchGradOp : Dsc_GradOp<"dispatch_grad", [Pure]> {
 def Dsc_KGroupedLinearGradInputOp
     : Dsc_GradOp<"grouped_linear_grad_input", [Pure]> {
   let summary = "each expert's dx = dy · weight[e]";
-  let arguments = (ins Dsc_Rows:$grad, TensorRankOf<[I64], [1]>:$offsets,
+  let arguments = (ins Dsc_Rows:$grad, TensorRankOf<[I32], [1]>:$offsets,
                        FlatSymbolRefAttr:$weight, UnitAttr:$fp8);
   let results = (outs Dsc_Rows:$input_grad);
   let assemblyFormat = [{
@@ -157,7 +157,7 @@ def Dsc_KGroupedLinearGradWeightOp
     : Dsc_GradOp<"grouped_linear_grad_weight"> {
   let summary = "each expert's dweight[e] += dyᵀ · x over its rows";
   let arguments = (ins Dsc_Rows:$grad, Dsc_Rows:$rows,
-                       TensorRankOf<[I64], [1]>:$offsets,
+                       TensorRankOf<[I32], [1]>:$offsets,
                        Arg<FlatSymbolRefAttr, "", [Dsc_AccumulatesGradient]>:$weight,
                        UnitAttr:$fp8);
   let assemblyFormat = [{

@@ -184,7 +184,7 @@ def Dsc_KDispatchOp : Dsc_KernelOp<"dispatch"> {
   let summary = "token copies grouped by expert";
   let arguments = (ins Dsc_Rows:$input, TensorRankOf<[I32], [2]>:$experts,
                        Dsc_I64Attr:$num_experts);
-  let results = (outs Dsc_Rows:$rows, TensorRankOf<[I64], [1]>:$offsets);
+  let results = (outs Dsc_Rows:$rows, TensorRankOf<[I32], [1]>:$offsets);
   let assemblyFormat = [{
     $input `,` $experts `experts` $num_experts attr-dict `:` type($input) `,`
     type($experts) `->` type($rows) `,` type($offsets)
@@ -198,7 +198,7 @@ def Dsc_KGroupedLinearOp : Dsc_KernelOp<"grouped_linear"> {
     with `fp8`'s tile and block); rows [offsets[e], offsets[e+1]) use
     expert e's weight.
   }];
-  let arguments = (ins Dsc_Rows:$rows, TensorRankOf<[I64], [1]>:$offsets,
+  let arguments = (ins Dsc_Rows:$rows, TensorRankOf<[I32], [1]>:$offsets,
                        FlatSymbolRefAttr:$weight, UnitAttr:$fp8);
   let results = (outs Dsc_Rows:$output);
   let assemblyFormat = [{
