@@ -1,8 +1,8 @@
 //===- dsc-opt.cpp - parse, verify, transform and print dsc IR ------------===//
 
 #include "dsc/Conversion/Passes.h"
-#include "dsc/Conversion/Pipelines.h"
 #include "dsc/IR/DscDialect.h"
+#include "dsc/Pipelines/Pipelines.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"

@@ -1,6 +1,6 @@
 //===- Pipelines.cpp - registered dsc pass pipelines ----------------------===//
 
-#include "dsc/Conversion/Pipelines.h"
+#include "dsc/Pipelines/Pipelines.h"
 #include "dsc/Conversion/Passes.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"

@@ -1,7 +1,7 @@
 //===- Pipelines.h - registered dsc pass pipelines --------------*- C++ -*-===//
 
-#ifndef DSC_CONVERSION_PIPELINES_H
-#define DSC_CONVERSION_PIPELINES_H
+#ifndef DSC_PIPELINES_PIPELINES_H
+#define DSC_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
 
@@ -17,4 +17,4 @@ void registerDscPipelines();
 
 } // namespace dsc
 
-#endif // DSC_CONVERSION_PIPELINES_H
+#endif // DSC_PIPELINES_PIPELINES_H
