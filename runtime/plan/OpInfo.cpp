@@ -209,6 +209,12 @@ std::vector<OpInfo> buildTable() {
                    {{"y", OT::Reducible}}, CommKind::Collective));
   t.push_back(comm(Opcode::all_gather, {{"x", OT::Any}}, {{"y", OT::Any}},
                    CommKind::Collective));
+  // shift: position i of each `seq`-token sequence takes position
+  // i + offset, the last `offset` positions `fill_id` (MTP depth k reads ids
+  // and labels k ahead; labels are filled with -100, the ignored label).
+  t.push_back(fixed(Opcode::shift, {{"x", OT::I32}}, {{"y", OT::I32}},
+                    {reqInt(AttrKey::seq, 1), reqInt(AttrKey::offset, 0),
+                     optInt(AttrKey::fill_id, 0, -kIntMax)}));
 
   // The table is indexed by opcode: entry i must describe opcode i + 1
   // (0 is `invalid`), and every opcode must have one. A mismatch is a
