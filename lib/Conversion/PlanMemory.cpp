@@ -23,7 +23,8 @@ namespace {
 /// Rows of each tensor's dynamic leading dimension for one micro-batch.
 class RowCounter {
 public:
-  explicit RowCounter(int64_t tokens) : tokens(tokens) {}
+  RowCounter(int64_t tokens, bool floatsAsF32)
+      : tokens(tokens), floatsAsF32(floatsAsF32) {}
 
   void define(Operation *op) {
     for (Value result : op->getResults())
@@ -36,8 +37,18 @@ public:
     int64_t count = 1;
     for (auto [dim, size] : llvm::enumerate(type.getShape()))
       count *= ShapedType::isDynamic(size) ? rows.lookup(value) : size;
-    int64_t bits = type.getElementType().getIntOrFloatBitWidth();
+    Type element = type.getElementType();
+    int64_t bits = isa<FloatType>(element) && floatsAsF32
+                       ? 32
+                       : element.getIntOrFloatBitWidth();
     return count * std::max<int64_t>(bits / 8, 1);
+  }
+  /// The leading dimension of `value` for one micro-batch (1 for scalars).
+  int64_t leading(Value value) const {
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type || type.getRank() == 0)
+      return 1;
+    return type.isDynamicDim(0) ? known(value) : type.getDimSize(0);
   }
   void setArgument(Value argument) { rows[argument] = tokens; }
 
@@ -71,10 +82,12 @@ private:
   }
 
   int64_t tokens;
+  bool floatsAsF32;
   DenseMap<Value, int64_t> rows;
 };
 
 struct PlanMemoryPass : public dsc::impl::DscPlanMemoryBase<PlanMemoryPass> {
+  using DscPlanMemoryBase::DscPlanMemoryBase;
   void runOnOperation() override;
   LogicalResult plan(func::FuncOp func, RunOp run);
 };
@@ -83,7 +96,7 @@ struct PlanMemoryPass : public dsc::impl::DscPlanMemoryBase<PlanMemoryPass> {
 LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
   int64_t tokens = run.getMicroBatch() * run.getSeqLen();
   Block &body = func.getBody().front();
-  RowCounter counter(tokens);
+  RowCounter counter(tokens, storage == "f32");
   for (BlockArgument argument : body.getArguments())
     counter.setArgument(argument);
 
@@ -164,10 +177,13 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
   for (Operation &op : body) {
     if (op.getNumResults() == 0)
       continue;
-    SmallVector<int64_t> resultOffsets;
-    for (Value result : op.getResults())
+    SmallVector<int64_t> resultOffsets, resultRows;
+    for (Value result : op.getResults()) {
       resultOffsets.push_back(offsets.lookup(result));
+      resultRows.push_back(counter.leading(result));
+    }
     op.setAttr("dsc.offsets", builder.getDenseI64ArrayAttr(resultOffsets));
+    op.setAttr("dsc.rows", builder.getDenseI64ArrayAttr(resultRows));
   }
   func->setAttr("dsc.arena_bytes", builder.getDenseI64ArrayAttr(arenas));
   return success();
@@ -175,6 +191,11 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
 
 void PlanMemoryPass::runOnOperation() {
   ModuleOp module = getOperation();
+  if (storage != "model" && storage != "f32") {
+    module.emitError("dsc-plan-memory: unknown storage '")
+        << storage << "'; use model or f32";
+    return signalPassFailure();
+  }
   bool planned = false;
   for (RunOp run : module.getOps<RunOp>()) {
     auto train =

@@ -56,8 +56,14 @@ def DscPlanMemory : Pass<"dsc-plan-memory", "::mlir::ModuleOp"> {
     at the same time never overlap. Each op gets `dsc.offsets` (one per
     result), the function `dsc.arena_bytes` (one per stage). A remark
     reports each stage's arena, the peak of live bytes and the memory
-    analysis's estimate of one micro-batch's activations.
+    analysis's estimate of one micro-batch's activations. `storage=f32`
+    sizes floating tensors as FP32 (the CPU backend computes and stores in
+    FP32); `dsc.rows` records each result's leading dimension.
   }];
+  let options = [
+    Option<"storage", "storage", "std::string", "\"model\"",
+           "model (the tensors' element types) or f32">,
+  ];
 }
 
 #endif // DSC_CONVERSION_PASSES_TD
