@@ -5,14 +5,17 @@
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 
-void dsc::buildTrainingPipeline(mlir::OpPassManager &manager) {
+void dsc::buildTrainingPipeline(mlir::OpPassManager &manager,
+                                llvm::StringRef storage) {
   // Layout and schedule on the model-level IR, then the kernel-level
   // program; the pass manager verifies the IR after each pass.
   manager.addPass(createDscPipelinePartition());
   manager.addPass(createDscPipelineSchedule());
   manager.addPass(createDscLowerToKernels());
   manager.addPass(createDscKernelAutodiff());
-  manager.addPass(createDscPlanMemory());
+  DscPlanMemoryOptions memory;
+  memory.storage = storage.str();
+  manager.addPass(createDscPlanMemory(memory));
 }
 
 void dsc::registerDscPipelines() {
@@ -20,5 +23,5 @@ void dsc::registerDscPipelines() {
       "dsc-training-pipeline",
       "Partition, schedule, lower to kernels, differentiate and plan memory "
       "for a model's dsc.run",
-      buildTrainingPipeline);
+      [](mlir::OpPassManager &manager) { buildTrainingPipeline(manager); });
 }

@@ -22,7 +22,7 @@ class ModelOp;
 namespace dsc::driver {
 
 extern llvm::cl::SubCommand importCommand, describeCommand, reportCommand,
-    placeCommand, loadsCommand, scheduleCommand;
+    placeCommand, loadsCommand, scheduleCommand, compileCommand;
 
 int runImport(mlir::MLIRContext &context);
 int runDescribe(mlir::MLIRContext &context);
@@ -30,6 +30,7 @@ int runReport(mlir::MLIRContext &context);
 int runPlace();
 int runLoads();
 int runSchedule(mlir::MLIRContext &context);
+int runCompile(mlir::MLIRContext &context);
 
 /// Prints diagnostics as `file:line:col: error: message`, and notes.
 void printDiagnostic(mlir::Diagnostic &diag);

@@ -31,6 +31,8 @@ int main(int argc, char **argv) {
       "  dsc place --loads FILE --replicas R --groups G --nodes N --gpus P "
       "[--policy ...] [--format text|json|svg]\n"
       "  dsc loads --layers L --experts E [--distribution zipf --s S]\n"
+      "  dsc compile MODEL [--cluster C] [--seq-len N] [--micro-batch B] "
+      "[--micro-batches M] [--lr LR] -o PLAN\n"
       "  dsc schedule --kind 1f1b|dualpipe|dualpipev --pp P --microbatches N "
       "[--costs F=1,B=2,W=1,FB=2.5,comm=0] [--format text|json|trace]\n");
 
@@ -55,6 +57,8 @@ int main(int argc, char **argv) {
     return runLoads();
   if (scheduleCommand)
     return runSchedule(context);
+  if (compileCommand)
+    return runCompile(context);
   WithColor::error() << "no command given; see 'dsc --help'\n";
   return 1;
 }

@@ -1,0 +1,98 @@
+//===- CompileCommand.cpp - dsc compile -----------------------------------===//
+//
+// Model + cluster + run options -> the registered training pipeline (with
+// FP32 storage for the CPU backend) -> a validated plan file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Driver.h"
+#include "dsc/IR/DscOps.h"
+#include "dsc/Import/ClusterImport.h"
+#include "dsc/Import/ImportModel.h"
+#include "dsc/Import/RunOptions.h"
+#include "dsc/Pipelines/Pipelines.h"
+#include "dsc/Target/PlanEmitter.h"
+#include "dsc/plan/PlanFile.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+using namespace mlir;
+
+namespace dsc::driver {
+cl::SubCommand
+    compileCommand("compile",
+                   "Compile a model's training run into a plan for dsc-run");
+static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
+                                         cl::desc("<model.mlir|config.json>"),
+                                         cl::sub(compileCommand));
+static cl::opt<std::string> compileOutput("o", cl::Required,
+                                          cl::desc("Plan file"),
+                                          cl::value_desc("file"),
+                                          cl::sub(compileCommand));
+static cl::opt<std::string> compileCluster(
+    "cluster", cl::init("h100x1"),
+    cl::desc("Built-in cluster or cluster JSON (default h100x1: one rank)"),
+    cl::sub(compileCommand));
+static cl::opt<int64_t> compileSeqLen("seq-len", cl::init(256),
+                                      cl::desc("Sequence length (default 256)"),
+                                      cl::sub(compileCommand));
+static cl::opt<int64_t> compileMicroBatch("micro-batch", cl::init(4),
+                                          cl::desc("Sequences per micro-batch "
+                                                   "(default 4)"),
+                                          cl::sub(compileCommand));
+static cl::opt<int64_t>
+    compileMicroBatches("micro-batches", cl::init(1),
+                        cl::desc("Micro-batches per step (default 1)"),
+                        cl::sub(compileCommand));
+static cl::opt<double> learningRate("lr", cl::init(1e-3),
+                                    cl::desc("AdamW learning rate"),
+                                    cl::sub(compileCommand));
+static cl::opt<int64_t> warmup("warmup", cl::init(0), cl::desc("Warm-up steps"),
+                               cl::sub(compileCommand));
+
+int runCompile(MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = dsc::loadModel(compileInput, &context);
+  if (!module)
+    return 1;
+  dsc::ModelOp model = findModel(*module, compileInput);
+  if (!model)
+    return 1;
+  OpBuilder builder(module->getBody(), module->getBody()->end());
+  FailureOr<dsc::ClusterOp> cluster =
+      dsc::importCluster(compileCluster, builder);
+  if (failed(cluster))
+    return 1;
+  dsc::RunOptions options;
+  options.seqLen = compileSeqLen;
+  options.microBatch = compileMicroBatch;
+  options.microBatches = compileMicroBatches;
+  options.pp = 1;
+  if (std::optional<dsc::FP8RecipeAttr> fp8 = model.getFp8())
+    options.recipe = dsc::Precision::fp8;
+  Location loc = NameLoc::get(builder.getStringAttr("dsc compile options"));
+  FailureOr<dsc::RunOp> run =
+      dsc::createRun(builder, loc, model, *cluster, options);
+  if (failed(run))
+    return 1;
+
+  PassManager manager(&context);
+  dsc::buildTrainingPipeline(manager, "f32");
+  if (failed(manager.run(*module)))
+    return 1;
+  auto train =
+      module->lookupSymbol<func::FuncOp>((run->getSymName() + "_train").str());
+  dsc::PlanOptions planOptions;
+  planOptions.learningRate = learningRate;
+  planOptions.warmupSteps = warmup;
+  FailureOr<dsc::plan::Plan> plan = dsc::emitPlan(*run, train, planOptions);
+  if (failed(plan))
+    return 1;
+  std::string error;
+  if (!dsc::plan::writePlanFile(compileOutput, *plan, error)) {
+    WithColor::error() << compileOutput << ": " << error << "\n";
+    return 1;
+  }
+  return 0;
+}
+} // namespace dsc::driver
