@@ -60,12 +60,14 @@ TEST_F(ClusterImport, DeepSeekTrainingCluster) {
 }
 
 TEST_F(ClusterImport, EveryPresetBuilds) {
-  ASSERT_EQ(clusterPresetNames().size(), 3u);
+  ASSERT_EQ(clusterPresetNames().size(), 4u);
   for (llvm::StringRef name : clusterPresetNames())
     EXPECT_TRUE(mlir::succeeded(importCluster(name, builder))) << name.str();
   auto h200 = *importCluster("h200x8", builder);
   EXPECT_DOUBLE_EQ(h200.getGpu().getHbmGb().convertToDouble(), 141);
   EXPECT_DOUBLE_EQ(h200.getGpu().getHbmGbps().convertToDouble(), 4800);
+  // One GPU: the one-rank runs dsc compile writes plans for.
+  EXPECT_EQ((*importCluster("h100x1", builder)).getNumGPUs(), 1);
 }
 
 TEST_F(ClusterImport, FromFile) {
@@ -83,7 +85,7 @@ TEST_F(ClusterImport, FromFile) {
 TEST_F(ClusterImport, Errors) {
   EXPECT_TRUE(mlir::failed(importCluster("a100x8", builder)));
   EXPECT_NE(errors.find("a100x8: cannot read: No such file or directory; "
-                        "built-in clusters: h800x2048, h100x8, h200x8"),
+                        "built-in clusters: h800x2048, h100x8, h100x1, h200x8"),
             std::string::npos)
       << errors;
 
