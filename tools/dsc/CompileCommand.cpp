@@ -52,17 +52,14 @@ static cl::opt<int64_t> warmup("warmup", cl::init(0), cl::desc("Warm-up steps"),
                                cl::sub(compileCommand));
 
 int runCompile(MLIRContext &context) {
-  OwningOpRef<ModuleOp> module = dsc::loadModel(compileInput, &context);
-  if (!module)
+  ModelOnCluster loaded =
+      loadModelOnCluster(context, compileInput, compileCluster);
+  if (!loaded.module)
     return 1;
-  dsc::ModelOp model = findModel(*module, compileInput);
-  if (!model)
-    return 1;
+  OwningOpRef<ModuleOp> module = std::move(loaded.module);
+  dsc::ModelOp model = loaded.model;
+  FailureOr<dsc::ClusterOp> cluster = loaded.cluster;
   OpBuilder builder(module->getBody(), module->getBody()->end());
-  FailureOr<dsc::ClusterOp> cluster =
-      dsc::importCluster(compileCluster, builder);
-  if (failed(cluster))
-    return 1;
   dsc::RunOptions options;
   options.seqLen = compileSeqLen;
   options.microBatch = compileMicroBatch;

@@ -2,6 +2,8 @@
 
 #include "Driver.h"
 #include "dsc/IR/DscOps.h"
+#include "dsc/Import/ClusterImport.h"
+#include "dsc/Import/ImportModel.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -59,4 +61,23 @@ int writeOutput(StringRef path, llvm::function_ref<void(raw_ostream &)> write) {
   output->keep();
   return 0;
 }
+ModelOnCluster loadModelOnCluster(MLIRContext &context, StringRef path,
+                                  StringRef clusterName) {
+  ModelOnCluster loaded;
+  OwningOpRef<ModuleOp> module = dsc::loadModel(path, &context);
+  if (!module)
+    return loaded;
+  dsc::ModelOp model = findModel(*module, path);
+  if (!model)
+    return loaded;
+  OpBuilder builder(module->getBody(), module->getBody()->end());
+  FailureOr<dsc::ClusterOp> cluster = dsc::importCluster(clusterName, builder);
+  if (failed(cluster))
+    return loaded;
+  loaded.model = model;
+  loaded.cluster = *cluster;
+  loaded.module = std::move(module);
+  return loaded;
+}
+
 } // namespace dsc::driver

@@ -8,16 +8,14 @@
 #ifndef DSC_TOOLS_DSC_DRIVER_H
 #define DSC_TOOLS_DSC_DRIVER_H
 
+#include "dsc/IR/DscOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
-
-namespace dsc {
-class ModelOp;
-} // namespace dsc
 
 namespace dsc::driver {
 
@@ -37,6 +35,17 @@ void printDiagnostic(mlir::Diagnostic &diag);
 
 /// The single `dsc.model` of a loaded module, or null after an error.
 dsc::ModelOp findModel(mlir::ModuleOp module, llvm::StringRef path);
+
+/// A model loaded from `path` (IR or config.json) with `cluster` (a preset
+/// or a JSON file) added to its module; null module after an error.
+struct ModelOnCluster {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  dsc::ModelOp model;
+  dsc::ClusterOp cluster;
+};
+ModelOnCluster loadModelOnCluster(mlir::MLIRContext &context,
+                                  llvm::StringRef path,
+                                  llvm::StringRef cluster);
 
 /// Writes through `write` to `path` ("-": standard output), leaving no file
 /// behind on failure. Returns the exit code.

@@ -107,16 +107,13 @@ int runReport(MLIRContext &context) {
                        << "\n";
     return 1;
   }
-  OwningOpRef<ModuleOp> module = dsc::loadModel(reportInput, &context);
-  if (!module)
+  ModelOnCluster loaded = loadModelOnCluster(context, reportInput, clusterName);
+  if (!loaded.module)
     return 1;
-  dsc::ModelOp model = findModel(*module, reportInput);
-  if (!model)
-    return 1;
+  OwningOpRef<ModuleOp> module = std::move(loaded.module);
+  dsc::ModelOp model = loaded.model;
+  FailureOr<dsc::ClusterOp> cluster = loaded.cluster;
   OpBuilder builder(module->getBody(), module->getBody()->end());
-  FailureOr<dsc::ClusterOp> cluster = dsc::importCluster(clusterName, builder);
-  if (failed(cluster))
-    return 1;
 
   dsc::RunOptions options;
   options.mode = runMode;

@@ -134,17 +134,14 @@ struct PricedSchedule {
 /// dsc-pipeline-partition and prices its stages in milliseconds.
 static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
                                                int64_t ranks) {
-  OwningOpRef<ModuleOp> module = dsc::loadModel(modelFile, &context);
-  if (!module)
+  ModelOnCluster loaded =
+      loadModelOnCluster(context, modelFile, scheduleCluster);
+  if (!loaded.module)
     return failure();
-  dsc::ModelOp model = findModel(*module, modelFile);
-  if (!model)
-    return failure();
+  OwningOpRef<ModuleOp> module = std::move(loaded.module);
+  dsc::ModelOp model = loaded.model;
+  FailureOr<dsc::ClusterOp> cluster = loaded.cluster;
   OpBuilder builder(module->getBody(), module->getBody()->end());
-  FailureOr<dsc::ClusterOp> cluster =
-      dsc::importCluster(scheduleCluster, builder);
-  if (failed(cluster))
-    return failure();
   dsc::RunOptions options;
   options.seqLen = scheduleSeqLen;
   options.microBatch = scheduleMicroBatch;
