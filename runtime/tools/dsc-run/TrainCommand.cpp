@@ -139,12 +139,12 @@ int train(const Options &o) {
               plan.worldSize, plan.parameters.size(), values / 1e6,
               mib(double(rank.arenaSize)),
               mib(double(executor.buffers().allocatedBytes())));
-  std::printf("dsc-run: data %s: %zu tokens; a step takes %" PRIu64 " (%" PRId64
-              " micro-batches of %" PRId64 " x %" PRId64
-              "); %d kernel threads\n",
-              o.data.c_str(), data.size(), data.tokensPerStep(),
-              plan.model.microBatches, plan.model.microBatchSize,
-              plan.model.seqLen, kernels::cpu::numThreads());
+  std::printf(
+      "dsc-run: data %s: %zu tokens; a step takes %" PRIu64 " (%" PRId64
+      " micro-batch%s of %" PRId64 " x %" PRId64 "); %d kernel threads\n",
+      o.data.c_str(), data.size(), data.tokensPerStep(),
+      plan.model.microBatches, plan.model.microBatches == 1 ? "" : "es",
+      plan.model.microBatchSize, plan.model.seqLen, kernels::cpu::numThreads());
 
   if (o.resume && exec::hasTrainingCheckpoint(o.checkpoint)) {
     trainer.setProgress(exec::loadTrainingCheckpoint(o.checkpoint, plan, rank,
