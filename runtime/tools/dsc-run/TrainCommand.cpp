@@ -42,7 +42,6 @@ struct Options {
   std::string trace;
   int64_t logEvery = 1;
   int threads = 0;
-  int32_t rank = 0;
 };
 
 struct UsageError {
@@ -89,8 +88,6 @@ Options parse(int argc, char **argv) {
       o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
     else if (flag == "--threads")
       o.threads = int(parseUnsigned("--threads", value(), 1));
-    else if (flag == "--rank")
-      o.rank = int32_t(parseUnsigned("--rank", value(), 0));
     else
       throw UsageError{"unknown option '" + flag + "'"};
   }
@@ -125,7 +122,7 @@ int train(const Options &o) {
                           std::to_string(plan.worldSize) +
                           " ranks needs more than one rank; this dsc-run "
                           "runs one-rank plans");
-  exec::Executor executor(plan, o.rank);
+  exec::Executor executor(plan, 0); // the only rank of a one-rank plan
   const plan::Rank &rank = executor.rank();
   exec::TokenBatches data(o.data, plan.model, rank.dataShard);
   exec::Trainer trainer(executor, data);

@@ -35,7 +35,6 @@ const char *kUsage =
     "  --trace FILE.json    Chrome / Perfetto trace of every kernel\n"
     "  --log-every K        print every K-th step (and the first and last)\n"
     "  --threads N          kernel and OpenBLAS threads (default: all cores)\n"
-    "  --rank R             the plan rank to run (default 0)\n"
     "\n"
     "Each logged step prints 'step S loss L tokens/s X aux A lr R': L the\n"
     "main next-token cross-entropy averaged over the step's micro-batches,\n"
