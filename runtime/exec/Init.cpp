@@ -38,6 +38,9 @@ std::vector<float> initialTensor(const std::string &name,
                                  const std::vector<int64_t> &shape,
                                  uint64_t seed) {
   int64_t n = plan::numElements(shape).value_or(0);
+  // FP8 block scales (`<weight>_scale_inv`) start neutral.
+  if (endsWith(name, "_scale_inv"))
+    return std::vector<float>(n, 1.0f);
   if (shape.size() == 1)
     return std::vector<float>(n, endsWith(name, "bias") ? 0.0f : 1.0f);
   if (shape.size() < 2)

@@ -181,6 +181,8 @@ TEST(Init, DependsOnSeedAndNameOnly) {
             std::vector<float>(4, 1.0f));
   EXPECT_EQ(initialTensor("mlp.gate.e_score_correction_bias", {4}, 1),
             std::vector<float>(4, 0.0f));
+  EXPECT_EQ(initialTensor("o_proj.weight_scale_inv", {2, 1}, 1),
+            std::vector<float>(2, 1.0f));
 }
 
 TEST(Init, ExpertStacksTakeEachExpertsOwnTensor) {

@@ -4,6 +4,7 @@
 // seed and each checkpoint tensor's name (ParameterTensors.h), never on the
 // buffer order, the plan's layout or the expert placement, so every plan of
 // one model starts from the same model. Per tensor:
+//   named "..._scale_inv" (FP8 block scales)            ones
 //   rank >= 2 (embeddings, projections, expert stacks)  normal(0, 0.02)
 //   rank 1 named "...bias" (the routing bias)           zeros
 //   other rank 1 (norm weights)                          ones
