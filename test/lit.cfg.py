@@ -13,6 +13,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.dsc_obj_root, "test")
 
 config.substitutions.append(("%examples", os.path.join(config.dsc_src_root, "examples")))
+# The bundled sample text encoded at build time (target dsc-sample-tokens).
+config.substitutions.append(("%sample_tokens", os.path.join(
+    config.dsc_obj_root, "examples", "data", "sample.tok")))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.dsc_tools_dir, append_path=True)

@@ -1,12 +1,12 @@
 //===- dsc-run.cpp - Runs a compiled plan ---------------------------------===//
 //
-// Exit status: 0 success; 1 the plan cannot be read or is invalid (the
-// validator's message on stderr); 2 usage errors and modes that do not
-// exist yet. Training arrives with the executor (runtime/exec); until then
-// asking for it says so instead of pretending to run.
+// Exit status: 0 success; 1 the plan, weights, data or a checkpoint cannot
+// be used, or a kernel rejected data (one message on stderr); 2 usage
+// errors.
 //
 //===----------------------------------------------------------------------===//
 
+#include "TrainCommand.h"
 #include "dsc/plan/Dump.h"
 #include "dsc/plan/PlanFile.h"
 
@@ -16,10 +16,29 @@
 
 namespace {
 
-const char *kUsage = "usage: dsc-run --dump PLAN   print a plan as text\n"
-                     "       dsc-run PLAN          train (not implemented "
-                     "yet)\n"
-                     "       dsc-run --help\n";
+const char *kUsage =
+    "usage: dsc-run --dump PLAN          print a plan as text\n"
+    "       dsc-run PLAN (--init SEED | --weights FILE.safetensors)\n"
+    "               --data FILE.tok --steps N [options]   train (one rank)\n"
+    "       dsc-run --help\n"
+    "\n"
+    "training options:\n"
+    "  --init SEED          random weights (normal(0, 0.02) matrices, ones\n"
+    "                       norm weights, zero biases), seeded per tensor\n"
+    "  --weights FILE       parameters from safetensors (BF16 / FP8 convert)\n"
+    "  --data FILE.tok      DSCTOKv1 tokens, read as one wrapping stream\n"
+    "  --steps N            train until optimizer step N (a resumed run\n"
+    "                       continues from its checkpoint's step)\n"
+    "  --checkpoint DIR     save there at the end (and every --save-every K)\n"
+    "  --save-every K       also save after every K-th step\n"
+    "  --resume             continue from DIR's checkpoint when it has one\n"
+    "  --trace FILE.json    Chrome / Perfetto trace of every kernel\n"
+    "  --log-every K        print every K-th step (and the first and last)\n"
+    "  --threads N          kernel and OpenBLAS threads (default: all cores)\n"
+    "\n"
+    "Each logged step prints 'step S loss L tokens/s X aux A lr R': L the\n"
+    "main next-token cross-entropy averaged over the step's micro-batches,\n"
+    "A the other (MTP) losses as weighted, R the learning rate.\n";
 
 int dump(const std::string &path) {
   dsc::plan::Plan plan;
@@ -43,11 +62,8 @@ int main(int argc, char **argv) {
   }
   if (argc == 3 && !std::strcmp(argv[1], "--dump"))
     return dump(argv[2]);
-  if (argc >= 2 && argv[1][0] != '-') {
-    std::fprintf(stderr, "dsc-run: not implemented yet: training is added by "
-                         "the executor (use --dump PLAN to inspect a plan)\n");
-    return 2;
-  }
+  if (argc >= 2 && argv[1][0] != '-')
+    return dsc::run::trainCommand(argc, argv);
   std::fputs(kUsage, stderr);
   return 2;
 }

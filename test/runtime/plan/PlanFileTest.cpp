@@ -508,12 +508,11 @@ TEST(DscRun, RejectsAnInvalidPlanWithTheValidatorsMessage) {
                        "out of range (rank has 21 buffers)\n");
 }
 
-TEST(DscRun, TrainingIsNotImplementedYet) {
-  RunResult r = run("plan.dscplan");
+TEST(DscRun, TrainingWithoutWeightsIsAUsageError) {
+  // Training itself is tested with compiled plans (test/Tools).
+  RunResult r = run("plan.dscplan --data d.tok --steps 1");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("not implemented yet: training is added by the "
-                       "executor"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("--init SEED or --weights FILE"), std::string::npos)
       << r.err;
 }
 

@@ -1,0 +1,219 @@
+//===- Executor.cpp - runs one rank's programs on the CPU kernels ---------===//
+
+#include "dsc/exec/Executor.h"
+#include "OpBinding.h"
+#include "Staging.h"
+#include "dsc/exec/ExecError.h"
+#include "dsc/exec/Trace.h"
+#include "dsc/io/Json.h"
+#include "dsc/plan/OpInfo.h"
+
+#include <exception>
+#include <map>
+
+namespace dsc::exec {
+
+using detail::KernelArgs;
+using detail::KernelFn;
+using detail::StagedOperand;
+using detail::StageMode;
+using plan::BufferRole;
+using plan::DType;
+using plan::Opcode;
+using plan::OperandType;
+
+namespace {
+
+bool isFloating(DType dtype) {
+  return dtype == DType::f32 || dtype == DType::bf16 || dtype == DType::f16;
+}
+
+/// An instruction ready to run: the kernel call, its operand pointers and
+/// the operands staged through FP32.
+struct Bound {
+  KernelFn fn;
+  KernelArgs args;
+  std::vector<StagedOperand> staged;
+};
+
+} // namespace
+
+struct Executor::Impl {
+  const plan::Plan &plan;
+  const plan::Rank &rank;
+  BufferSet buffers;
+  detail::OptimizerClock clock;
+  Trace *trace = nullptr;
+  std::map<uint32_t, int64_t> expertCounts;
+  std::vector<std::vector<Bound>> programs;
+
+  Impl(const plan::Plan &plan, const plan::Rank &rank)
+      : plan(plan), rank(rank), buffers(rank) {}
+
+  std::string where(uint32_t program, size_t index) const;
+  void findExpertCounts();
+  Bound bind(uint32_t program, size_t index);
+};
+
+std::string Executor::Impl::where(uint32_t program, size_t index) const {
+  const plan::Program &p = rank.programs[program];
+  return "rank " + std::to_string(rank.rank) + ", program '" + p.name + "' (#" +
+         std::to_string(program) + "), instruction " + std::to_string(index) +
+         " (" + plan::opcodeName(p.instructions[index].op) + ")";
+}
+
+/// dispatch_bwd and combine take expert ids but no offsets; their expert
+/// count is that of the routing that chose the ids.
+void Executor::Impl::findExpertCounts() {
+  for (uint32_t p = 0; p < rank.programs.size(); ++p) {
+    const auto &insts = rank.programs[p].instructions;
+    for (size_t i = 0; i < insts.size(); ++i) {
+      const plan::Instruction &inst = insts[i];
+      uint32_t ids;
+      int64_t count;
+      if (inst.op == Opcode::route_fwd) {
+        const plan::Buffer &logits = rank.buffers[inst.inputs[0]];
+        ids = inst.outputs[0];
+        count = logits.shape.empty() ? 1 : logits.shape.back();
+      } else if (inst.op == Opcode::dispatch_fwd) {
+        ids = inst.inputs[1];
+        count = buffers.numel(inst.outputs[1]) - 1;
+      } else {
+        continue;
+      }
+      auto [it, inserted] = expertCounts.emplace(ids, count);
+      if (!inserted && it->second != count)
+        throw ExecError(where(p, i) + ": the expert ids in b" +
+                        std::to_string(ids) + " '" + rank.buffers[ids].name +
+                        "' are used with " + std::to_string(it->second) +
+                        " and " + std::to_string(count) + " experts");
+    }
+  }
+}
+
+Bound Executor::Impl::bind(uint32_t program, size_t index) {
+  const plan::Instruction &inst = rank.programs[program].instructions[index];
+  detail::OpContext c(plan, rank, inst, where(program, index), clock,
+                      expertCounts);
+  const plan::OpInfo *info = plan::findOpInfo(inst.op);
+  Bound b;
+  b.fn = detail::bindInstruction(c);
+
+  auto stage = [&](uint32_t id, StageMode mode) -> void * {
+    StagedOperand s{
+        mode, rank.buffers[id].dtype, buffers.data(id), buffers.numel(id), {}};
+    s.scratch.resize(s.numel);
+    b.staged.push_back(std::move(s));
+    // The vector's storage does not move when `staged` grows.
+    return b.staged.back().scratch.data();
+  };
+  b.staged.reserve(inst.inputs.size() + inst.outputs.size());
+  for (size_t i = 0; i < inst.inputs.size(); ++i) {
+    uint32_t id = inst.inputs[i];
+    bool convert = info->inputSpec(i).type == OperandType::Floating &&
+                   rank.buffers[id].dtype != DType::f32;
+    b.args.in.push_back(convert ? stage(id, StageMode::Load)
+                                : buffers.data(id));
+  }
+  for (size_t i = 0; i < inst.outputs.size(); ++i) {
+    uint32_t id = inst.outputs[i];
+    const plan::OperandSpec &spec = info->outputSpec(i);
+    const plan::Buffer &buf = rank.buffers[id];
+    bool stepLong =
+        buf.role == BufferRole::loss || buf.role == BufferRole::persistent;
+    if (stepLong && spec.access == plan::Access::Write &&
+        spec.type != OperandType::Any) {
+      if (!isFloating(buf.dtype))
+        c.fail(c.describeOut(i) + ": a " + plan::roleName(buf.role) +
+               " buffer accumulates over micro-batches, which needs a "
+               "floating dtype");
+      b.args.out.push_back(stage(id, StageMode::Accumulate));
+      continue;
+    }
+    if (spec.type == OperandType::Floating && buf.dtype != DType::f32) {
+      StageMode mode = spec.access == plan::Access::Write
+                           ? StageMode::Store
+                           : StageMode::LoadStore;
+      b.args.out.push_back(stage(id, mode));
+      continue;
+    }
+    b.args.out.push_back(buffers.data(id));
+  }
+  return b;
+}
+
+Executor::Executor(const plan::Plan &plan, int32_t rankId) {
+  const plan::Rank *rank = plan.findRank(rankId);
+  if (!rank)
+    throw ExecError("the plan has no rank " + std::to_string(rankId));
+  impl_ = std::make_unique<Impl>(plan, *rank);
+  impl_->findExpertCounts();
+  impl_->programs.resize(rank->programs.size());
+  for (uint32_t p = 0; p < rank->programs.size(); ++p)
+    for (size_t i = 0; i < rank->programs[p].instructions.size(); ++i)
+      impl_->programs[p].push_back(impl_->bind(p, i));
+}
+
+Executor::~Executor() = default;
+
+const plan::Plan &Executor::plan() const { return impl_->plan; }
+const plan::Rank &Executor::rank() const { return impl_->rank; }
+BufferSet &Executor::buffers() { return impl_->buffers; }
+const BufferSet &Executor::buffers() const { return impl_->buffers; }
+
+void Executor::setOptimizerStep(int64_t step, double lr) {
+  impl_->clock.step = step;
+  impl_->clock.lr = lr;
+}
+
+void Executor::setTrace(Trace *trace) { impl_->trace = trace; }
+
+std::string Executor::where(uint32_t program, size_t instruction) const {
+  return impl_->where(program, instruction);
+}
+
+void Executor::run(uint32_t program, int32_t microBatch) {
+  if (program >= impl_->programs.size())
+    throw ExecError("rank " + std::to_string(impl_->rank.rank) +
+                    ": no program #" + std::to_string(program));
+  const plan::Program &p = impl_->rank.programs[program];
+  std::vector<Bound> &bound = impl_->programs[program];
+  Trace *trace = impl_->trace;
+  std::string mbArg = microBatch >= 0
+                          ? ", \"micro_batch\": " + std::to_string(microBatch)
+                          : std::string();
+  auto programStart = Trace::Clock::now();
+  for (size_t i = 0; i < bound.size(); ++i) {
+    Bound &b = bound[i];
+    auto start = trace ? Trace::Clock::now() : Trace::Clock::time_point();
+    try {
+      for (StagedOperand &s : b.staged)
+        detail::stageIn(s);
+      b.fn(b.args);
+      for (StagedOperand &s : b.staged)
+        detail::stageOut(s);
+    } catch (const ExecError &) {
+      throw;
+    } catch (const std::exception &e) {
+      // Kernels reject data the validator cannot see (token ids, labels,
+      // expert offsets) with standard exceptions.
+      throw ExecError(where(program, i) +
+                      (microBatch >= 0
+                           ? ", micro-batch " + std::to_string(microBatch)
+                           : std::string()) +
+                      ": " + e.what());
+    }
+    if (trace)
+      trace->record(plan::opcodeName(p.instructions[i].op), start,
+                    Trace::Clock::now(),
+                    "\"program\": " + io::jsonQuote(p.name) +
+                        ", \"instruction\": " + std::to_string(i) + mbArg);
+  }
+  if (trace)
+    trace->record(microBatch >= 0 ? p.name + "@" + std::to_string(microBatch)
+                                  : p.name,
+                  programStart, Trace::Clock::now(),
+                  "\"program\": " + std::to_string(program) + mbArg);
+}
+
+} // namespace dsc::exec

@@ -1,0 +1,132 @@
+//===- OpBinding.h - from an instruction to a kernel call (private) -------===//
+//
+// Binding happens once, when the executor loads a plan: each instruction's
+// binder checks every shape assumption its kernel makes (the validator has
+// checked ids, counts and dtypes, not how shapes fit together), derives the
+// kernel's sizes and attribute structs, and returns a KernelFn that only
+// calls the kernel. A plan the CPU kernels cannot run is refused there, with
+// the rank, program and instruction named, instead of crashing mid-step.
+//
+// Kernels see FP32 for every floating operand: the executor stages operands
+// stored in BF16/F16 (and outputs that accumulate into loss or persistent
+// buffers) through FP32 scratch around the call, so binders never look at
+// storage types except where a kernel takes them raw (AdamW's moments).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_EXEC_OPBINDING_H
+#define DSC_EXEC_OPBINDING_H
+
+#include "dsc/plan/OpInfo.h"
+#include "dsc/plan/Plan.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dsc::exec::detail {
+
+/// Operand pointers of one call: FP32 for floating operands (the buffer or
+/// its staging scratch), the buffer's own bytes otherwise.
+struct KernelArgs {
+  std::vector<void *> in, out;
+
+  const float *f32(size_t i) const { return static_cast<const float *>(in[i]); }
+  const int32_t *i32(size_t i) const {
+    return static_cast<const int32_t *>(in[i]);
+  }
+  float *outF32(size_t i) const { return static_cast<float *>(out[i]); }
+  int32_t *outI32(size_t i) const { return static_cast<int32_t *>(out[i]); }
+};
+
+using KernelFn = std::function<void(const KernelArgs &)>;
+
+/// The optimizer step being taken (1-based) and its learning rate, which
+/// the trainer sets before each optimizer program; AdamW reads it.
+struct OptimizerClock {
+  int64_t step = 1;
+  double lr = 0;
+};
+
+/// What a binder sees of one instruction.
+class OpContext {
+public:
+  OpContext(const plan::Plan &plan, const plan::Rank &rank,
+            const plan::Instruction &inst, std::string where,
+            const OptimizerClock &clock,
+            const std::map<uint32_t, int64_t> &expertCounts);
+
+  const plan::Plan &plan() const { return plan_; }
+  const plan::Instruction &inst() const { return inst_; }
+  plan::Opcode op() const { return inst_.op; }
+  const std::string &where() const { return where_; }
+  const OptimizerClock &clock() const { return clock_; }
+
+  size_t numInputs() const { return inst_.inputs.size(); }
+  size_t numOutputs() const { return inst_.outputs.size(); }
+  const plan::Buffer &in(size_t i) const;
+  const plan::Buffer &out(size_t i) const;
+  int64_t inNumel(size_t i) const;
+  int64_t outNumel(size_t i) const;
+  /// The last dimension (1 for a scalar).
+  int64_t inLastDim(size_t i) const;
+
+  /// The attribute with OpInfo's default applied; fails when absent without
+  /// one (the validator makes that impossible for required attributes).
+  int64_t intAttr(plan::AttrKey key) const;
+  double floatAttr(plan::AttrKey key) const;
+
+  /// Throws ExecError "<where>: <what>".
+  [[noreturn]] void fail(const std::string &what) const;
+  /// "input 1 (w) b8 'name' f32 [96, 256]", for messages.
+  std::string describeIn(size_t i) const;
+  std::string describeOut(size_t i) const;
+
+  /// Fails unless the operand holds exactly `numel` elements; `why` says
+  /// where the expectation comes from.
+  void expectInNumel(size_t i, int64_t numel, const std::string &why) const;
+  void expectOutNumel(size_t i, int64_t numel, const std::string &why) const;
+  /// Fails unless the operand has this rank.
+  void expectInRank(size_t i, size_t rank) const;
+  void expectOutRank(size_t i, size_t rank) const;
+  /// numel(input i) / width, failing unless it divides evenly (width > 0).
+  int64_t inRows(size_t i, int64_t width, const std::string &why) const;
+
+  /// The expert count of the routing that produced expert-id buffer `id`
+  /// (its route_fwd's logits width or its dispatch_fwd's offsets - 1):
+  /// dispatch_bwd and combine take expert ids without offsets.
+  int64_t expertCount(uint32_t id) const;
+
+private:
+  std::string describe(const char *side, size_t i, uint32_t id,
+                       const plan::OperandSpec &spec) const;
+
+  const plan::Plan &plan_;
+  const plan::Rank &rank_;
+  const plan::Instruction &inst_;
+  const plan::OpInfo *info_;
+  std::string where_;
+  const OptimizerClock &clock_;
+  const std::map<uint32_t, int64_t> &expertCounts_;
+};
+
+/// "[256, 4, 48]".
+std::string shapeText(const std::vector<int64_t> &shape);
+
+/// The kernel call of `c`'s instruction; fails (ExecError naming it) when
+/// the CPU kernels cannot run it as the plan lays it out.
+KernelFn bindInstruction(const OpContext &c);
+
+// Binders by kernel header (Dense.h, Attention.h, Elementwise.h and
+// Tokens.h, MoE.h, Loss.h and Optimizer.h).
+KernelFn bindDense(const OpContext &c);
+KernelFn bindAttention(const OpContext &c);
+KernelFn bindElementwise(const OpContext &c);
+KernelFn bindMoE(const OpContext &c);
+KernelFn bindLossOptimizer(const OpContext &c);
+
+} // namespace dsc::exec::detail
+
+#endif // DSC_EXEC_OPBINDING_H

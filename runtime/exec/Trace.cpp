@@ -1,0 +1,48 @@
+//===- Trace.cpp - a Chrome / Perfetto trace of executed kernels ----------===//
+
+#include "dsc/exec/Trace.h"
+#include "dsc/exec/ExecError.h"
+#include "dsc/io/AtomicFile.h"
+#include "dsc/io/Error.h"
+#include "dsc/io/Json.h"
+
+#include <cstdio>
+
+namespace dsc::exec {
+
+void Trace::record(std::string name, Clock::time_point start,
+                   Clock::time_point end, std::string args) {
+  using Us = std::chrono::duration<double, std::micro>;
+  events_.push_back({std::move(name), Us(start - epoch_).count(),
+                     Us(end - start).count(), std::move(args)});
+}
+
+std::string Trace::json() const {
+  std::string out = "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n";
+  char numbers[96];
+  for (size_t i = 0; i < events_.size(); ++i) {
+    const Event &e = events_[i];
+    // Microseconds with nanosecond digits: viewers accept fractions.
+    std::snprintf(numbers, sizeof(numbers), "\"ts\": %.3f, \"dur\": %.3f",
+                  e.startUs, e.durationUs);
+    out += "{\"name\": " + io::jsonQuote(e.name) +
+           ", \"ph\": \"X\", \"pid\": 0, \"tid\": 0, " + numbers;
+    if (!e.args.empty())
+      out += ", \"args\": {" + e.args + "}";
+    out += i + 1 < events_.size() ? "},\n" : "}\n";
+  }
+  return out + "]}\n";
+}
+
+void Trace::write(const std::string &path) const {
+  std::string text = json();
+  try {
+    io::AtomicFileWriter writer(path);
+    writer.write(text.data(), text.size());
+    writer.commit();
+  } catch (const io::Error &e) {
+    throw ExecError(std::string("writing the trace: ") + e.what());
+  }
+}
+
+} // namespace dsc::exec

@@ -1,0 +1,121 @@
+//===- Trainer.cpp - the training loop of dsc-run -------------------------===//
+
+#include "dsc/exec/Trainer.h"
+#include "dsc/exec/ExecError.h"
+#include "dsc/exec/LearningRate.h"
+#include "dsc/plan/OpInfo.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace dsc::exec {
+
+using plan::BufferRole;
+
+Trainer::Trainer(Executor &executor, TokenBatches &data)
+    : exec_(executor), data_(data) {
+  const plan::Rank &rank = exec_.rank();
+  // The main loss: what cross_entropy_fwd computes from the labels buffer
+  // itself (MTP's losses read shifted labels).
+  std::set<uint32_t> main;
+  for (const plan::Program &p : rank.programs)
+    for (const plan::Instruction &inst : p.instructions) {
+      if (inst.op != plan::Opcode::cross_entropy_fwd)
+        continue;
+      uint32_t loss = inst.outputs[0];
+      if (rank.buffers[inst.inputs[1]].role != BufferRole::labels ||
+          rank.buffers[loss].role != BufferRole::loss || main.count(loss))
+        continue;
+      double weight = plan::attrValue(inst, plan::AttrKey::weight).value_or(1);
+      main.insert(loss);
+      main_.push_back({loss, weight > 0 ? 1.0 / weight : 1.0});
+    }
+  for (uint32_t id = 0; id < rank.buffers.size(); ++id) {
+    BufferRole role = rank.buffers[id].role;
+    if (role == BufferRole::loss && !main.count(id))
+      aux_.push_back({id, 1.0});
+    else if (role == BufferRole::input_ids)
+      ids_.push_back(id);
+    else if (role == BufferRole::labels)
+      labels_.push_back(id);
+  }
+  if (main_.empty())
+    throw ExecError("rank " + std::to_string(rank.rank) +
+                    ": no loss buffer is written by a cross_entropy_fwd of "
+                    "the labels, so there is no loss to report");
+  for (const std::vector<uint32_t> *list : {&ids_, &labels_})
+    for (uint32_t id : *list)
+      if (exec_.buffers().numel(id) != data_.tokensPerMicroBatch())
+        throw ExecError("rank " + std::to_string(rank.rank) + ": buffer b" +
+                        std::to_string(id) + " '" + rank.buffers[id].name +
+                        "' holds " + std::to_string(exec_.buffers().numel(id)) +
+                        " tokens, a micro-batch has " +
+                        std::to_string(data_.tokensPerMicroBatch()));
+}
+
+void Trainer::fillInputs(int32_t microBatch) {
+  // The ids and labels of one micro-batch come from one window, so they
+  // are produced together; a plan may hold several copies (per-micro-batch
+  // buffers of pipeline programs).
+  int64_t n = data_.tokensPerMicroBatch();
+  std::vector<int32_t> ids(n), labels(n);
+  data_.fill(progress_.dataPosition, microBatch, ids.data(), labels.data());
+  const plan::Rank &rank = exec_.rank();
+  auto copy = [&](const std::vector<uint32_t> &targets,
+                  const std::vector<int32_t> &values) {
+    for (uint32_t id : targets) {
+      int32_t mb = rank.buffers[id].microBatch;
+      if (mb == -1 || mb == microBatch)
+        std::copy(values.begin(), values.end(),
+                  exec_.buffers().as<int32_t>(id));
+    }
+  };
+  copy(ids_, ids);
+  copy(labels_, labels);
+}
+
+void Trainer::readLosses(StepResult &result) const {
+  double micro = double(exec_.plan().model.microBatches);
+  for (const LossTerm &t : main_)
+    result.loss += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
+  for (const LossTerm &t : aux_)
+    result.aux += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
+  result.loss /= micro;
+  result.aux /= micro;
+}
+
+StepResult Trainer::step() {
+  auto start = std::chrono::steady_clock::now();
+  const plan::Rank &rank = exec_.rank();
+  StepResult result;
+  result.step = progress_.step + 1;
+  result.lr = learningRate(exec_.plan().optimizer, int64_t(result.step));
+  exec_.setOptimizerStep(int64_t(result.step), result.lr);
+  bool lossesRead = false;
+  std::set<int32_t> microBatches;
+  for (const plan::ScheduleEntry &entry : rank.schedule) {
+    const plan::Program &program = rank.programs[entry.program];
+    int32_t mb = entry.microBatch >= 0 ? entry.microBatch : program.microBatch;
+    if (program.kind == plan::ProgramKind::optimizer && !lossesRead) {
+      readLosses(result);
+      lossesRead = true;
+    }
+    if (mb >= 0) {
+      fillInputs(mb);
+      microBatches.insert(mb);
+    }
+    exec_.run(entry.program, mb);
+  }
+  if (!lossesRead)
+    readLosses(result);
+  progress_.step = result.step;
+  progress_.dataPosition = data_.advance(progress_.dataPosition);
+  result.tokens = uint64_t(microBatches.size()) * data_.tokensPerMicroBatch();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return result;
+}
+
+} // namespace dsc::exec

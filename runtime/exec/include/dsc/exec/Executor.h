@@ -1,0 +1,75 @@
+//===- Executor.h - runs one rank's programs on the CPU kernels -*- C++ -*-===//
+//
+// The executor owns a rank's buffers (Buffers.h) and its programs, bound
+// once: every instruction's shapes are checked against what its CPU kernel
+// assumes when the executor is constructed, so a plan it cannot run is
+// refused up front with the rank, program and instruction named. Running a
+// program then calls the kernels in order; a kernel that rejects data (a
+// token id out of range, bad expert offsets) becomes an ExecError naming
+// the instruction too.
+//
+// Execution rules beyond the kernels' own (runtime/exec/README.md):
+// - floating operands stored in BF16 / F16 run through FP32 scratch (the
+//   kernels compute in FP32), converted back after the call;
+// - an output bound to a `loss` or `persistent` buffer accumulates (+=)
+//   over a step's micro-batches: the kernel writes scratch, the executor
+//   adds it. The compiler writes each micro-batch's loss and expert loads
+//   straight into these step-long buffers and zeroes them with the
+//   optimizer's closing `fill`, which itself overwrites;
+// - instructions run in program order on one thread of control, so streams
+//   and events (which order overlapping work on a GPU) are satisfied;
+// - communication needs more than one rank and is refused at bind time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_EXEC_EXECUTOR_H
+#define DSC_EXEC_EXECUTOR_H
+
+#include "dsc/exec/Buffers.h"
+#include "dsc/plan/Plan.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace dsc::exec {
+
+class Trace;
+
+class Executor {
+public:
+  /// Binds world rank `rank` of a validated plan, which must outlive the
+  /// executor. Throws ExecError.
+  Executor(const plan::Plan &plan, int32_t rank);
+  ~Executor();
+  Executor(const Executor &) = delete;
+  Executor &operator=(const Executor &) = delete;
+
+  const plan::Plan &plan() const;
+  const plan::Rank &rank() const;
+  BufferSet &buffers();
+  const BufferSet &buffers() const;
+
+  /// The optimizer step (1-based, AdamW's bias correction) and learning
+  /// rate the next optimizer instructions use.
+  void setOptimizerStep(int64_t step, double lr);
+  /// Records every instruction into `trace` (null: stop recording).
+  void setTrace(Trace *trace);
+
+  /// Runs program `program` (an index into the rank's programs); the
+  /// micro-batch labels errors and trace events (-1: none). Throws
+  /// ExecError.
+  void run(uint32_t program, int32_t microBatch = -1);
+
+  /// "rank R, program 'NAME' (#P), instruction I (OPCODE)", as the plan
+  /// validator names instructions.
+  std::string where(uint32_t program, size_t instruction) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace dsc::exec
+
+#endif // DSC_EXEC_EXECUTOR_H

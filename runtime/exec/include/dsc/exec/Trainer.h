@@ -1,0 +1,72 @@
+//===- Trainer.h - the training loop of dsc-run -----------------*- C++ -*-===//
+//
+// One step runs the rank's schedule in order. Before a schedule entry of
+// micro-batch m, the input-id and label buffers of m (and those marked "the
+// running micro-batch") are filled from the token stream (TokenBatches.h);
+// before the first optimizer program the losses are read, since the
+// optimizer's closing `fill` zeroes them for the next step; the optimizer
+// runs with step s's learning rate (LearningRate.h).
+//
+// What a step reports:
+//   loss  the main cross-entropy (a loss buffer written by cross_entropy_fwd
+//         from the `labels` buffer itself), divided by its loss weight and
+//         averaged over the step's micro-batches: the mean next-token loss
+//         per counted token;
+//   aux   the other loss buffers (MTP's), as weighted in the objective and
+//         averaged over micro-batches;
+//   tokens/s  the micro-batch tokens of the step over its wall time.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_EXEC_TRAINER_H
+#define DSC_EXEC_TRAINER_H
+
+#include "dsc/exec/Executor.h"
+#include "dsc/exec/TokenBatches.h"
+#include "dsc/exec/TrainCheckpoint.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace dsc::exec {
+
+struct StepResult {
+  uint64_t step = 0;
+  double loss = 0;
+  double aux = 0;
+  double lr = 0;
+  double seconds = 0;
+  uint64_t tokens = 0;
+};
+
+class Trainer {
+public:
+  /// Trains `executor`'s rank on `data`. Throws ExecError when the plan has
+  /// no loss to report.
+  Trainer(Executor &executor, TokenBatches &data);
+
+  /// Steps taken and the stream position (for checkpoints, and to resume).
+  const TrainingProgress &progress() const { return progress_; }
+  void setProgress(const TrainingProgress &progress) { progress_ = progress; }
+
+  /// Runs step progress().step + 1. Throws ExecError.
+  StepResult step();
+
+private:
+  struct LossTerm {
+    uint32_t buffer;
+    double scale; // 1 / loss weight for the main loss, 1 otherwise
+  };
+  void fillInputs(int32_t microBatch);
+  void readLosses(StepResult &result) const;
+
+  Executor &exec_;
+  TokenBatches &data_;
+  TrainingProgress progress_;
+  std::vector<LossTerm> main_, aux_;
+  std::vector<uint32_t> ids_, labels_;
+};
+
+} // namespace dsc::exec
+
+#endif // DSC_EXEC_TRAINER_H

@@ -1,0 +1,229 @@
+//===- TrainCommand.cpp - dsc-run PLAN: training on one rank --------------===//
+//
+// Options are parsed by hand (the runtime links no option library); every
+// error is one line "dsc-run: ..." on stderr. Output on stdout: a header,
+// a line per logged step ("step S loss L tokens/s X aux A lr R", Trainer.h
+// says what each value is) and a summary.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TrainCommand.h"
+
+#include "dsc/exec/ExecError.h"
+#include "dsc/exec/Executor.h"
+#include "dsc/exec/Init.h"
+#include "dsc/exec/Trace.h"
+#include "dsc/exec/TrainCheckpoint.h"
+#include "dsc/exec/Trainer.h"
+#include "dsc/exec/Weights.h"
+#include "dsc/kernels/cpu/Threads.h"
+#include "dsc/plan/PlanFile.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+
+namespace dsc::run {
+namespace {
+
+struct Options {
+  std::string plan;
+  std::optional<uint64_t> seed;
+  std::string weights;
+  std::string data;
+  int64_t steps = -1;
+  std::string checkpoint;
+  int64_t saveEvery = 0;
+  bool resume = false;
+  std::string trace;
+  int64_t logEvery = 1;
+  int threads = 0;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+uint64_t parseUnsigned(const char *flag, const char *text, uint64_t min) {
+  errno = 0;
+  char *end = nullptr;
+  unsigned long long value = std::strtoull(text, &end, 10);
+  if (!*text || *end || errno || text[0] == '-' || value < min)
+    throw UsageError{std::string(flag) + " wants an integer >= " +
+                     std::to_string(min) + ", got '" + text + "'"};
+  return value;
+}
+
+Options parse(int argc, char **argv) {
+  Options o;
+  o.plan = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string flag = argv[i];
+    auto value = [&]() -> const char * {
+      if (i + 1 >= argc)
+        throw UsageError{flag + " needs a value"};
+      return argv[++i];
+    };
+    if (flag == "--init")
+      o.seed = parseUnsigned("--init", value(), 0);
+    else if (flag == "--weights")
+      o.weights = value();
+    else if (flag == "--data")
+      o.data = value();
+    else if (flag == "--steps")
+      o.steps = int64_t(parseUnsigned("--steps", value(), 0));
+    else if (flag == "--checkpoint")
+      o.checkpoint = value();
+    else if (flag == "--save-every")
+      o.saveEvery = int64_t(parseUnsigned("--save-every", value(), 1));
+    else if (flag == "--resume")
+      o.resume = true;
+    else if (flag == "--trace")
+      o.trace = value();
+    else if (flag == "--log-every")
+      o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
+    else if (flag == "--threads")
+      o.threads = int(parseUnsigned("--threads", value(), 1));
+    else
+      throw UsageError{"unknown option '" + flag + "'"};
+  }
+  if (o.seed && !o.weights.empty())
+    throw UsageError{"--init and --weights exclude each other"};
+  if (!o.seed && o.weights.empty() && !o.resume)
+    throw UsageError{"the weights: --init SEED or --weights FILE"};
+  if (o.data.empty())
+    throw UsageError{"training needs --data FILE.tok"};
+  if (o.steps < 0)
+    throw UsageError{"training needs --steps N"};
+  if (o.resume && o.checkpoint.empty())
+    throw UsageError{"--resume needs --checkpoint DIR"};
+  if (o.saveEvery && o.checkpoint.empty())
+    throw UsageError{"--save-every needs --checkpoint DIR"};
+  return o;
+}
+
+double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
+
+int train(const Options &o) {
+  if (o.threads > 0) {
+    kernels::cpu::setNumThreads(o.threads);
+    kernels::cpu::setBlasNumThreads(o.threads);
+  }
+  plan::Plan plan;
+  std::string error;
+  if (!plan::loadPlanFile(o.plan, plan, error))
+    throw exec::ExecError(error);
+  if (plan.worldSize != 1)
+    throw exec::ExecError(o.plan + ": a plan of " +
+                          std::to_string(plan.worldSize) +
+                          " ranks needs more than one rank; this dsc-run "
+                          "runs one-rank plans");
+  exec::Executor executor(plan, 0); // the only rank of a one-rank plan
+  const plan::Rank &rank = executor.rank();
+  exec::TokenBatches data(o.data, plan.model, rank.dataShard);
+  exec::Trainer trainer(executor, data);
+
+  uint64_t values = 0;
+  for (const plan::Parameter &p : plan.parameters)
+    values += uint64_t(plan::numElements(p.shape).value_or(0));
+  std::printf("dsc-run: %s: model %s, rank %d of %d, %zu parameters (%.2fM "
+              "values), arena %.1f MiB, %.1f MiB allocated\n",
+              o.plan.c_str(), plan.model.name.c_str(), rank.rank,
+              plan.worldSize, plan.parameters.size(), values / 1e6,
+              mib(double(rank.arenaSize)),
+              mib(double(executor.buffers().allocatedBytes())));
+  std::printf(
+      "dsc-run: data %s: %zu tokens; a step takes %" PRIu64 " (%" PRId64
+      " micro-batch%s of %" PRId64 " x %" PRId64 "); %d kernel threads\n",
+      o.data.c_str(), data.size(), data.tokensPerStep(),
+      plan.model.microBatches, plan.model.microBatches == 1 ? "" : "es",
+      plan.model.microBatchSize, plan.model.seqLen, kernels::cpu::numThreads());
+
+  if (o.resume && exec::hasTrainingCheckpoint(o.checkpoint)) {
+    trainer.setProgress(exec::loadTrainingCheckpoint(o.checkpoint, plan, rank,
+                                                     executor.buffers()));
+    std::printf("dsc-run: resumed from %s at step %" PRIu64
+                ", data position %" PRIu64 "\n",
+                o.checkpoint.c_str(), trainer.progress().step,
+                trainer.progress().dataPosition);
+  } else if (o.seed) {
+    exec::initParameters(plan, rank, executor.buffers(), *o.seed);
+    std::printf("dsc-run: random init, seed %" PRIu64 "\n", *o.seed);
+  } else if (!o.weights.empty()) {
+    exec::loadWeights(o.weights, plan, rank, executor.buffers());
+    std::printf("dsc-run: weights from %s\n", o.weights.c_str());
+  } else {
+    throw exec::ExecError(o.checkpoint + " holds no checkpoint to resume and "
+                                         "no --init or --weights was given");
+  }
+  std::fflush(stdout);
+
+  exec::Trace trace;
+  if (!o.trace.empty())
+    executor.setTrace(&trace);
+
+  auto save = [&]() {
+    exec::saveTrainingCheckpoint(o.checkpoint, plan, rank, executor.buffers(),
+                                 trainer.progress());
+    std::printf("dsc-run: saved %s at step %" PRIu64 "\n", o.checkpoint.c_str(),
+                trainer.progress().step);
+  };
+
+  uint64_t first = trainer.progress().step + 1;
+  uint64_t last = uint64_t(o.steps);
+  double seconds = 0, firstLoss = 0, lastLoss = 0;
+  uint64_t tokens = 0;
+  for (uint64_t s = first; s <= last; ++s) {
+    exec::StepResult r = trainer.step();
+    seconds += r.seconds;
+    tokens += r.tokens;
+    if (s == first)
+      firstLoss = r.loss;
+    lastLoss = r.loss;
+    if (s == first || s == last || r.step % uint64_t(o.logEvery) == 0)
+      std::printf("step %" PRIu64 " loss %.9g tokens/s %.1f aux %.9g lr %.6g\n",
+                  r.step, r.loss, double(r.tokens) / r.seconds, r.aux, r.lr);
+    bool periodic = o.saveEvery && r.step % uint64_t(o.saveEvery) == 0;
+    if (!o.checkpoint.empty() && (periodic || s == last))
+      save();
+    std::fflush(stdout);
+  }
+  if (!o.trace.empty()) {
+    trace.write(o.trace);
+    std::printf("dsc-run: wrote %s (%zu events)\n", o.trace.c_str(),
+                trace.size());
+  }
+  if (first > last) {
+    std::printf("dsc-run: nothing to do: step %" PRIu64
+                " already reached (--steps %" PRId64 ")\n",
+                trainer.progress().step, o.steps);
+    return 0;
+  }
+  std::printf("dsc-run: done: steps %" PRIu64 "-%" PRIu64 ", %" PRIu64
+              " tokens in %.2f s (%.1f tokens/s); loss %.4f at step %" PRIu64
+              ", %.4f at step %" PRIu64 "\n",
+              first, last, tokens, seconds, double(tokens) / seconds, firstLoss,
+              first, lastLoss, last);
+  return 0;
+}
+
+} // namespace
+
+int trainCommand(int argc, char **argv) {
+  try {
+    return train(parse(argc, argv));
+  } catch (const UsageError &e) {
+    std::fprintf(stderr, "dsc-run: %s (dsc-run --help)\n", e.message.c_str());
+    return 2;
+  } catch (const std::exception &e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "dsc-run: %s\n", e.what());
+    return 1;
+  }
+}
+
+} // namespace dsc::run

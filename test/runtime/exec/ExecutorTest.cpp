@@ -1,0 +1,341 @@
+//===- ExecutorTest.cpp - instructions run exactly as their kernels -------===//
+//
+// Hand-built plans whose results are compared bit for bit with direct calls
+// of the CPU kernels on the same data, plus the executor's own rules
+// (accumulating losses and loads, BF16 staging, AdamW's clock) and the
+// errors it must give instead of crashing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/exec/Executor.h"
+#include "TestPlan.h"
+#include "dsc/exec/ExecError.h"
+#include "dsc/kernels/cpu/Dense.h"
+#include "dsc/kernels/cpu/Loss.h"
+#include "dsc/kernels/cpu/MoE.h"
+#include "dsc/kernels/cpu/Optimizer.h"
+#include "dsc/kernels/cpu/Tensor.h"
+
+#include <cstring>
+
+namespace dsc::exec::test {
+namespace {
+
+namespace k = kernels::cpu;
+
+template <typename T>
+void set(Executor &e, uint32_t id, const std::vector<T> &values) {
+  ASSERT_EQ(e.buffers().bytes(id), values.size() * sizeof(T));
+  std::memcpy(e.buffers().data(id), values.data(), e.buffers().bytes(id));
+}
+
+std::vector<float> get(const Executor &e, uint32_t id) {
+  const float *p = e.buffers().as<float>(id);
+  return std::vector<float>(p, p + e.buffers().numel(id));
+}
+
+bool bitEqual(const std::vector<float> &a, const std::vector<float> &b) {
+  return a.size() == b.size() &&
+         std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+/// rms_norm -> linear -> cross_entropy and its backward, one micro-batch.
+struct NormLinearLoss {
+  static constexpr int64_t T = 8, H = 8, V = 16;
+  PlanBuilder b{V, H};
+  uint32_t x, nw, w, dw, xn, rstd, logits, labels, loss, dlogits, dxn;
+  uint32_t fwd, bwd;
+
+  NormLinearLoss() {
+    int32_t pn = b.param("norm.weight", {H});
+    int32_t pw = b.param("lm_head.weight", {V, H});
+    nw = b.bound(pn, BufferRole::parameter);
+    w = b.bound(pw, BufferRole::parameter);
+    dw = b.bound(pw, BufferRole::gradient);
+    x = b.act("x", {T, H});
+    xn = b.act("xn", {T, H});
+    rstd = b.act("rstd", {T});
+    logits = b.act("logits", {T, V});
+    dlogits = b.act("dlogits", {T, V});
+    dxn = b.act("dxn", {T, H});
+    labels = b.data("labels", BufferRole::labels, DType::i32, {T});
+    loss = b.data("loss", BufferRole::loss, DType::f32, {});
+    fwd = b.program("fwd", ProgramKind::forward);
+    bwd = b.program("bwd", ProgramKind::backward);
+    b.emit(fwd, Opcode::rms_norm_fwd, {x, nw}, {xn, rstd})
+        .floatAttrs.push_back({AttrKey::eps, 1e-5});
+    b.emit(fwd, Opcode::linear_fwd, {xn, w}, {logits});
+    b.emit(fwd, Opcode::cross_entropy_fwd, {logits, labels}, {loss});
+    b.emit(bwd, Opcode::cross_entropy_bwd, {logits, labels}, {dlogits});
+    b.emit(bwd, Opcode::linear_bwd_input, {dlogits, w}, {dxn});
+    b.emit(bwd, Opcode::linear_bwd_weight, {dlogits, xn}, {dw});
+    b.rank().schedule = {{fwd, 0}, {bwd, 0}};
+  }
+};
+
+TEST(Executor, NormLinearCrossEntropyMatchTheKernels) {
+  NormLinearLoss t;
+  constexpr int64_t T = NormLinearLoss::T, H = NormLinearLoss::H,
+                    V = NormLinearLoss::V;
+  Plan plan = t.b.load();
+  Executor e(plan, 0);
+  auto x = randomFloats(T * H, 1), nw = randomFloats(H, 2, 2.0f),
+       w = randomFloats(V * H, 3);
+  std::vector<int32_t> labels = {0, 3, 15, k::kIgnoreLabel, 7, 7, 1, 2};
+  set(e, t.x, x);
+  set(e, t.nw, nw);
+  set(e, t.w, w);
+  set(e, t.labels, labels);
+  e.run(t.fwd, 0);
+
+  std::vector<float> xn(T * H), rstd(T), logits(T * V), loss(1);
+  k::rmsNormForward(x.data(), nw.data(), xn.data(), rstd.data(), T, H, 1e-5f);
+  k::linearForward(xn.data(), w.data(), logits.data(), T, H, V);
+  k::crossEntropyForward(logits.data(), labels.data(), loss.data(), T, V, 1.0f);
+  EXPECT_TRUE(bitEqual(get(e, t.xn), xn));
+  EXPECT_TRUE(bitEqual(get(e, t.rstd), rstd));
+  EXPECT_TRUE(bitEqual(get(e, t.logits), logits));
+  EXPECT_TRUE(bitEqual(get(e, t.loss), loss));
+  EXPECT_GT(loss[0], 1.0f); // random logits over 16 classes: about ln 16
+
+  e.run(t.bwd, 0);
+  std::vector<float> dlogits(T * V), dxn(T * H), dw(V * H, 0.0f);
+  k::crossEntropyBackward(logits.data(), labels.data(), dlogits.data(), T, V,
+                          1.0f);
+  k::linearBackwardInput(dlogits.data(), w.data(), dxn.data(), T, H, V);
+  k::linearBackwardWeight(dlogits.data(), xn.data(), dw.data(), T, H, V);
+  EXPECT_TRUE(bitEqual(get(e, t.dlogits), dlogits));
+  EXPECT_TRUE(bitEqual(get(e, t.dxn), dxn));
+  EXPECT_TRUE(bitEqual(get(e, t.dw), dw));
+
+  // Weight gradients and losses accumulate over micro-batches.
+  e.run(t.fwd, 1);
+  e.run(t.bwd, 1);
+  EXPECT_EQ(get(e, t.loss)[0], 2 * loss[0]);
+  for (int64_t i = 0; i < V * H; ++i)
+    ASSERT_EQ(get(e, t.dw)[i], dw[i] + dw[i]) << i;
+}
+
+TEST(Executor, PerHeadViewsFeedLinearsAsRows) {
+  // Attention's output [T, heads, d] feeds o_proj [N, heads * d].
+  PlanBuilder b;
+  int32_t pw = b.param("o_proj.weight", {5, 8});
+  uint32_t w = b.bound(pw, BufferRole::parameter);
+  uint32_t x = b.act("o", {8, 2, 4}), y = b.act("y", {8, 5});
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  b.emit(fwd, Opcode::linear_fwd, {x, w}, {y});
+  Plan plan = b.load();
+  Executor e(plan, 0);
+  auto xv = randomFloats(64, 4), wv = randomFloats(40, 5);
+  set(e, x, xv);
+  set(e, w, wv);
+  e.run(fwd);
+  std::vector<float> y2(40);
+  k::linearForward(xv.data(), wv.data(), y2.data(), 8, 8, 5);
+  EXPECT_TRUE(bitEqual(get(e, y), y2));
+}
+
+TEST(Executor, BF16OperandsRunInFP32) {
+  PlanBuilder b;
+  int32_t pw = b.param("w", {4, 8}, DType::bf16);
+  uint32_t w = b.bound(pw, BufferRole::parameter);
+  uint32_t x = b.act("x", {8, 8}), y = b.act("y", {8, 4}, DType::bf16);
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  b.emit(fwd, Opcode::linear_fwd, {x, w}, {y});
+  Plan plan = b.load();
+  Executor e(plan, 0);
+  auto xv = randomFloats(64, 6), wv = randomFloats(32, 7);
+  std::vector<uint16_t> wbits(32);
+  for (size_t i = 0; i < wv.size(); ++i) {
+    wbits[i] = k::floatToBF16(wv[i]);
+    wv[i] = k::bf16ToFloat(wbits[i]);
+  }
+  set(e, x, xv);
+  set(e, w, wbits);
+  e.run(fwd);
+  std::vector<float> expect(32);
+  k::linearForward(xv.data(), wv.data(), expect.data(), 8, 8, 4);
+  const uint16_t *ybits = e.buffers().as<uint16_t>(y);
+  for (size_t i = 0; i < expect.size(); ++i)
+    ASSERT_EQ(ybits[i], k::floatToBF16(expect[i])) << i;
+}
+
+TEST(Executor, AdamWTakesTheClocksStepAndRateThenFillZeroes) {
+  PlanBuilder b;
+  b.plan().optimizer.weightDecay = 0.1;
+  int32_t p = b.param("w", {300});
+  uint32_t w = b.bound(p, BufferRole::parameter);
+  uint32_t g = b.bound(p, BufferRole::gradient);
+  uint32_t m = b.bound(p, BufferRole::optimizer_state, OptimizerState::exp_avg,
+                       DType::bf16);
+  uint32_t v = b.bound(p, BufferRole::optimizer_state,
+                       OptimizerState::exp_avg_sq, DType::bf16);
+  uint32_t opt = b.program("opt", ProgramKind::optimizer);
+  b.emit(opt, Opcode::adamw, {g}, {w, m, v})
+      .floatAttrs.push_back({AttrKey::lr_scale, 0.5});
+  b.emit(opt, Opcode::fill, {}, {g}).floatAttrs.push_back({AttrKey::value, 0});
+  Plan plan = b.load();
+  Executor e(plan, 0);
+  auto wv = randomFloats(300, 8), gv = randomFloats(300, 9);
+  set(e, w, wv);
+  set(e, g, gv);
+  std::vector<uint16_t> mv(300, 0), vv(300, 0);
+  k::AdamWAttrs attrs;
+  attrs.beta1 = 0.9f;
+  attrs.beta2 = 0.95f;
+  attrs.eps = 1e-8f;
+  attrs.weightDecay = 0.1f;
+  for (int64_t step = 1; step <= 3; ++step) {
+    set(e, g, gv);
+    e.setOptimizerStep(step, 0.004 * step);
+    e.run(opt);
+    attrs.step = step;
+    attrs.lr = float(0.004 * step * 0.5);
+    k::adamwStepBF16(wv.data(), gv.data(), mv.data(), vv.data(), 300, attrs);
+    ASSERT_TRUE(bitEqual(get(e, w), wv)) << "step " << step;
+    ASSERT_EQ(std::memcmp(e.buffers().data(m), mv.data(), 600), 0);
+    ASSERT_EQ(std::memcmp(e.buffers().data(v), vv.data(), 600), 0);
+    EXPECT_EQ(get(e, g), std::vector<float>(300, 0.0f));
+  }
+}
+
+TEST(Executor, RoutedExpertsMatchTheKernelsAndLoadsAccumulate) {
+  constexpr int64_t T = 8, H = 8, E = 4, K = 2, F = 6;
+  PlanBuilder b;
+  int32_t pe = b.param("experts.{e}.w", {E, F, H});
+  b.plan().parameters[pe].experts = ExpertSlice{0, E, E};
+  int32_t pb = b.param("gate.bias", {E}, DType::f32, false);
+  uint32_t we = b.bound(pe, BufferRole::parameter);
+  uint32_t bias = b.bound(pb, BufferRole::parameter);
+  uint32_t logits = b.act("logits", {T, E}), x = b.act("x", {T, H});
+  uint32_t experts = b.act("experts", {T, K}, DType::i32),
+           weights = b.act("weights", {T, K}), rows = b.act("rows", {T * K, H}),
+           offsets = b.act("offsets", {E + 1}, DType::i32),
+           yrows = b.act("yrows", {T * K, F}), y = b.act("y", {T, F});
+  uint32_t loads = b.data("loads", BufferRole::persistent, DType::f32, {E});
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  Instruction &route =
+      b.emit(fwd, Opcode::route_fwd, {logits, bias}, {experts, weights, loads});
+  route.intAttrs = {
+      {AttrKey::k, K}, {AttrKey::scoring, 1}, {AttrKey::topk_method, 0}};
+  b.emit(fwd, Opcode::dispatch_fwd, {x, experts}, {rows, offsets});
+  b.emit(fwd, Opcode::grouped_linear_fwd, {rows, offsets, we}, {yrows});
+  b.emit(fwd, Opcode::combine_fwd, {yrows, weights, experts}, {y});
+  Plan plan = b.load();
+  Executor e(plan, 0);
+  auto lv = randomFloats(T * E, 10), xv = randomFloats(T * H, 11),
+       wv = randomFloats(E * F * H, 12), bv = randomFloats(E, 13, 0.1f);
+  set(e, logits, lv);
+  set(e, x, xv);
+  set(e, we, wv);
+  set(e, bias, bv);
+  e.run(fwd, 0);
+
+  k::RouteAttrs ra;
+  ra.k = K;
+  std::vector<int32_t> ex(T * K), off(E + 1);
+  std::vector<float> wt(T * K), ld(E), rw(T * K * H), yr(T * K * F), yy(T * F);
+  k::routeForward(lv.data(), bv.data(), ex.data(), wt.data(), ld.data(), T, E,
+                  ra);
+  k::dispatchForward(xv.data(), ex.data(), rw.data(), off.data(), T, H, K, E);
+  k::groupedLinearForward(rw.data(), off.data(), wv.data(), yr.data(), E, H, F);
+  k::combineForward(yr.data(), wt.data(), ex.data(), yy.data(), T, F, K, E);
+  EXPECT_EQ(std::memcmp(e.buffers().data(experts), ex.data(), T * K * 4), 0);
+  EXPECT_TRUE(bitEqual(get(e, y), yy));
+  EXPECT_TRUE(bitEqual(get(e, loads), ld));
+  // A second micro-batch adds its loads (the compiler sums them this way).
+  e.run(fwd, 1);
+  for (int64_t i = 0; i < E; ++i)
+    EXPECT_EQ(get(e, loads)[i], 2 * ld[i]);
+}
+
+/// The message of the ExecError `fn` throws ("" if none).
+template <typename Fn> std::string errorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const ExecError &err) {
+    return err.what();
+  }
+  return "";
+}
+
+TEST(Executor, RefusesShapesItsKernelsCannotRunNamingTheInstruction) {
+  PlanBuilder b;
+  int32_t pw = b.param("w", {4, 3});
+  uint32_t w = b.bound(pw, BufferRole::parameter);
+  uint32_t x = b.act("x", {8, 8}), y = b.act("y", {8, 4});
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  b.emit(fwd, Opcode::linear_fwd, {x, w}, {y});
+  Plan plan = b.load();
+  std::string msg = errorOf([&] { Executor e(plan, 0); });
+  EXPECT_EQ(msg.find("rank 0, program 'fwd' (#0), instruction 0 "
+                     "(linear_fwd): input 0 (x) b1 'x' f32 [8, 8] is not a "
+                     "whole number of rows of 3"),
+            0u)
+      << msg;
+}
+
+TEST(Executor, RefusesMismatchedNormAndAttentionShapes) {
+  PlanBuilder b;
+  int32_t pn = b.param("norm.weight", {6});
+  uint32_t nw = b.bound(pn, BufferRole::parameter);
+  uint32_t x = b.act("x", {8, 8}), y = b.act("y", {8, 8}),
+           r = b.act("rstd", {8});
+  uint32_t norm = b.program("norm", ProgramKind::forward);
+  b.emit(norm, Opcode::rms_norm_fwd, {x, nw}, {y, r})
+      .floatAttrs.push_back({AttrKey::eps, 1e-6});
+  Plan plan = b.load();
+  EXPECT_NE(errorOf([&] { Executor e(plan, 0); })
+                .find("input 0 (x) b1 'x' f32 [8, 8] must end in the "
+                      "weight's 6 channels"),
+            std::string::npos);
+
+  PlanBuilder b2;
+  uint32_t q = b2.act("q", {8, 2, 4}), kk = b2.act("k", {8, 1, 4}),
+           v = b2.act("v", {8, 2, 4}), o = b2.act("o", {8, 2, 4}),
+           lse = b2.act("lse", {8, 2});
+  uint32_t attn = b2.program("attn", ProgramKind::forward);
+  Instruction &a = b2.emit(attn, Opcode::attention_fwd, {q, kk, v}, {o, lse});
+  a.intAttrs = {{AttrKey::seq, 4}};
+  a.floatAttrs = {{AttrKey::scale, 0.5}};
+  Plan plan2 = b2.load();
+  EXPECT_NE(errorOf([&] { Executor e(plan2, 0); })
+                .find("(attention_fwd): input 1 (k) b1 'k' f32 [8, 1, 4] "
+                      "must have q's shape [8, 2, 4]"),
+            std::string::npos);
+}
+
+TEST(Executor, CommunicationNeedsMoreThanOneRank) {
+  PlanBuilder b;
+  uint32_t x = b.act("x", {8}), y = b.act("y", {8});
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  Instruction &i = b.emit(fwd, Opcode::all_reduce, {x}, {y});
+  i.comm = CommSpec{0, -1, 0};
+  i.stream = Stream::comm;
+  Plan plan = b.load();
+  std::string msg = errorOf([&] { Executor e(plan, 0); });
+  EXPECT_NE(msg.find("instruction 0 (all_reduce): communication needs more "
+                     "than one rank"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(Executor, KernelDataErrorsNameTheInstructionAndMicroBatch) {
+  NormLinearLoss t;
+  Plan plan = t.b.load();
+  Executor e(plan, 0);
+  set(e, t.labels, std::vector<int32_t>{0, 1, 2, 99, 0, 0, 0, 0});
+  std::string msg = errorOf([&] { e.run(t.fwd, 3); });
+  EXPECT_EQ(msg,
+            "rank 0, program 'fwd' (#0), instruction 2 (cross_entropy_fwd), "
+            "micro-batch 3: cross_entropy: label 99 at 3 outside [0, 16)");
+}
+
+TEST(Executor, NoRankNoExecutor) {
+  NormLinearLoss t;
+  Plan plan = t.b.load();
+  EXPECT_EQ(errorOf([&] { Executor e(plan, 5); }), "the plan has no rank 5");
+}
+
+} // namespace
+} // namespace dsc::exec::test
