@@ -319,7 +319,10 @@ LogicalResult ForwardLowering::lowerOp(Operation &op) {
                                          builder.getF64FloatAttr(weight)))
           .getLoss();
     };
-    loss = crossEntropy(rowsOf(ce.getLogits()), labels, 1.0);
+    // Each micro-batch's losses are weighted 1 / micro-batches, so the step's
+    // loss and gradients are means over the micro-batches.
+    double share = 1.0 / run.getMicroBatches();
+    loss = crossEntropy(rowsOf(ce.getLogits()), labels, share);
     int64_t depths = ce.getMtpLogits().size();
     double lambda =
         ce.getMtpWeight() ? ce.getMtpWeight()->convertToDouble() : 0;
@@ -327,7 +330,8 @@ LogicalResult ForwardLowering::lowerOp(Operation &op) {
       Value targets = tag(KShiftOp::create(builder, loc(), labels, k + 1,
                                            seqLen, /*fill=*/-100))
                           .getOutput();
-      Value mtpLoss = crossEntropy(rowsOf(logits), targets, lambda / depths);
+      Value mtpLoss =
+          crossEntropy(rowsOf(logits), targets, share * lambda / depths);
       loss = tag(KAddOp::create(builder, loc(), loss, mtpLoss)).getOutput();
     }
     return success();

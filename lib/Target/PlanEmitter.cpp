@@ -92,9 +92,12 @@ LogicalResult PlanEmitter::addParameters() {
     entry.dtype = pl::DType::f32;
     entry.shape.assign(type.getShape().begin(), type.getShape().end());
     entry.ranks = {0};
-    // The routing bias moves by DeepSeek-V3's balancing rule, not AdamW.
+    // The routing bias moves by DeepSeek-V3's balancing rule, not AdamW;
+    // FP8 block scales are not learned (the CPU's FP8 linears quantize the
+    // FP32 weights on the fly and never read them).
     entry.trainable =
-        !StringRef(entry.name).ends_with("e_score_correction_bias");
+        !StringRef(entry.name).ends_with("e_score_correction_bias") &&
+        !StringRef(entry.name).ends_with("_scale_inv");
     int32_t index = plan.parameters.size();
     parameterIndex[entry.name] = index;
     plan.parameters.push_back(entry);

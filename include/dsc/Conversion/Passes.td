@@ -17,7 +17,8 @@ def DscLowerToKernels : Pass<"dsc-lower-to-kernels", "::mlir::ModuleOp"> {
     linears and combine; each MTP module embeds the ids shifted by its depth,
     joins the normalised embeddings and hidden state and runs its block and
     head; the loss is the main cross-entropy plus lambda / D times each MTP
-    depth's (labels shifted likewise). Linears whose weight is FP8 (after
+    depth's (labels shifted likewise), all weighted 1 / micro_batches so the
+    step's loss and gradients are means over its micro-batches. Linears whose weight is FP8 (after
     dsc-fp8-quantize) become `dsc.k.fp8_linear` with the model's recipe.
     Every op carries `dsc.stage`, the pipeline stage the run's layout gives
     its part of the model.
