@@ -45,17 +45,6 @@ private:
   /// kernel needs one; the first view asked for wins.
   void view(Value value, int64_t heads) { headViews.try_emplace(value, heads); }
   void collectViews(Operation *op);
-  FailureOr<uint32_t> valueBuffer(Value value);
-  FailureOr<Ids> buffers(ValueRange values) {
-    Ids ids;
-    for (Value value : values) {
-      FailureOr<uint32_t> id = valueBuffer(value);
-      if (failed(id))
-        return failure();
-      ids.push_back(*id);
-    }
-    return ids;
-  }
   uint32_t parameterBuffer(FlatSymbolRefAttr weight) {
     return parameterBuffers.lookup(weight.getValue());
   }
@@ -70,7 +59,6 @@ private:
   ModelOp model;
   pl::Plan plan;
   pl::Rank rank;
-  llvm::StringMap<int32_t> parameterIndex;
   llvm::StringMap<uint32_t> parameterBuffers, gradientBuffers;
   llvm::StringMap<std::pair<uint32_t, uint32_t>> moments;
   DenseMap<Value, int64_t> headViews;
@@ -99,7 +87,6 @@ LogicalResult PlanEmitter::addParameters() {
         !StringRef(entry.name).ends_with("e_score_correction_bias") &&
         !StringRef(entry.name).ends_with("_scale_inv");
     int32_t index = plan.parameters.size();
-    parameterIndex[entry.name] = index;
     plan.parameters.push_back(entry);
 
     pl::Buffer weights;
@@ -162,14 +149,6 @@ void PlanEmitter::collectViews(Operation *op) {
       view(part, width == dim ? 1 : heads);
     }
   }
-}
-
-FailureOr<uint32_t> PlanEmitter::valueBuffer(Value value) {
-  auto it = valueBuffers.find(value);
-  if (it != valueBuffers.end())
-    return it->second;
-  return train.emitError("dsc compile: a tensor has no buffer (was "
-                         "dsc-plan-memory run?)");
 }
 
 LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
@@ -490,15 +469,16 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
     adamw.outputs = {parameterBuffers.lookup(parameter.name), m, v};
     optimizer.instructions.push_back(adamw);
   }
+  // One #moe configures every MoE layer of a model.
+  double gamma = 0;
+  model.walk([&](MoEOp moe) {
+    gamma = moe.getConfig().getBiasUpdateRate().convertToDouble();
+  });
   for (auto &[loads, bias] : biasUpdates) {
     pl::Instruction update;
     update.op = pl::Opcode::expert_bias_update;
     update.inputs = {loads};
     update.outputs = {parameterBuffers.lookup(bias)};
-    double gamma = 0.001;
-    model.walk([&](MoEOp moe) {
-      gamma = moe.getConfig().getBiasUpdateRate().convertToDouble();
-    });
     update.floatAttrs.push_back({pl::AttrKey::gamma, gamma});
     optimizer.instructions.push_back(update);
   }
