@@ -137,6 +137,15 @@ dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
   return times;
 }
 
+SmallVector<StageTimes>
+dsc::estimateLayoutTimes(const RunSetup &setup,
+                         const CommunicationAnalysis &comm) {
+  SmallVector<StageTimes> times;
+  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
+    times.push_back(estimateStageTimes(setup, stage, comm.microBatches()[s]));
+  return times;
+}
+
 ActionCosts dsc::pipelineCosts(ArrayRef<StageTimes> stages, bool overlap) {
   ActionCosts costs;
   for (const StageTimes &times : stages) {
@@ -161,10 +170,7 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
   training = setup.isTraining();
   bool multiNode = cluster.getNodes() > 1;
 
-  SmallVector<StageTimes> stageTimes;
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
-    stageTimes.push_back(
-        estimateStageTimes(setup, stage, comm.microBatches()[s]));
+  SmallVector<StageTimes> stageTimes = estimateLayoutTimes(setup, comm);
 
   for (int64_t rank = 0; rank < run.getPp(); ++rank) {
     // A micro-batch's time on the rank: its stages, weighted by the share of

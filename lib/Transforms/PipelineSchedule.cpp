@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "RunSelection.h"
-#include "dsc/Analysis/Memory.h"
 #include "dsc/Analysis/StepTime.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
@@ -183,14 +182,10 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
 
   // The same costs the step-time analysis uses.
   ParameterCountAnalysis params(setup.model);
-  MemoryAnalysis memory(setup, params);
   CommunicationAnalysis comm(setup, params);
-  SmallVector<StageTimes> stageTimes;
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
-    stageTimes.push_back(
-        estimateStageTimes(setup, stage, comm.microBatches()[s]));
   llvm::Expected<SimulationResult> simulated =
-      simulate(pipeline, pipelineCosts(stageTimes, /*overlap=*/true));
+      simulate(pipeline, pipelineCosts(estimateLayoutTimes(setup, comm),
+                                       /*overlap=*/true));
   if (!simulated)
     return run.emitError("dsc-pipeline-schedule: ")
            << llvm::toString(simulated.takeError());

@@ -172,16 +172,13 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
   dsc::RunSetup setup = dsc::resolveRun(*run);
   dsc::ParameterCountAnalysis params(setup.model);
   dsc::CommunicationAnalysis comm(setup, params);
-  SmallVector<dsc::StageTimes> stageTimes;
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages)) {
-    dsc::StageTimes times =
-        dsc::estimateStageTimes(setup, stage, comm.microBatches()[s]);
-    // Milliseconds read better than seconds in every format.
+  SmallVector<dsc::StageTimes> stageTimes =
+      dsc::estimateLayoutTimes(setup, comm);
+  // Milliseconds read better than seconds in every format.
+  for (dsc::StageTimes &times : stageTimes)
     for (double *field : {&times.forwardCompute, &times.backwardCompute,
                           &times.forwardComm, &times.backwardComm})
       *field *= 1e3;
-    stageTimes.push_back(times);
-  }
   PricedSchedule priced{setup.pipeline,
                         dsc::pipelineCosts(stageTimes, /*overlap=*/true),
                         setup.layout.toAttr(&context).toMegatron()};

@@ -60,6 +60,10 @@ StageTimes estimateStageTimes(const RunSetup &setup,
                               const StageLayout::Stage &stage,
                               const CommunicationAnalysis::MicroBatch &micro);
 
+/// Seconds of one micro-batch through each stage of the run's layout.
+llvm::SmallVector<StageTimes>
+estimateLayoutTimes(const RunSetup &setup, const CommunicationAnalysis &comm);
+
 /// The simulator's costs of stages taking `stages` (by global stage).
 ActionCosts pipelineCosts(llvm::ArrayRef<StageTimes> stages, bool overlap);
 

@@ -38,10 +38,7 @@ TEST_F(StepTime, PipelineAndThroughput) {
   RunSetup setup = setUpRun("tiny", "h100x8", Options());
   Analyses a(setup);
   ASSERT_EQ(a.time.stages().size(), 2u);
-  llvm::SmallVector<StageTimes> stages;
-  for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
-    stages.push_back(
-        estimateStageTimes(setup, stage, a.comm.microBatches()[s]));
+  llvm::SmallVector<StageTimes> stages = estimateLayoutTimes(setup, a.comm);
   for (bool overlap : {true, false}) {
     double slowest = 0, fastest = 1e30;
     for (const StageTimes &stage : a.time.stages()) {
