@@ -49,17 +49,35 @@ int64_t ScheduledPipeline::directionOf(int64_t microBatch) const {
   return kind == ScheduleKind::DualPipe && microBatch >= numMicroBatches / 2;
 }
 
+/// The rank running `stage` for `microBatch`, unless it is `rank` or the
+/// stage does not exist.
+static std::optional<int64_t> otherRank(const ScheduledPipeline &pipeline,
+                                        int64_t stage, int64_t microBatch,
+                                        int64_t rank) {
+  if (stage < 0 || stage >= pipeline.numStages)
+    return std::nullopt;
+  int64_t owner = pipeline.stageRank[pipeline.directionOf(microBatch)][stage];
+  if (owner == rank)
+    return std::nullopt;
+  return owner;
+}
+
 std::optional<int64_t> ScheduledPipeline::receiverOf(const Action &action,
                                                      int64_t rank) const {
-  int64_t next = action.kind == ActionKind::F   ? action.stage + 1
-                 : action.kind == ActionKind::W ? -1
-                                                : action.stage - 1;
-  if (next < 0 || next >= numStages)
+  if (action.kind == ActionKind::W)
     return std::nullopt;
-  int64_t receiver = stageRank[directionOf(action.microBatch)][next];
-  if (receiver == rank)
+  int64_t next =
+      action.kind == ActionKind::F ? action.stage + 1 : action.stage - 1;
+  return otherRank(*this, next, action.microBatch, rank);
+}
+
+std::optional<int64_t> ScheduledPipeline::senderOf(const Action &action,
+                                                   int64_t rank) const {
+  if (action.kind == ActionKind::W)
     return std::nullopt;
-  return receiver;
+  int64_t previous =
+      action.kind == ActionKind::F ? action.stage - 1 : action.stage + 1;
+  return otherRank(*this, previous, action.microBatch, rank);
 }
 
 static std::string formatAction(const Action &action) {

@@ -58,26 +58,13 @@ public:
   }
 
 private:
-  /// The rank that produced `action`'s input, if another one.
-  std::optional<int64_t> senderTo(const Action &action) const {
-    int64_t from = action.kind == ActionKind::F   ? action.stage - 1
-                   : action.kind == ActionKind::W ? -1
-                                                  : action.stage + 1;
-    if (from < 0 || from >= pipeline.numStages)
-      return std::nullopt;
-    int64_t sender =
-        pipeline.stageRank[pipeline.directionOf(action.microBatch)][from];
-    if (sender == rank)
-      return std::nullopt;
-    return sender;
-  }
   static Payload payloadOf(const Action &action) {
     return action.kind == ActionKind::F ? Payload::activation
                                         : Payload::gradient;
   }
 
   void receiveInput(const Action &action) {
-    if (std::optional<int64_t> sender = senderTo(action)) {
+    if (std::optional<int64_t> sender = pipeline.senderOf(action, rank)) {
       int64_t stage =
           action.kind == ActionKind::F ? action.stage - 1 : action.stage + 1;
       RecvOp::create(builder, loc, payloadOf(action), stage, action.microBatch,

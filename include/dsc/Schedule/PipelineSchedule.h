@@ -70,6 +70,10 @@ struct ScheduledPipeline {
   /// stage's input for F, the previous stage's gradient for B and I), or
   /// nullopt when that stage is on `rank` too or there is none.
   std::optional<int64_t> receiverOf(const Action &action, int64_t rank) const;
+  /// The rank that produced `action`'s input (the previous stage's forward
+  /// for F, the next stage's backward for B and I), or nullopt when that
+  /// stage is on `rank` too or there is none.
+  std::optional<int64_t> senderOf(const Action &action, int64_t rank) const;
 };
 
 /// What a schedule is asked for; `virtualStages` (model chunks per rank)
