@@ -123,22 +123,20 @@ MemoryBreakdown dsc::rankMemory(const RunSetup &setup,
   return memory;
 }
 
-StageFootprint dsc::rankFootprint(const RunSetup &setup,
-                                  const ParameterCountAnalysis &params,
+StageFootprint dsc::rankFootprint(const ParameterCountAnalysis &params,
                                   const ParameterCountAnalysis &stored,
-                                  ArrayRef<int64_t> stages,
-                                  ArrayRef<StageFootprint> perStage) {
+                                  ArrayRef<StageLayout::Stage> stages,
+                                  ArrayRef<StageFootprint> footprints) {
   StageFootprint footprint;
   // One copy of what the stages hold together (the MTP modules share the
   // embedding and head with the main model).
   StageLayout::Stage all;
-  for (int64_t s : stages) {
-    const StageLayout::Stage &stage = setup.layout.stages[s];
+  for (auto [stage, stageFootprint] : llvm::zip(stages, footprints)) {
     all.layers.append(stage.layers);
     all.mtpModules.append(stage.mtpModules);
     all.hasEmbedding |= stage.hasEmbedding;
     all.hasHead |= stage.hasHead;
-    footprint += perStage[s];
+    footprint += stageFootprint;
   }
   footprint.held = stageParameters(all, params);
   footprint.heldBytes = stageParameters(all, stored);
@@ -156,8 +154,14 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
     footprints.push_back(stageFootprint(setup, stage, params, stored));
   RunOp run = setup.run;
   for (int64_t rank = 0; rank < run.getPp(); ++rank) {
-    StageFootprint footprint = rankFootprint(
-        setup, params, stored, setup.stagesOnRank(rank), footprints);
+    SmallVector<StageLayout::Stage, 2> stages;
+    SmallVector<StageFootprint, 2> stageFootprints;
+    for (int64_t s : setup.stagesOnRank(rank)) {
+      stages.push_back(setup.layout.stages[s]);
+      stageFootprints.push_back(footprints[s]);
+    }
+    StageFootprint footprint =
+        rankFootprint(params, stored, stages, stageFootprints);
     perStage.push_back(
         rankMemory(setup, footprint, setup.peakActivations[rank]));
   }

@@ -66,21 +66,18 @@ public:
   /// Bytes per GPU of the rank running `ranges` with `inFlight` micro-batches
   /// of activations at its peak.
   int64_t rankBytes(ArrayRef<PartRange> ranges, int64_t inFlight) const {
-    StageLayout::Stage all;
-    StageFootprint footprint;
+    SmallVector<StageLayout::Stage, 2> stages;
+    SmallVector<StageFootprint, 2> stageFootprints;
     for (PartRange range : ranges) {
-      StageLayout::Stage stage = stageOf(range);
-      all.layers.append(stage.layers);
-      all.mtpModules.append(stage.mtpModules);
-      all.hasEmbedding |= stage.hasEmbedding;
-      all.hasHead |= stage.hasHead;
+      stages.push_back(stageOf(range));
+      StageFootprint &footprint = stageFootprints.emplace_back();
       for (int64_t p = range.begin; p < range.end; ++p)
         footprint += footprints[p];
     }
-    footprint.held = stageParameters(all, params);
-    footprint.heldBytes = stageParameters(all, stored);
-    footprint.activationBytesPerToken /= static_cast<int64_t>(ranges.size());
-    return rankMemory(setup, footprint, inFlight).total();
+    return rankMemory(setup,
+                      rankFootprint(params, stored, stages, stageFootprints),
+                      inFlight)
+        .total();
   }
 
 private:

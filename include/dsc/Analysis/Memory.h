@@ -80,14 +80,13 @@ StageFootprint stageFootprint(const RunSetup &setup,
                               const ParameterCountAnalysis &params,
                               const ParameterCountAnalysis &stored);
 
-/// A pipeline rank's footprint from its stages' (`perStage`, by stage):
+/// A pipeline rank's footprint from its stages' (`footprints`, one each):
 /// parameters held once, activations per micro-batch of one stage on
 /// average.
-StageFootprint rankFootprint(const RunSetup &setup,
-                             const ParameterCountAnalysis &params,
+StageFootprint rankFootprint(const ParameterCountAnalysis &params,
                              const ParameterCountAnalysis &stored,
-                             llvm::ArrayRef<int64_t> stages,
-                             llvm::ArrayRef<StageFootprint> perStage);
+                             llvm::ArrayRef<StageLayout::Stage> stages,
+                             llvm::ArrayRef<StageFootprint> footprints);
 
 /// Bytes per GPU of a pipeline rank keeping `footprint` with `inFlight`
 /// micro-batches of activations.
