@@ -366,18 +366,16 @@ struct LowerToKernelsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<RunOp> runs;
-    for (RunOp run : module.getOps<RunOp>())
-      if (runName.empty() || run.getSymName() == runName)
-        runs.push_back(run);
-    if (runs.size() != 1) {
-      module.emitError("dsc-lower-to-kernels: ")
-          << (runs.empty() ? "no dsc.run" : "several dsc.run ops")
-          << (runName.empty() ? "" : " named @" + runName)
-          << "; name one with run=NAME";
+    FailureOr<SmallVector<RunOp>> runs =
+        selectRuns(module, runName, "dsc-lower-to-kernels");
+    if (failed(runs))
+      return signalPassFailure();
+    if (runs->size() != 1) {
+      module.emitError("dsc-lower-to-kernels: several dsc.run ops; name one "
+                       "with run=NAME");
       return signalPassFailure();
     }
-    RunOp run = runs.front();
+    RunOp run = runs->front();
     SymbolTableCollection symbols;
     if (failed(mlir::verify(run)) || failed(run.verifySymbolUses(symbols)))
       return signalPassFailure();

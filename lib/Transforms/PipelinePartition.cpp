@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Analysis/PipelinePartition.h"
-#include "RunSelection.h"
 #include "dsc/Analysis/Memory.h"
+#include "dsc/Analysis/RunSetup.h"
 #include "dsc/Analysis/StepTime.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RunSelection.h"
+#include "dsc/Analysis/RunSetup.h"
 #include "dsc/Analysis/StepTime.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"

@@ -103,6 +103,11 @@ struct RunSetup {
 ComponentParams stageParameters(const StageLayout::Stage &stage,
                                 const ParameterCountAnalysis &params);
 
+/// The module's runs named `name` (every run when empty); an error naming
+/// `pass` when there is none.
+mlir::FailureOr<llvm::SmallVector<RunOp>>
+selectRuns(mlir::ModuleOp module, llvm::StringRef name, llvm::StringRef pass);
+
 /// Resolves `run` (which must verify) in its symbol table.
 RunSetup resolveRun(RunOp run);
 
