@@ -27,3 +27,10 @@ llvm_config.add_tool_substitutions(["dsc", "dsc-opt"], tool_dirs)
 if config.dsc_cuda_enabled and shutil.which("nvidia-smi") and \
         os.system("nvidia-smi -L > /dev/null 2>&1") == 0:
     config.available_features.add("cuda")
+
+# Multi-process tests declare `REQUIRES: mpi` and run `%mpiexec -n N ...`
+# (oversubscribed: CI has 2 cores; as root: CI runs as root).
+if config.dsc_have_mpi and config.mpiexec and os.path.exists(config.mpiexec):
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpiexec", config.mpiexec +
+                                 " --oversubscribe --allow-run-as-root"))

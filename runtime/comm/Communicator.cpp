@@ -2,7 +2,6 @@
 
 #include "dsc/comm/Communicator.h"
 
-
 namespace dsc::comm {
 
 size_t dataTypeSize(DataType type) {

@@ -11,6 +11,7 @@
 #include "dsc/comm/MpiCommunicator.h"
 
 #include <climits>
+#include <cstdlib>
 #include <functional>
 #include <mpi.h>
 
@@ -142,6 +143,11 @@ std::unique_ptr<Communicator> MpiEnvironment::world() {
   MPI_Comm_rank(impl->comm, &impl->rank);
   MPI_Comm_size(impl->comm, &impl->size);
   return std::make_unique<MpiCommunicator>(std::move(impl));
+}
+
+void MpiEnvironment::abortAll(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code); // MPI_Abort does not return on Open MPI; be sure.
 }
 
 MpiCommunicator::MpiCommunicator(std::unique_ptr<Impl> impl)

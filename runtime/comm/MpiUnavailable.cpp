@@ -7,6 +7,8 @@
 
 #include "dsc/comm/MpiCommunicator.h"
 
+#include <cstdlib>
+
 namespace dsc::comm {
 
 bool mpiAvailable() { return false; }
@@ -21,5 +23,7 @@ MpiEnvironment::~MpiEnvironment() = default;
 std::unique_ptr<Communicator> MpiEnvironment::world() {
   throw CommError("dsc was built without MPI");
 }
+
+void MpiEnvironment::abortAll(int code) { std::_Exit(code); }
 
 } // namespace dsc::comm

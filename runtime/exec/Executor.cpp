@@ -17,16 +17,11 @@ using detail::KernelArgs;
 using detail::KernelFn;
 using detail::StagedOperand;
 using detail::StageMode;
-using plan::BufferRole;
 using plan::DType;
 using plan::Opcode;
 using plan::OperandType;
 
 namespace {
-
-bool isFloating(DType dtype) {
-  return dtype == DType::f32 || dtype == DType::bf16 || dtype == DType::f16;
-}
 
 /// An instruction ready to run: the kernel call, its operand pointers and
 /// the operands staged through FP32.
@@ -119,14 +114,10 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
     uint32_t id = inst.outputs[i];
     const plan::OperandSpec &spec = info->outputSpec(i);
     const plan::Buffer &buf = rank.buffers[id];
-    bool stepLong =
-        buf.role == BufferRole::loss || buf.role == BufferRole::persistent;
-    if (stepLong && spec.access == plan::Access::Write &&
-        spec.type != OperandType::Any) {
-      if (!isFloating(buf.dtype))
-        c.fail(c.describeOut(i) + ": a " + plan::roleName(buf.role) +
-               " buffer accumulates over micro-batches, which needs a "
-               "floating dtype");
+    // Kernels write their outputs; where the plan's rule says a written
+    // output accumulates (step-long buffers), the executor adds it.
+    if (spec.access == plan::Access::Write &&
+        plan::outputAccess(spec, buf) == plan::Access::Accumulate) {
       b.args.out.push_back(stage(id, StageMode::Accumulate));
       continue;
     }

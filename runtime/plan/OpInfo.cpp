@@ -291,6 +291,14 @@ const OperandSpec &OpInfo::outputSpec(size_t i) const {
   return i < outputs.size() ? outputs[i] : outputs.back();
 }
 
+Access outputAccess(const OperandSpec &spec, const Buffer &buffer) {
+  bool stepLong =
+      buffer.role == BufferRole::loss || buffer.role == BufferRole::persistent;
+  if (stepLong && spec.access == Access::Write && spec.type != OperandType::Any)
+    return Access::Accumulate;
+  return spec.access;
+}
+
 const AttrSpec *OpInfo::findAttr(AttrKey key) const {
   for (const AttrSpec &spec : attrs)
     if (spec.key == key)

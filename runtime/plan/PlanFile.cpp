@@ -558,13 +558,16 @@ bool readFile(const std::string &path, std::vector<uint8_t> &bytes,
 
 } // namespace
 
-bool loadPlanFile(const std::string &path, Plan &out, std::string &error) {
+bool loadPlanFile(const std::string &path, Plan &out, std::string &error,
+                  uint32_t *checksum) {
   std::vector<uint8_t> bytes;
   if (!readFile(path, bytes, error) ||
       !loadPlan(bytes.data(), bytes.size(), out, error)) {
     error = path + ": " + error;
     return false;
   }
+  if (checksum)
+    *checksum = static_cast<uint32_t>(getLE(bytes.data() + 24, 4));
   return true;
 }
 

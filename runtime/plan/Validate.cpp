@@ -490,6 +490,14 @@ private:
                 dtypeName(b->dtype) + ", expected " +
                 operandTypeName(spec.type));
           operandsOk = false;
+        } else if (!isInput && validDType(b->dtype) &&
+                   outputAccess(spec, *b) == Access::Accumulate &&
+                   spec.access == Access::Write &&
+                   !operandTypeAccepts(OperandType::Floating, b->dtype)) {
+          error(at + ": buffer b" + std::to_string(ids[i]) + " is a " +
+                roleName(b->role) + " buffer, which sums the micro-batches' " +
+                "values, so it must be floating, not " + dtypeName(b->dtype));
+          operandsOk = false;
         }
         out.push_back(b);
       }

@@ -16,6 +16,7 @@
 #include "dsc/exec/TrainCheckpoint.h"
 #include "dsc/exec/Trainer.h"
 #include "dsc/exec/Weights.h"
+#include "dsc/exec/World.h"
 #include "dsc/kernels/cpu/Threads.h"
 #include "dsc/plan/PlanFile.h"
 
@@ -42,6 +43,7 @@ struct Options {
   std::string trace;
   int64_t logEvery = 1;
   int threads = 0;
+  exec::CommBackend comm = exec::CommBackend::Auto;
 };
 
 struct UsageError {
@@ -88,7 +90,12 @@ Options parse(int argc, char **argv) {
       o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
     else if (flag == "--threads")
       o.threads = int(parseUnsigned("--threads", value(), 1));
-    else
+    else if (flag == "--comm") {
+      const char *text = value();
+      if (!exec::parseCommBackend(text, o.comm))
+        throw UsageError{std::string("--comm wants auto, local or mpi, got '") +
+                         text + "'"};
+    } else
       throw UsageError{"unknown option '" + flag + "'"};
   }
   if (o.seed && !o.weights.empty())
@@ -108,21 +115,31 @@ Options parse(int argc, char **argv) {
 
 double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
 
-int train(const Options &o) {
+int train(const Options &o, exec::World &world) {
   if (o.threads > 0) {
     kernels::cpu::setNumThreads(o.threads);
     kernels::cpu::setBlasNumThreads(o.threads);
   }
   plan::Plan plan;
   std::string error;
-  if (!plan::loadPlanFile(o.plan, plan, error))
+  uint32_t checksum = 0;
+  if (!plan::loadPlanFile(o.plan, plan, error, &checksum))
     throw exec::ExecError(error);
+  const exec::WorldPlace &place = world.place();
+  std::vector<std::string> notes = world.checkPlan(plan, checksum, o.plan);
+  std::printf("dsc-run: world of %d (%s), rank %d on %s (node %d, local "
+              "rank %d), plan %08x\n",
+              place.size, world.backendName(), place.rank,
+              place.hosts[place.node()].c_str(), place.node(),
+              place.localRank(), checksum);
+  for (const std::string &note : notes)
+    std::printf("dsc-run: note: %s\n", note.c_str());
   if (plan.worldSize != 1)
-    throw exec::ExecError(o.plan + ": a plan of " +
-                          std::to_string(plan.worldSize) +
-                          " ranks needs more than one rank; this dsc-run "
-                          "runs one-rank plans");
-  exec::Executor executor(plan, 0); // the only rank of a one-rank plan
+    throw exec::WorldError(o.plan + ": a plan of " +
+                           std::to_string(plan.worldSize) +
+                           " ranks: this dsc-run executes one-rank plans "
+                           "(the multi-rank executor is not built yet)");
+  exec::Executor executor(plan, place.rank);
   const plan::Rank &rank = executor.rank();
   exec::TokenBatches data(o.data, plan.model, rank.dataShard);
   exec::Trainer trainer(executor, data);
@@ -214,15 +231,39 @@ int train(const Options &o) {
 } // namespace
 
 int trainCommand(int argc, char **argv) {
+  Options options;
   try {
-    return train(parse(argc, argv));
+    options = parse(argc, argv);
   } catch (const UsageError &e) {
     std::fprintf(stderr, "dsc-run: %s (dsc-run --help)\n", e.message.c_str());
     return 2;
+  }
+  std::unique_ptr<exec::World> world;
+  try {
+    world = std::make_unique<exec::World>(options.comm, &argc, &argv);
   } catch (const std::exception &e) {
-    std::fflush(stdout);
     std::fprintf(stderr, "dsc-run: %s\n", e.what());
     return 1;
+  }
+  const exec::WorldPlace &place = world->place();
+  try {
+    return train(options, *world);
+  } catch (const exec::WorldError &e) {
+    // Every rank raised it: one message, and all exit together.
+    std::fflush(stdout);
+    if (place.rank == 0)
+      std::fprintf(stderr, "dsc-run: %s\n", e.what());
+    return 1;
+  } catch (const std::exception &e) {
+    std::fflush(stdout);
+    if (place.size == 1) {
+      std::fprintf(stderr, "dsc-run: %s\n", e.what());
+      return 1;
+    }
+    // This rank's alone: the others may wait for it in a collective.
+    std::fprintf(stderr, "dsc-run: rank %d: %s\n", place.rank, e.what());
+    std::fflush(stderr);
+    world->abortAll(1);
   }
 }
 

@@ -464,4 +464,21 @@ TEST(OpInfo, DefaultsApply) {
       << "adamw's weight decay defaults to the plan's, not a constant";
 }
 
+TEST(OpInfo, WrittenOutputsOfStepLongBuffersAccumulate) {
+  Buffer activation{"a", BufferRole::activation, DType::f32, {4}};
+  Buffer loads{"loads", BufferRole::persistent, DType::f32, {4}};
+  Buffer loss{"loss", BufferRole::loss, DType::f32, {}};
+  const OpInfo &route = *findOpInfo(Opcode::route_fwd);
+  const OpInfo &crossEntropy = *findOpInfo(Opcode::cross_entropy_fwd);
+  const OpInfo &fill = *findOpInfo(Opcode::fill);
+  const OpInfo &linearGrad = *findOpInfo(Opcode::linear_bwd_weight);
+  EXPECT_EQ(outputAccess(route.outputSpec(2), activation), Access::Write);
+  EXPECT_EQ(outputAccess(route.outputSpec(2), loads), Access::Accumulate);
+  EXPECT_EQ(outputAccess(crossEntropy.outputSpec(0), loss), Access::Accumulate);
+  EXPECT_EQ(outputAccess(fill.outputSpec(0), loss), Access::Write)
+      << "fill zeroes the accumulators";
+  EXPECT_EQ(outputAccess(linearGrad.outputSpec(0), activation),
+            Access::Accumulate);
+}
+
 } // namespace

@@ -31,7 +31,16 @@ public:
 
   /// A communicator over MPI_COMM_WORLD.
   std::unique_ptr<Communicator> world();
+
+  /// Ends every process of the job with `code` (MPI_Abort). For an error
+  /// on one rank while the others may be waiting in a collective that it
+  /// will never join: exiting alone would leave them hanging.
+  [[noreturn]] void abortAll(int code);
 };
+
+/// Whether an MPI launcher (mpiexec / mpirun, or srun with PMI / PMIx)
+/// started this process, judged by the environment the launchers set.
+bool launchedByMpi();
 
 class MpiCommunicator : public Communicator {
 public:

@@ -80,6 +80,14 @@ struct OpInfo {
   const AttrSpec *findAttr(AttrKey key) const;
 };
 
+/// How an instruction applies output `spec` to `buffer`: the opcode's own
+/// access, except that a written value output bound to a step-long buffer
+/// (`loss`, `persistent`) accumulates (+=). That is how a step's
+/// micro-batches sum their losses and expert loads in one buffer until the
+/// optimizer program's `fill` zeroes it; `fill` (typed Any) overwrites.
+/// The validator requires such outputs to be floating.
+Access outputAccess(const OperandSpec &spec, const Buffer &buffer);
+
 /// The info of `op`, or null for `invalid` and values outside the enum.
 const OpInfo *findOpInfo(Opcode op);
 

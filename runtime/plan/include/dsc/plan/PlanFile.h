@@ -55,8 +55,11 @@ bool decodePlan(const uint8_t *data, size_t size, Plan &out,
                 std::string &error);
 /// decodePlan and then validatePlan: what a runtime must use.
 bool loadPlan(const uint8_t *data, size_t size, Plan &out, std::string &error);
-/// loadPlan on a file's contents; errors start with the path.
-bool loadPlanFile(const std::string &path, Plan &out, std::string &error);
+/// loadPlan on a file's contents; errors start with the path. `checksum`,
+/// when given, receives the payload's CRC-32C from the verified header (it
+/// identifies the plan: ranks compare it to know they run the same one).
+bool loadPlanFile(const std::string &path, Plan &out, std::string &error,
+                  uint32_t *checksum = nullptr);
 
 /// Validates `plan` and writes it atomically: a temporary file in the same
 /// directory, flushed to disk, then renamed over `path`, so a reader never
