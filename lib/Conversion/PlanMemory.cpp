@@ -186,6 +186,8 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
     op.setAttr("dsc.rows", builder.getDenseI64ArrayAttr(resultRows));
   }
   func->setAttr("dsc.arena_bytes", builder.getDenseI64ArrayAttr(arenas));
+  // How floating tensors were sized: the plan must store them that way.
+  func->setAttr("dsc.storage", builder.getStringAttr(storage));
   return success();
 }
 

@@ -1,6 +1,7 @@
 //===- PlanEmitter.cpp - a memory-planned training program as a plan ------===//
 //
-// One rank for now: parameters, their gradients and AdamW states, the
+// One rank for now: parameters, their gradients and AdamW states (and FP32
+// master weights where parameters are stored in BF16), the
 // inputs, persistent accumulators (losses, expert loads) and every other
 // tensor at its dsc-plan-memory offset; the forward program (up to the loss
 // gradient's seed), the backward program and the optimizer program, which
@@ -33,13 +34,17 @@ private:
     rank.buffers.push_back(std::move(buffer));
     return rank.buffers.size() - 1;
   }
-  /// The plan dtype of a tensor's elements (floats are FP32 on the CPU).
-  static pl::DType dtypeOf(Type element) {
+  /// The plan dtype of a tensor's elements: FP32 for every float with
+  /// `f32` storage, else the IR's BF16 / F16 / F32. FP8 weights are kept in
+  /// BF16: the CPU's FP8 linears quantize them on the fly.
+  pl::DType dtypeOf(Type element) const {
     if (element.isInteger(32))
       return pl::DType::i32;
     if (element.isInteger(64))
       return pl::DType::i64;
-    return pl::DType::f32;
+    if (f32Storage || element.isF32())
+      return pl::DType::f32;
+    return element.isF16() ? pl::DType::f16 : pl::DType::bf16;
   }
   /// Gives `value` a per-head view [rows, heads, width / heads] when a
   /// kernel needs one; the first view asked for wins.
@@ -57,10 +62,14 @@ private:
   func::FuncOp train;
   const PlanOptions &options;
   ModelOp model;
+  /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`).
+  bool f32Storage = true;
   pl::Plan plan;
   pl::Rank rank;
   llvm::StringMap<uint32_t> parameterBuffers, gradientBuffers;
   llvm::StringMap<std::pair<uint32_t, uint32_t>> moments;
+  /// FP32 master copies of the parameters stored in BF16 / F16.
+  llvm::StringMap<uint32_t> masters;
   DenseMap<Value, int64_t> headViews;
   DenseMap<Value, uint32_t> valueBuffers;
   /// Accumulators the optimizer program zeroes after the step.
@@ -75,32 +84,35 @@ LogicalResult PlanEmitter::addParameters() {
     auto type = cast<RankedTensorType>(parameter.getType());
     pl::Parameter entry;
     entry.name = parameter.getSymName().str();
-    // The CPU backend keeps FP32 weights (FP8 linears quantize on the fly);
-    // checkpoints in BF16 or FP8 convert when they are loaded.
-    entry.dtype = pl::DType::f32;
+    // Checkpoints in other dtypes convert when they are loaded. FP8 block
+    // scales are only read by GPU kernels, which are not planned yet.
+    bool scales = StringRef(entry.name).ends_with("_scale_inv");
+    entry.dtype = scales ? pl::DType::f32 : dtypeOf(type.getElementType());
     entry.shape.assign(type.getShape().begin(), type.getShape().end());
     entry.ranks = {0};
     // The routing bias moves by DeepSeek-V3's balancing rule, not AdamW;
     // FP8 block scales are not learned (the CPU's FP8 linears quantize the
     // FP32 weights on the fly and never read them).
     entry.trainable =
-        !StringRef(entry.name).ends_with("e_score_correction_bias") &&
-        !StringRef(entry.name).ends_with("_scale_inv");
+        !StringRef(entry.name).ends_with("e_score_correction_bias") && !scales;
     int32_t index = plan.parameters.size();
     plan.parameters.push_back(entry);
 
     pl::Buffer weights;
     weights.name = entry.name;
     weights.role = pl::BufferRole::parameter;
-    weights.dtype = pl::DType::f32;
+    weights.dtype = entry.dtype;
     weights.shape = entry.shape;
     weights.parameter = index;
     parameterBuffers[entry.name] = buffer(weights);
     if (!entry.trainable)
       continue;
+    // DeepSeek-V3's recipe: FP32 gradients and master weights beside
+    // lower-precision parameters; BF16 or FP32 moments as the run says.
     pl::Buffer gradient = weights;
     gradient.name = entry.name + ".grad";
     gradient.role = pl::BufferRole::gradient;
+    gradient.dtype = pl::DType::f32;
     uint32_t gradientId = buffer(gradient);
     gradientBuffers[entry.name] = gradientId;
     accumulators.push_back(gradientId);
@@ -114,6 +126,12 @@ LogicalResult PlanEmitter::addParameters() {
     state.name = entry.name + ".exp_avg_sq";
     state.state = pl::OptimizerState::exp_avg_sq;
     moments[entry.name] = {m, buffer(state)};
+    if (entry.dtype == pl::DType::f32)
+      continue;
+    state.name = entry.name + ".master_weight";
+    state.state = pl::OptimizerState::master_weight;
+    state.dtype = pl::DType::f32;
+    masters[entry.name] = buffer(state);
   }
   return success();
 }
@@ -365,8 +383,10 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
            << run.getPp() << " and dp " << run.getDp()
            << "; multi-rank plans come with the distributed executor";
   auto arenas = train->getAttrOfType<DenseI64ArrayAttr>("dsc.arena_bytes");
-  if (!arenas || arenas.size() != 1)
+  auto storage = train->getAttrOfType<StringAttr>("dsc.storage");
+  if (!arenas || arenas.size() != 1 || !storage)
     return train.emitError("dsc compile: run dsc-plan-memory first");
+  f32Storage = storage.getValue() == "f32";
 
   plan.producer = "dsc compile";
   plan.worldSize = 1;
@@ -467,6 +487,8 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
     adamw.op = pl::Opcode::adamw;
     adamw.inputs = {gradientBuffers.lookup(parameter.name)};
     adamw.outputs = {parameterBuffers.lookup(parameter.name), m, v};
+    if (auto master = masters.find(parameter.name); master != masters.end())
+      adamw.outputs.push_back(master->second);
     optimizer.instructions.push_back(adamw);
   }
   // One #moe configures every MoE layer of a model.

@@ -1,7 +1,7 @@
 //===- CompileCommand.cpp - dsc compile -----------------------------------===//
 //
-// Model + cluster + run options -> the registered training pipeline (with
-// FP32 storage for the CPU backend) -> a validated plan file.
+// Model + cluster + run options -> the registered training pipeline (tensors
+// stored in the model's dtypes, or all FP32) -> a validated plan file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,8 +50,19 @@ static cl::opt<double> learningRate("lr", cl::init(1e-3),
                                     cl::sub(compileCommand));
 static cl::opt<int64_t> warmup("warmup", cl::init(0), cl::desc("Warm-up steps"),
                                cl::sub(compileCommand));
+static cl::opt<std::string> storage(
+    "storage", cl::init("model"),
+    cl::desc("Tensor storage: model (the model's dtypes: BF16 activations "
+             "and weights with FP32 master weights and gradients, the "
+             "mixed-precision default) or f32 (everything FP32)"),
+    cl::sub(compileCommand));
 
 int runCompile(MLIRContext &context) {
+  if (storage != "model" && storage != "f32") {
+    WithColor::error() << "dsc compile: --storage wants model or f32, got '"
+                       << storage << "'\n";
+    return 1;
+  }
   ModelOnCluster loaded =
       loadModelOnCluster(context, compileInput, compileCluster);
   if (!loaded.module)
@@ -74,7 +85,7 @@ int runCompile(MLIRContext &context) {
     return 1;
 
   PassManager manager(&context);
-  dsc::buildTrainingPipeline(manager, "f32");
+  dsc::buildTrainingPipeline(manager, storage);
   if (failed(manager.run(*module)))
     return 1;
   auto train =

@@ -59,7 +59,8 @@ def DscPlanMemory : Pass<"dsc-plan-memory", "::mlir::ModuleOp"> {
     reports each stage's arena, the peak of live bytes and the memory
     analysis's estimate of one micro-batch's activations. `storage=f32`
     sizes floating tensors as FP32 (the CPU backend computes and stores in
-    FP32); `dsc.rows` records each result's leading dimension.
+    FP32); `dsc.rows` records each result's leading dimension and
+    `dsc.storage` on the function the storage the arena was sized for.
   }];
   let options = [
     Option<"storage", "storage", "std::string", "\"model\"",
