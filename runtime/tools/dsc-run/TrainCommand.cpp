@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TrainCommand.h"
+#include "Progress.h"
 
 #include "dsc/exec/ExecError.h"
 #include "dsc/exec/Executor.h"
@@ -27,6 +28,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <unistd.h>
 
 namespace dsc::run {
 namespace {
@@ -44,6 +46,7 @@ struct Options {
   int64_t logEvery = 1;
   int threads = 0;
   exec::CommBackend comm = exec::CommBackend::Auto;
+  bool progress = false;
 };
 
 struct UsageError {
@@ -84,6 +87,8 @@ Options parse(int argc, char **argv) {
       o.saveEvery = int64_t(parseUnsigned("--save-every", value(), 1));
     else if (flag == "--resume")
       o.resume = true;
+    else if (flag == "--progress")
+      o.progress = true;
     else if (flag == "--trace")
       o.trace = value();
     else if (flag == "--log-every")
@@ -194,6 +199,10 @@ int train(const Options &o, exec::World &world) {
   uint64_t last = uint64_t(o.steps);
   double seconds = 0, firstLoss = 0, lastLoss = 0;
   uint64_t tokens = 0;
+  // Rank 0 speaks for the world.
+  Progress progress((o.progress || isatty(STDERR_FILENO)) &&
+                        world.place().rank == 0,
+                    first, last);
   for (uint64_t s = first; s <= last; ++s) {
     exec::StepResult r = trainer.step();
     seconds += r.seconds;
@@ -201,14 +210,20 @@ int train(const Options &o, exec::World &world) {
     if (s == first)
       firstLoss = r.loss;
     lastLoss = r.loss;
-    if (s == first || s == last || r.step % uint64_t(o.logEvery) == 0)
+    bool logged = s == first || s == last || r.step % uint64_t(o.logEvery) == 0;
+    bool periodic = o.saveEvery && r.step % uint64_t(o.saveEvery) == 0;
+    bool saving = !o.checkpoint.empty() && (periodic || s == last);
+    if (logged || saving)
+      progress.clear();
+    if (logged)
       std::printf("step %" PRIu64 " loss %.9g tokens/s %.1f aux %.9g lr %.6g\n",
                   r.step, r.loss, double(r.tokens) / r.seconds, r.aux, r.lr);
-    bool periodic = o.saveEvery && r.step % uint64_t(o.saveEvery) == 0;
-    if (!o.checkpoint.empty() && (periodic || s == last))
+    if (saving)
       save();
     std::fflush(stdout);
+    progress.update(r.step, r.loss, seconds, tokens);
   }
+  progress.finish();
   if (!o.trace.empty()) {
     trace.write(o.trace);
     std::printf("dsc-run: wrote %s (%zu events)\n", o.trace.c_str(),

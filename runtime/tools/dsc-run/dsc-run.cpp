@@ -35,6 +35,8 @@ const char *kUsage =
     "  --resume             continue from DIR's checkpoint when it has one\n"
     "  --trace FILE.json    Chrome / Perfetto trace of every kernel\n"
     "  --log-every K        print every K-th step (and the first and last)\n"
+    "  --progress           a progress line on stderr (default: only when\n"
+    "                       stderr is a terminal)\n"
     "  --threads N          kernel and OpenBLAS threads (default: all cores)\n"
     "  --comm auto|local|mpi  the world: MPI when an MPI launcher started\n"
     "                       dsc-run (auto, the default), one process\n"
