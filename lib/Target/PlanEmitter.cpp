@@ -194,11 +194,14 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     intAttr(pl::AttrKey::n_group, moe.getNGroup());
     intAttr(pl::AttrKey::topk_group, moe.getTopkGroup());
   };
+  std::optional<FP8RecipeAttr> recipe = model.getFp8();
   auto fp8Attrs = [&](int64_t tile, int64_t block) {
     intAttr(pl::AttrKey::tile, tile);
     intAttr(pl::AttrKey::block, block);
+    // The recipe's scale rounding (scale_format defaults to FP32).
+    if (recipe && recipe->getScale() == ScaleFormat::ue8m0)
+      intAttr(pl::AttrKey::scale_format, 1);
   };
-  std::optional<FP8RecipeAttr> recipe = model.getFp8();
   int64_t tile =
       recipe ? recipe->getActTileWidth() : FP8RecipeAttr::kDeepSeekV3Tile;
   int64_t block =
