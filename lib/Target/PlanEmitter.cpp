@@ -212,11 +212,14 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     intAttr(pl::AttrKey::n_group, moe.getNGroup());
     intAttr(pl::AttrKey::topk_group, moe.getTopkGroup());
   };
+  std::optional<FP8RecipeAttr> recipe = model.getFp8();
   auto fp8Attrs = [&](int64_t tile, int64_t block) {
     intAttr(pl::AttrKey::tile, tile);
     intAttr(pl::AttrKey::block, block);
+    // The recipe's scale rounding (scale_format defaults to FP32).
+    if (recipe && recipe->getScale() == ScaleFormat::ue8m0)
+      intAttr(pl::AttrKey::scale_format, 1);
   };
-  std::optional<FP8RecipeAttr> recipe = model.getFp8();
   int64_t tile =
       recipe ? recipe->getActTileWidth() : FP8RecipeAttr::kDeepSeekV3Tile;
   int64_t block =
@@ -279,14 +282,13 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     inst.op = pl::Opcode::dispatch_fwd;
     inst.inputs = ids({op2.getInput(), op2.getExperts()});
   } else if (auto op2 = dyn_cast<KGroupedLinearOp>(op)) {
-    if (op2.getFp8())
-      return op->emitOpError("dsc compile: FP8 routed experts have no plan "
-                             "opcode yet; quantize with "
-                             "exclude=routed_experts");
-    inst.op = pl::Opcode::grouped_linear_fwd;
+    inst.op = op2.getFp8() ? pl::Opcode::fp8_grouped_linear_fwd
+                           : pl::Opcode::grouped_linear_fwd;
     inst.inputs = {valueBuffers.lookup(op2.getRows()),
                    valueBuffers.lookup(op2.getOffsets()),
                    parameterBuffer(op2.getWeightAttr())};
+    if (op2.getFp8())
+      fp8Attrs(tile, block);
   } else if (auto op2 = dyn_cast<KCombineOp>(op)) {
     inst.op = pl::Opcode::combine_fwd;
     inst.inputs = ids({op2.getRows(), op2.getWeights(), op2.getExperts()});
@@ -351,14 +353,20 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     inst.op = pl::Opcode::dispatch_bwd;
     inst.inputs = ids({op2.getGrad(), op2.getExperts()});
   } else if (auto op2 = dyn_cast<KGroupedLinearGradInputOp>(op)) {
-    inst.op = pl::Opcode::grouped_linear_bwd_input;
+    inst.op = op2.getFp8() ? pl::Opcode::fp8_grouped_linear_bwd_input
+                           : pl::Opcode::grouped_linear_bwd_input;
     inst.inputs = {valueBuffers.lookup(op2.getGrad()),
                    valueBuffers.lookup(op2.getOffsets()),
                    parameterBuffer(op2.getWeightAttr())};
+    if (op2.getFp8())
+      fp8Attrs(tile, block);
   } else if (auto op2 = dyn_cast<KGroupedLinearGradWeightOp>(op)) {
-    inst.op = pl::Opcode::grouped_linear_bwd_weight;
+    inst.op = op2.getFp8() ? pl::Opcode::fp8_grouped_linear_bwd_weight
+                           : pl::Opcode::grouped_linear_bwd_weight;
     inst.inputs = ids({op2.getGrad(), op2.getRows(), op2.getOffsets()});
     inst.outputs = {gradientBuffer(op2.getWeightAttr())};
+    if (op2.getFp8())
+      fp8Attrs(tile, block);
   } else if (auto op2 = dyn_cast<KCombineGradOp>(op)) {
     inst.op = pl::Opcode::combine_bwd;
     inst.inputs =

@@ -124,12 +124,7 @@ KernelFn bindLinear(const OpContext &c) {
 
 KernelFn bindFP8Linear(const OpContext &c) {
   LinearDims d = linearDims(c);
-  k::FP8LinearAttrs attrs;
-  attrs.tile = c.intAttr(AttrKey::tile);
-  attrs.block = c.intAttr(AttrKey::block);
-  attrs.scaleFormat = c.intAttr(AttrKey::scale_format) == 1
-                          ? numerics::ScaleFormat::UE8M0
-                          : numerics::ScaleFormat::FP32;
+  k::FP8LinearAttrs attrs = fp8LinearAttrs(c);
   switch (c.op()) {
   case Opcode::fp8_linear_fwd:
     return [=](const KernelArgs &a) {
@@ -150,6 +145,16 @@ KernelFn bindFP8Linear(const OpContext &c) {
 }
 
 } // namespace
+
+k::FP8LinearAttrs fp8LinearAttrs(const OpContext &c) {
+  k::FP8LinearAttrs attrs;
+  attrs.tile = c.intAttr(AttrKey::tile);
+  attrs.block = c.intAttr(AttrKey::block);
+  attrs.scaleFormat = c.intAttr(AttrKey::scale_format) == 1
+                          ? numerics::ScaleFormat::UE8M0
+                          : numerics::ScaleFormat::FP32;
+  return attrs;
+}
 
 KernelFn bindDense(const OpContext &c) {
   switch (c.op()) {

@@ -135,8 +135,31 @@ void checkGroupEnd(const int32_t *offsets, int64_t experts, int64_t rows) {
                             ", the row buffers hold " + std::to_string(rows));
 }
 
+/// The GEMM of a grouped_linear_* or fp8_grouped_linear_* opcode.
+enum class GroupedPart { Forward, Input, Weight };
+
+GroupedPart groupedPart(Opcode op) {
+  switch (op) {
+  case Opcode::grouped_linear_fwd:
+  case Opcode::fp8_grouped_linear_fwd:
+    return GroupedPart::Forward;
+  case Opcode::grouped_linear_bwd_input:
+  case Opcode::fp8_grouped_linear_bwd_input:
+    return GroupedPart::Input;
+  default:
+    return GroupedPart::Weight;
+  }
+}
+
+/// grouped_linear_* and its FP8 form fp8_grouped_linear_*: the same operands
+/// and shapes, the FP8 kernels taking fp8_linear's attributes too.
 KernelFn bindGroupedLinear(const OpContext &c) {
-  bool weightIsOutput = c.op() == Opcode::grouped_linear_bwd_weight;
+  using Part = GroupedPart;
+  Part part = groupedPart(c.op());
+  bool fp8 = c.op() == Opcode::fp8_grouped_linear_fwd ||
+             c.op() == Opcode::fp8_grouped_linear_bwd_input ||
+             c.op() == Opcode::fp8_grouped_linear_bwd_weight;
+  bool weightIsOutput = part == Part::Weight;
   const plan::Buffer &w = weightIsOutput ? c.out(0) : c.in(2);
   if (w.shape.size() != 3)
     c.fail((weightIsOutput ? c.describeOut(0) : c.describeIn(2)) +
@@ -144,35 +167,49 @@ KernelFn bindGroupedLinear(const OpContext &c) {
   int64_t experts = w.shape[0], out = w.shape[1], in = w.shape[2];
   size_t oi = weightIsOutput ? 2 : 1; // offsets
   c.expectInNumel(oi, experts + 1, "offsets: the weight's experts + 1");
-  switch (c.op()) {
-  case Opcode::grouped_linear_fwd: {
+  k::FP8LinearAttrs attrs = fp8 ? fp8LinearAttrs(c) : k::FP8LinearAttrs();
+  switch (part) {
+  case Part::Forward: {
     int64_t rows = c.inRows(0, in, "rows of the weight's in features");
     c.expectOutNumel(0, rows * out, "rows x the weight's out features");
     return [=](const KernelArgs &a) {
       checkGroupEnd(a.i32(1), experts, rows);
-      k::groupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                              experts, in, out);
+      if (fp8)
+        k::fp8GroupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
+                                   experts, in, out, attrs);
+      else
+        k::groupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
+                                experts, in, out);
     };
   }
-  case Opcode::grouped_linear_bwd_input: {
+  case Part::Input: {
     int64_t rows = c.inRows(0, out, "dy rows of the weight's out features");
     c.expectOutNumel(0, rows * in, "rows x the weight's in features");
     return [=](const KernelArgs &a) {
       checkGroupEnd(a.i32(1), experts, rows);
-      k::groupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                                    experts, in, out);
+      if (fp8)
+        k::fp8GroupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2),
+                                         a.outF32(0), experts, in, out, attrs);
+      else
+        k::groupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
+                                      experts, in, out);
     };
   }
-  default: {
+  case Part::Weight: {
     int64_t rows = c.inRows(1, in, "rows of the weight's in features");
     c.expectInNumel(0, rows * out, "dy: rows x the weight's out features");
     return [=](const KernelArgs &a) {
       checkGroupEnd(a.i32(2), experts, rows);
-      k::groupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2), a.outF32(0),
-                                     experts, in, out);
+      if (fp8)
+        k::fp8GroupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2),
+                                          a.outF32(0), experts, in, out, attrs);
+      else
+        k::groupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2),
+                                       a.outF32(0), experts, in, out);
     };
   }
   }
+  return nullptr; // unreachable: every part returned
 }
 
 KernelFn bindCombine(const OpContext &c) {

@@ -17,6 +17,7 @@
 #ifndef DSC_EXEC_OPBINDING_H
 #define DSC_EXEC_OPBINDING_H
 
+#include "dsc/kernels/cpu/Dense.h"
 #include "dsc/plan/OpInfo.h"
 #include "dsc/plan/Plan.h"
 
@@ -118,6 +119,10 @@ std::string shapeText(const std::vector<int64_t> &shape);
 /// The kernel call of `c`'s instruction; fails (ExecError naming it) when
 /// the CPU kernels cannot run it as the plan lays it out.
 KernelFn bindInstruction(const OpContext &c);
+
+/// The FP8 recipe of an fp8_linear_* or fp8_grouped_linear_* instruction
+/// (tile, block, scale_format).
+kernels::cpu::FP8LinearAttrs fp8LinearAttrs(const OpContext &c);
 
 // Binders by kernel header (Dense.h, Attention.h, Elementwise.h and
 // Tokens.h, MoE.h, Loss.h and Optimizer.h).

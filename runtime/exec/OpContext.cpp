@@ -157,6 +157,9 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::grouped_linear_fwd:
   case Opcode::grouped_linear_bwd_input:
   case Opcode::grouped_linear_bwd_weight:
+  case Opcode::fp8_grouped_linear_fwd:
+  case Opcode::fp8_grouped_linear_bwd_input:
+  case Opcode::fp8_grouped_linear_bwd_weight:
   case Opcode::combine_fwd:
   case Opcode::combine_bwd:
     return bindMoE(c);

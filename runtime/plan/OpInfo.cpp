@@ -216,6 +216,15 @@ std::vector<OpInfo> buildTable() {
                     {reqInt(AttrKey::seq, 1), reqInt(AttrKey::offset, 0),
                      optInt(AttrKey::fill_id, 0, -kIntMax)}));
 
+  // Routed experts in FP8: grouped_linear's operands, fp8_linear's
+  // attributes.
+  t.push_back(fixed(Opcode::fp8_grouped_linear_fwd, {rows, offsets, w}, {y},
+                    fp8Attrs()));
+  t.push_back(fixed(Opcode::fp8_grouped_linear_bwd_input, {dy, offsets, w},
+                    {drows}, fp8Attrs()));
+  t.push_back(fixed(Opcode::fp8_grouped_linear_bwd_weight, {dy, rows, offsets},
+                    {dw}, fp8Attrs()));
+
   // The table is indexed by opcode: entry i must describe opcode i + 1
   // (0 is `invalid`), and every opcode must have one. A mismatch is a
   // programming error in this file, caught on first use by every test.

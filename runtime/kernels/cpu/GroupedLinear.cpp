@@ -1,52 +1,88 @@
-//===- GroupedLinear.cpp - one GEMM per expert's row segment --------------===//
+//===- GroupedLinear.cpp - one linear per expert's row segment ------------===//
+//
+// Both forms run the dense kernels (Linear.cpp, FP8Linear.cpp) on each
+// expert's segment, so a grouped linear is exactly its experts' linears.
+//
+//===----------------------------------------------------------------------===//
 
-#include "Blas.h"
 #include "dsc/kernels/cpu/MoE.h"
 #include <stdexcept>
 
 namespace dsc::kernels::cpu {
+namespace {
 
-static void checkOffsets(const int32_t *offsets, int64_t numExperts) {
+/// Calls fn(e, firstRow, rows) for every expert with rows, after checking the
+/// offsets (data, not plan: they come from dispatch). Skipping empty groups
+/// leaves their dw exact (a K = 0 GEMM would still scale it by beta) and
+/// never quantizes an empty tensor.
+template <typename Fn>
+void forEachGroup(const int32_t *offsets, int64_t numExperts, Fn fn) {
   if (offsets[0] != 0)
     throw std::invalid_argument("grouped_linear: offsets must start at 0");
   for (int64_t e = 0; e < numExperts; ++e)
     if (offsets[e + 1] < offsets[e])
       throw std::invalid_argument("grouped_linear: offsets must not decrease");
+  for (int64_t e = 0; e < numExperts; ++e)
+    if (int64_t rows = offsets[e + 1] - offsets[e])
+      fn(e, int64_t(offsets[e]), rows);
 }
+
+} // namespace
 
 void groupedLinearForward(const float *x, const int32_t *offsets,
                           const float *w, float *y, int64_t numExperts,
                           int64_t in, int64_t out) {
-  checkOffsets(offsets, numExperts);
-  for (int64_t e = 0; e < numExperts; ++e) {
-    int64_t r0 = offsets[e], n = offsets[e + 1] - r0;
-    gemm(false, true, n, out, in, 1.0f, x + r0 * in, in, w + e * out * in, in,
-         0.0f, y + r0 * out, out);
-  }
+  forEachGroup(offsets, numExperts, [&](int64_t e, int64_t r0, int64_t n) {
+    linearForward(x + r0 * in, w + e * out * in, y + r0 * out, n, in, out);
+  });
 }
 
 void groupedLinearBackwardInput(const float *dy, const int32_t *offsets,
                                 const float *w, float *dx, int64_t numExperts,
                                 int64_t in, int64_t out) {
-  checkOffsets(offsets, numExperts);
-  for (int64_t e = 0; e < numExperts; ++e) {
-    int64_t r0 = offsets[e], n = offsets[e + 1] - r0;
-    gemm(false, false, n, in, out, 1.0f, dy + r0 * out, out, w + e * out * in,
-         in, 0.0f, dx + r0 * in, in);
-  }
+  forEachGroup(offsets, numExperts, [&](int64_t e, int64_t r0, int64_t n) {
+    linearBackwardInput(dy + r0 * out, w + e * out * in, dx + r0 * in, n, in,
+                        out);
+  });
 }
 
 void groupedLinearBackwardWeight(const float *dy, const float *x,
                                  const int32_t *offsets, float *dw,
                                  int64_t numExperts, int64_t in, int64_t out) {
-  checkOffsets(offsets, numExperts);
-  for (int64_t e = 0; e < numExperts; ++e) {
-    int64_t r0 = offsets[e], n = offsets[e + 1] - r0;
-    if (n == 0)
-      continue; // K = 0 would still scale by beta; skip to leave dw exact
-    gemm(true, false, out, in, n, 1.0f, dy + r0 * out, out, x + r0 * in, in,
-         1.0f, dw + e * out * in, in);
-  }
+  forEachGroup(offsets, numExperts, [&](int64_t e, int64_t r0, int64_t n) {
+    linearBackwardWeight(dy + r0 * out, x + r0 * in, dw + e * out * in, n, in,
+                         out);
+  });
+}
+
+void fp8GroupedLinearForward(const float *x, const int32_t *offsets,
+                             const float *w, float *y, int64_t numExperts,
+                             int64_t in, int64_t out,
+                             const FP8LinearAttrs &attrs) {
+  forEachGroup(offsets, numExperts, [&](int64_t e, int64_t r0, int64_t n) {
+    fp8LinearForward(x + r0 * in, w + e * out * in, y + r0 * out, n, in, out,
+                     attrs);
+  });
+}
+
+void fp8GroupedLinearBackwardInput(const float *dy, const int32_t *offsets,
+                                   const float *w, float *dx,
+                                   int64_t numExperts, int64_t in, int64_t out,
+                                   const FP8LinearAttrs &attrs) {
+  forEachGroup(offsets, numExperts, [&](int64_t e, int64_t r0, int64_t n) {
+    fp8LinearBackwardInput(dy + r0 * out, w + e * out * in, dx + r0 * in, n, in,
+                           out, attrs);
+  });
+}
+
+void fp8GroupedLinearBackwardWeight(const float *dy, const float *x,
+                                    const int32_t *offsets, float *dw,
+                                    int64_t numExperts, int64_t in, int64_t out,
+                                    const FP8LinearAttrs &attrs) {
+  forEachGroup(offsets, numExperts, [&](int64_t e, int64_t r0, int64_t n) {
+    fp8LinearBackwardWeight(dy + r0 * out, x + r0 * in, dw + e * out * in, n,
+                            in, out, attrs);
+  });
 }
 
 } // namespace dsc::kernels::cpu

@@ -249,6 +249,62 @@ TEST(Executor, RoutedExpertsMatchTheKernelsAndLoadsAccumulate) {
     EXPECT_EQ(get(e, loads)[i], 2 * ld[i]);
 }
 
+TEST(Executor, FP8RoutedExpertsRunTheFP8GroupedKernels) {
+  // Three experts (the middle one without rows), 4-wide tiles and blocks
+  // and power-of-two scales: every attribute differs from its default, so
+  // the results match the kernels only if the binder passes them all.
+  constexpr int64_t E = 3, H = 8, F = 6, R = 10;
+  const std::vector<int32_t> off = {0, 4, 4, R};
+  const k::FP8LinearAttrs attrs{4, 4, numerics::ScaleFormat::UE8M0};
+  PlanBuilder b;
+  int32_t pe = b.param("experts.{e}.w", {E, F, H});
+  b.plan().parameters[pe].experts = ExpertSlice{0, E, E};
+  uint32_t we = b.bound(pe, BufferRole::parameter);
+  uint32_t dwe = b.bound(pe, BufferRole::gradient);
+  uint32_t rows = b.act("rows", {R, H}),
+           offsets = b.act("offsets", {E + 1}, DType::i32),
+           y = b.act("y", {R, F}), dy = b.act("dy", {R, F}),
+           drows = b.act("drows", {R, H});
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  uint32_t bwd = b.program("bwd", ProgramKind::backward);
+  b.emit(fwd, Opcode::fp8_grouped_linear_fwd, {rows, offsets, we}, {y});
+  b.emit(bwd, Opcode::fp8_grouped_linear_bwd_input, {dy, offsets, we}, {drows});
+  b.emit(bwd, Opcode::fp8_grouped_linear_bwd_weight, {dy, rows, offsets},
+         {dwe});
+  for (Program &program : b.rank().programs)
+    for (Instruction &i : program.instructions)
+      i.intAttrs = {{AttrKey::tile, attrs.tile},
+                    {AttrKey::block, attrs.block},
+                    {AttrKey::scale_format, 1}};
+  Plan plan = b.load();
+  Executor e(plan, 0);
+  auto rv = randomFloats(R * H, 20), wv = randomFloats(E * F * H, 21),
+       dyv = randomFloats(R * F, 22);
+  set(e, rows, rv);
+  set(e, offsets, off);
+  set(e, we, wv);
+  set(e, dy, dyv);
+  e.run(fwd, 0);
+  e.run(bwd, 0);
+
+  std::vector<float> yy(R * F), dr(R * H), dw(E * F * H, 0.0f);
+  k::fp8GroupedLinearForward(rv.data(), off.data(), wv.data(), yy.data(), E, H,
+                             F, attrs);
+  k::fp8GroupedLinearBackwardInput(dyv.data(), off.data(), wv.data(), dr.data(),
+                                   E, H, F, attrs);
+  k::fp8GroupedLinearBackwardWeight(dyv.data(), rv.data(), off.data(),
+                                    dw.data(), E, H, F, attrs);
+  EXPECT_TRUE(bitEqual(get(e, y), yy));
+  EXPECT_TRUE(bitEqual(get(e, drows), dr));
+  EXPECT_TRUE(bitEqual(get(e, dwe), dw));
+  // FP32 scales would give other results: scale_format reached the kernel.
+  k::FP8LinearAttrs fp32Scales = attrs;
+  fp32Scales.scaleFormat = numerics::ScaleFormat::FP32;
+  k::fp8GroupedLinearForward(rv.data(), off.data(), wv.data(), yy.data(), E, H,
+                             F, fp32Scales);
+  EXPECT_FALSE(bitEqual(get(e, y), yy));
+}
+
 /// The message of the ExecError `fn` throws ("" if none).
 template <typename Fn> std::string errorOf(Fn fn) {
   try {

@@ -32,6 +32,28 @@ inline std::vector<float> randomVector(int64_t n, uint32_t seed,
   return values;
 }
 
+inline std::vector<float> randomNormalVector(int64_t n, uint32_t seed,
+                                             float stddev = 1.0f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, stddev);
+  std::vector<float> values(n);
+  for (float &value : values)
+    value = dist(rng);
+  return values;
+}
+
+/// ||actual - expected|| / ||expected|| (Euclidean norms, in FP64).
+inline double relativeError(const std::vector<float> &actual,
+                            const std::vector<float> &expected) {
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    double d = double(actual[i]) - expected[i];
+    diff += d * d;
+    norm += double(expected[i]) * expected[i];
+  }
+  return std::sqrt(diff / norm);
+}
+
 /// sum(a * b) in FP64.
 inline double dot(const std::vector<float> &a, const std::vector<float> &b) {
   double sum = 0;

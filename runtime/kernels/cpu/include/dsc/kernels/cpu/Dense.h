@@ -46,11 +46,25 @@ void linearBackwardWeight(const float *dy, const float *x, float *dw,
                           int64_t rows, int64_t in, int64_t out);
 
 //===-- fp8_linear --------------------------------------------------------===//
+//
+// DeepSeek-V3 runs all three GEMMs of a linear layer in FP8 (§3.3), each
+// operand quantized to E4M3 with the tiling that suits the GEMM's inner
+// dimension K:
+//   Fprop  y  = x · wᵀ   (K = in):     x per 1 x tile, w per block x block;
+//   Dgrad  dx = dy · w   (K = out):    dy per 1 x tile, w per block x block;
+//   Wgrad  dw = dyᵀ · x  (K = tokens): dy and x per tile x 1 (the activations
+//          and gradients re-tiled along the tokens for this GEMM).
+// The CPU has no FP8 GEMM: the kernels fake-quantize (quantize, dequantize)
+// and run the FP32 GEMM, so results carry exactly the operands' quantization
+// error. Gradients pass straight through the quantizers (their Jacobian
+// taken as the identity): the backward GEMMs are those of `linear` on the
+// quantized operands.
 
-/// DeepSeek-V3's FP8 GEMM inputs (§3.3): activations per 1 x `tile` tile,
-/// weights per `block` x `block` block, E4M3.
+/// The tile width and weight block of DeepSeek-V3's recipe, E4M3.
 struct FP8LinearAttrs {
+  /// Activations and gradients: 1 x tile tiles along K, tile x 1 in Wgrad.
   int64_t tile = 128;
+  /// Weights: block x block.
   int64_t block = 128;
   /// UE8M0 rounds every scale up to a power of two.
   numerics::ScaleFormat scaleFormat = numerics::ScaleFormat::FP32;
@@ -62,14 +76,14 @@ void fakeQuantizeFP8(const float *in, float *out, int64_t rows, int64_t cols,
                      numerics::TileShape tile,
                      numerics::ScaleFormat scaleFormat);
 
-/// linearForward on fake-quantized x (1 x tile) and w (block x block).
+/// Fprop: linearForward on x (1 x tile) and w (block x block).
 void fp8LinearForward(const float *x, const float *w, float *y, int64_t rows,
                       int64_t in, int64_t out, const FP8LinearAttrs &attrs);
-/// Straight-through: linearBackwardInput with the dequantized w.
+/// Dgrad: linearBackwardInput on dy (1 x tile) and w (block x block).
 void fp8LinearBackwardInput(const float *dy, const float *w, float *dx,
                             int64_t rows, int64_t in, int64_t out,
                             const FP8LinearAttrs &attrs);
-/// Straight-through: linearBackwardWeight with the dequantized x (+=).
+/// Wgrad: linearBackwardWeight (+=) on dy and x, both tile x 1.
 void fp8LinearBackwardWeight(const float *dy, const float *x, float *dw,
                              int64_t rows, int64_t in, int64_t out,
                              const FP8LinearAttrs &attrs);

@@ -10,6 +10,7 @@
 #ifndef DSC_KERNELS_CPU_MOE_H
 #define DSC_KERNELS_CPU_MOE_H
 
+#include "dsc/kernels/cpu/Dense.h"
 #include <cstdint>
 
 namespace dsc::kernels::cpu {
@@ -80,9 +81,12 @@ void combineBackward(const float *dy, const float *rows, const float *weights,
                      int64_t numExperts);
 
 //===-- grouped_linear ----------------------------------------------------===//
+//
+// Every expert's rows [offsets[e], offsets[e+1]) of x [R, in] (R =
+// offsets[E]) go through its weight w[e] of w [E, out, in]; an empty group
+// computes nothing (dw[e] is left exactly as it was).
 
-/// y [R, out] with rows [offsets[e], offsets[e+1]) = x rows * w[e]^T, for x
-/// [R, in], w [E, out, in], R = offsets[E].
+/// y [R, out]: each group's rows times w[e]^T.
 void groupedLinearForward(const float *x, const int32_t *offsets,
                           const float *w, float *y, int64_t numExperts,
                           int64_t in, int64_t out);
@@ -90,10 +94,27 @@ void groupedLinearForward(const float *x, const int32_t *offsets,
 void groupedLinearBackwardInput(const float *dy, const int32_t *offsets,
                                 const float *w, float *dx, int64_t numExperts,
                                 int64_t in, int64_t out);
-/// dw[e] += dy rows^T * x rows (an empty group leaves dw[e] unchanged).
+/// dw[e] += dy rows^T * x rows.
 void groupedLinearBackwardWeight(const float *dy, const float *x,
                                  const int32_t *offsets, float *dw,
                                  int64_t numExperts, int64_t in, int64_t out);
+
+/// The FP8 forms: each group is a dense FP8 linear (Dense.h) on its rows, so
+/// activations and gradients are tiled within the group (Wgrad's tile x 1
+/// tiles run along each expert's own rows) and each expert's weight has its
+/// own blocks, as in DeepSeek-V3's per-expert FP8 checkpoints.
+void fp8GroupedLinearForward(const float *x, const int32_t *offsets,
+                             const float *w, float *y, int64_t numExperts,
+                             int64_t in, int64_t out,
+                             const FP8LinearAttrs &attrs);
+void fp8GroupedLinearBackwardInput(const float *dy, const int32_t *offsets,
+                                   const float *w, float *dx,
+                                   int64_t numExperts, int64_t in, int64_t out,
+                                   const FP8LinearAttrs &attrs);
+void fp8GroupedLinearBackwardWeight(const float *dy, const float *x,
+                                    const int32_t *offsets, float *dw,
+                                    int64_t numExperts, int64_t in, int64_t out,
+                                    const FP8LinearAttrs &attrs);
 
 } // namespace dsc::kernels::cpu
 
