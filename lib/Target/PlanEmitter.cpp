@@ -213,11 +213,19 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     intAttr(pl::AttrKey::topk_group, moe.getTopkGroup());
   };
   std::optional<FP8RecipeAttr> recipe = model.getFp8();
-  auto fp8Attrs = [&](int64_t tile, int64_t block) {
+  auto fp8Attrs = [&](int64_t tile, int64_t block, bool wgrad = false) {
+    // The weight-gradient GEMM has the recipe's own tiles (tile x 1 along
+    // the tokens) and scale rounding; scale_format defaults to FP32.
+    std::optional<ScaleFormat> scale;
+    if (recipe && wgrad) {
+      tile = recipe->getWgradTile()[0];
+      scale = recipe->getWgradScale();
+    } else if (recipe) {
+      scale = recipe->getScale();
+    }
     intAttr(pl::AttrKey::tile, tile);
     intAttr(pl::AttrKey::block, block);
-    // The recipe's scale rounding (scale_format defaults to FP32).
-    if (recipe && recipe->getScale() == ScaleFormat::ue8m0)
+    if (scale == ScaleFormat::ue8m0)
       intAttr(pl::AttrKey::scale_format, 1);
   };
   int64_t tile =
@@ -329,7 +337,7 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     inst.inputs = ids({op2.getGrad(), op2.getInput()});
     inst.outputs = {gradientBuffer(op2.getWeightAttr())};
     if (op2.getFp8())
-      fp8Attrs(tile, block);
+      fp8Attrs(tile, block, /*wgrad=*/true);
   } else if (auto op2 = dyn_cast<KRopeGradOp>(op)) {
     inst.op = pl::Opcode::rope_bwd;
     inst.inputs = ids(op2.getGrad());
@@ -366,7 +374,7 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     inst.inputs = ids({op2.getGrad(), op2.getRows(), op2.getOffsets()});
     inst.outputs = {gradientBuffer(op2.getWeightAttr())};
     if (op2.getFp8())
-      fp8Attrs(tile, block);
+      fp8Attrs(tile, block, /*wgrad=*/true);
   } else if (auto op2 = dyn_cast<KCombineGradOp>(op)) {
     inst.op = pl::Opcode::combine_bwd;
     inst.inputs =
