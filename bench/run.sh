@@ -22,7 +22,8 @@ def wall(cmd, runs=30):
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times), max(times)
 report = [dsc, "report", config, "--pp", "16", "--ep", "64", "--recipe", "fp8",
@@ -33,7 +34,13 @@ for name, cmd in [("dsc import V3 -o FILE", [dsc, "import", config, "-o", out]),
                   ("dsc report V3 (json)", report + ["--format", "json"]),
                   ("dsc-opt V3 (parse, print)", [dsc_opt, out, "-o", fp8]),
                   ("dsc-opt V3 --dsc-fp8-quantize",
-                   [dsc_opt, out, "--dsc-fp8-quantize", "-o", fp8])]:
+                   [dsc_opt, out, "--dsc-fp8-quantize", "-o", fp8]),
+                  ("dsc compile V3 (BF16)",
+                   [dsc, "compile", config, "--seq-len", "4096",
+                    "--micro-batch", "1", "-o", out + ".plan"]),
+                  ("dsc compile V3 (FP8)",
+                   [dsc, "compile", fp8, "--seq-len", "4096",
+                    "--micro-batch", "1", "-o", out + ".plan"])]:
     median, worst = wall(cmd)
     print(f"{name:28s} median {median*1000:7.1f} ms   max {worst*1000:7.1f} ms   (30 runs)")
 PY
