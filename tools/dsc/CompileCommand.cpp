@@ -16,6 +16,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/WithColor.h"
 
+#include <cmath>
+
 using namespace llvm;
 using namespace mlir;
 
@@ -63,6 +65,16 @@ int runCompile(MLIRContext &context) {
                        << storage << "'\n";
     return 1;
   }
+  if (!std::isfinite(learningRate) || learningRate <= 0) {
+    WithColor::error() << "dsc compile: --lr wants a positive learning rate, "
+                       << "got " << learningRate << "\n";
+    return 1;
+  }
+  if (warmup < 0) {
+    WithColor::error() << "dsc compile: --warmup wants a step count >= 0, got "
+                       << warmup << "\n";
+    return 1;
+  }
   ModelOnCluster loaded =
       loadModelOnCluster(context, compileInput, compileCluster);
   if (!loaded.module)
@@ -98,7 +110,7 @@ int runCompile(MLIRContext &context) {
     return 1;
   std::string error;
   if (!dsc::plan::writePlanFile(compileOutput, *plan, error)) {
-    WithColor::error() << compileOutput << ": " << error << "\n";
+    WithColor::error() << error << "\n"; // names the file
     return 1;
   }
   return 0;
