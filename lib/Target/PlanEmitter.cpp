@@ -90,6 +90,12 @@ LogicalResult PlanEmitter::addParameters() {
     entry.dtype = scales ? pl::DType::f32 : dtypeOf(type.getElementType());
     entry.shape.assign(type.getShape().begin(), type.getShape().end());
     entry.ranks = {0};
+    // Stacked routed experts stand for one checkpoint tensor per expert
+    // (HuggingFace's names); one rank holds them all.
+    if (parameter.isStackedExperts()) {
+      auto experts = static_cast<int32_t>(type.getDimSize(0));
+      entry.experts = pl::ExpertSlice{0, experts, experts};
+    }
     // The routing bias moves by DeepSeek-V3's balancing rule, not AdamW;
     // FP8 block scales are not learned (the CPU's FP8 linears quantize the
     // FP32 weights on the fly and never read them).
