@@ -6,6 +6,7 @@
 #include "dsc/io/Checkpoint.h"
 #include "dsc/io/Error.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sys/stat.h>
 
@@ -68,6 +69,21 @@ std::vector<Entry> checkpointEntries(const plan::Plan &plan,
   return entries;
 }
 
+constexpr size_t kMaxListedProblems = 12;
+
+/// The first `n` lines of `text`, then how many more there were.
+std::string firstLines(const std::string &text, size_t n) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n; ++i) {
+    pos = text.find('\n', pos);
+    if (pos == std::string::npos)
+      return text;
+    ++pos;
+  }
+  size_t more = std::count(text.begin() + pos, text.end(), '\n') + 1;
+  return text.substr(0, pos) + "... and " + std::to_string(more) + " more";
+}
+
 } // namespace
 
 void saveTrainingCheckpoint(const std::string &dir, const plan::Plan &plan,
@@ -116,8 +132,14 @@ TrainingProgress loadTrainingCheckpoint(const std::string &dir,
       }
     }
     if (!problems.empty())
-      throw ExecError(dir + ": the checkpoint does not fit the plan:\n" +
-                      problems);
+      throw ExecError(
+          dir + ": the checkpoint does not fit the plan:\n" +
+          firstLines(problems, kMaxListedProblems) +
+          "\nResuming restores the exact training state, so it needs the "
+          "plan that wrote the checkpoint (same model, storage and "
+          "optimizer). To go on under another plan, start from the trained "
+          "weights: --weights " +
+          dir + "/model.safetensors");
     for (const Entry &e : entries) {
       io::TensorView view =
           (e.optimizer ? ckpt.optimizer() : ckpt.model()).view(e.name);
