@@ -319,9 +319,10 @@ LogicalResult ForwardLowering::lowerOp(Operation &op) {
                                          builder.getF64FloatAttr(weight)))
           .getLoss();
     };
-    // Each micro-batch's losses are weighted 1 / micro-batches, so the step's
-    // loss and gradients are means over the micro-batches.
-    double share = 1.0 / run.getMicroBatches();
+    // Each micro-batch's losses are weighted 1 / (micro-batches x dp), so
+    // the step's gradients, summed over micro-batches and data-parallel
+    // replicas, are means over every sequence of the global batch.
+    double share = 1.0 / double(run.getMicroBatches() * run.getDp());
     loss = crossEntropy(rowsOf(ce.getLogits()), labels, share);
     int64_t depths = ce.getMtpLogits().size();
     double lambda =

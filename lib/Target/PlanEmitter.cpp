@@ -1,6 +1,7 @@
 //===- PlanEmitter.cpp - a memory-planned training program as a plan ------===//
 //
-// One rank for now: parameters, their gradients and AdamW states (and FP32
+// One rank's programs (replicated over data-parallel ranks by
+// DataParallel.cpp): parameters, their gradients and AdamW states (and FP32
 // master weights where parameters are stored in BF16), the
 // inputs, persistent accumulators (losses, expert loads) and every other
 // tensor at its dsc-plan-memory offset; the forward program (up to the loss
@@ -12,6 +13,7 @@
 
 #include "dsc/Target/PlanEmitter.h"
 #include "dsc/Analysis/RunSetup.h"
+#include "dsc/Target/DataParallel.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -399,11 +401,17 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
 }
 
 FailureOr<pl::Plan> PlanEmitter::emit() {
-  if (run.getPp() != 1 || run.getDp() != 1)
-    return run.emitError("dsc compile: this version writes one-rank plans "
-                         "(pp 1, dp 1 on a one-GPU cluster), got pp ")
-           << run.getPp() << " and dp " << run.getDp()
-           << "; multi-rank plans come with the distributed executor";
+  // Data parallelism replicates the one-rank plan; pipeline stages, expert
+  // shards and ZeRO's optimizer shards need per-rank programs not written
+  // yet.
+  if (run.getPp() != 1 || run.getEp() != 1 ||
+      (run.getDp() > 1 && run.getZero() != 0))
+    return run.emitError("dsc compile: this version writes data-parallel "
+                         "plans (pp 1, ep 1, zero 0), got pp ")
+           << run.getPp() << ", ep " << run.getEp() << " and zero "
+           << run.getZero()
+           << "; pipeline, expert and ZeRO sharding come with the "
+              "multi-rank executor";
   auto arenas = train->getAttrOfType<DenseI64ArrayAttr>("dsc.arena_bytes");
   auto storage = train->getAttrOfType<StringAttr>("dsc.storage");
   if (!arenas || arenas.size() != 1 || !storage)
@@ -540,6 +548,9 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
   }
   rank.schedule.push_back({2, -1});
   plan.ranks.push_back(std::move(rank));
+  replicateDataParallel(
+      plan, static_cast<int32_t>(run.getDp()),
+      static_cast<int32_t>(resolveRun(run).cluster.getGpusPerNode()));
   return std::move(plan);
 }
 

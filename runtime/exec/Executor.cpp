@@ -35,15 +35,17 @@ struct Bound {
 
 struct Executor::Impl {
   const plan::Plan &plan;
-  const plan::Rank &rank;
+  /// The rank as resolved (a replica runs its source's programs); the
+  /// buffers point into it, so it comes first and never moves.
+  const plan::Rank rank;
   BufferSet buffers;
   detail::OptimizerClock clock;
   Trace *trace = nullptr;
   std::map<uint32_t, int64_t> expertCounts;
   std::vector<std::vector<Bound>> programs;
 
-  Impl(const plan::Plan &plan, const plan::Rank &rank)
-      : plan(plan), rank(rank), buffers(rank) {}
+  Impl(const plan::Plan &plan, plan::Rank resolved)
+      : plan(plan), rank(std::move(resolved)), buffers(rank) {}
 
   std::string where(uint32_t program, size_t index) const;
   void findExpertCounts();
@@ -134,14 +136,15 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
 }
 
 Executor::Executor(const plan::Plan &plan, int32_t rankId) {
-  const plan::Rank *rank = plan.findRank(rankId);
+  std::optional<plan::Rank> rank = plan.resolveRank(rankId);
   if (!rank)
     throw ExecError("the plan has no rank " + std::to_string(rankId));
-  impl_ = std::make_unique<Impl>(plan, *rank);
+  impl_ = std::make_unique<Impl>(plan, std::move(*rank));
   impl_->findExpertCounts();
-  impl_->programs.resize(rank->programs.size());
-  for (uint32_t p = 0; p < rank->programs.size(); ++p)
-    for (size_t i = 0; i < rank->programs[p].instructions.size(); ++i)
+  const plan::Rank &bound = impl_->rank;
+  impl_->programs.resize(bound.programs.size());
+  for (uint32_t p = 0; p < bound.programs.size(); ++p)
+    for (size_t i = 0; i < bound.programs[p].instructions.size(); ++i)
       impl_->programs[p].push_back(impl_->bind(p, i));
 }
 

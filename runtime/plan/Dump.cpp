@@ -168,8 +168,13 @@ std::string dumpPlan(const Plan &plan) {
 
   for (const Rank &r : plan.ranks) {
     os << "rank " << r.rank << ": pp_stage " << r.ppStage << ", dp_rank "
-       << r.dpRank << ", ep_rank " << r.epRank << ", data_shard " << r.dataShard
-       << "; arena " << r.arenaSize << " bytes; " << r.numEvents
+       << r.dpRank << ", ep_rank " << r.epRank << ", data_shard "
+       << r.dataShard;
+    if (r.replicaOf >= 0) {
+      os << "; runs rank " << r.replicaOf << "'s programs\n";
+      continue;
+    }
+    os << "; arena " << r.arenaSize << " bytes; " << r.numEvents
        << (r.numEvents == 1 ? " event\n" : " events\n");
     os << "  buffers:\n";
     for (size_t b = 0; b < r.buffers.size(); ++b) {

@@ -25,6 +25,25 @@ const Rank *Plan::findRank(int32_t rank) const {
   return nullptr;
 }
 
+std::optional<Rank> Plan::resolveRank(int32_t rank) const {
+  const Rank *own = findRank(rank);
+  if (!own)
+    return std::nullopt;
+  if (own->replicaOf < 0)
+    return *own;
+  const Rank *source = findRank(own->replicaOf);
+  if (!source)
+    return std::nullopt;
+  Rank resolved = *source;
+  resolved.rank = own->rank;
+  resolved.ppStage = own->ppStage;
+  resolved.dpRank = own->dpRank;
+  resolved.epRank = own->epRank;
+  resolved.dataShard = own->dataShard;
+  resolved.replicaOf = -1;
+  return resolved;
+}
+
 uint64_t dtypeBytes(DType dtype) {
   switch (dtype) {
   case DType::f32:

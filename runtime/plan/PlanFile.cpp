@@ -116,7 +116,7 @@ Offset<fb::Rank> encode(FlatBufferBuilder &b, const Rank &r) {
   auto scheduleList = schedule.empty() ? 0 : b.CreateVectorOfStructs(schedule);
   return fb::CreateRank(b, r.rank, r.ppStage, r.dpRank, r.epRank, r.dataShard,
                         r.arenaSize, r.numEvents, bufferList, programList,
-                        scheduleList);
+                        scheduleList, r.replicaOf);
 }
 
 Offset<fb::Parameter> encode(FlatBufferBuilder &b, const Parameter &p) {
@@ -265,6 +265,7 @@ public:
     out.dataShard = r.data_shard();
     out.arenaSize = r.arena_size();
     out.numEvents = r.num_events();
+    out.replicaOf = r.replica_of();
     if (auto *v = r.buffers(); v && charge(v->size()))
       for (const fb::Buffer *b : *v) {
         if (failed)

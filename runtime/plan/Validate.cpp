@@ -70,7 +70,10 @@ public:
               std::to_string(r.rank) + " appears twice");
         continue;
       }
-      checkRank(r);
+      if (r.replicaOf == -1)
+        checkRank(r);
+      else
+        checkReplica(r);
     }
     return std::move(errors);
   }
@@ -251,6 +254,66 @@ private:
   //===--------------------------------------------------------------------===//
   // Ranks
   //===--------------------------------------------------------------------===//
+
+  /// A replica runs another rank's programs: that rank is checked in full;
+  /// here only what depends on the rank id (holding the parameters, group
+  /// membership; point-to-point peers would be wrong for a replica).
+  void checkReplica(const Rank &r) {
+    std::string where = "rank " + std::to_string(r.rank);
+    const Rank *source =
+        r.replicaOf == r.rank ? nullptr : plan.findRank(r.replicaOf);
+    if (!source || source->replicaOf != -1) {
+      error(where + ": replica_of " + std::to_string(r.replicaOf) +
+            " must name another rank of the plan that is not a replica");
+      return;
+    }
+    if (!r.buffers.empty() || !r.programs.empty() || !r.schedule.empty() ||
+        r.arenaSize != 0 || r.numEvents != 0)
+      error(where + ": a replica of rank " + std::to_string(r.replicaOf) +
+            " lists no buffers, programs, schedule, arena or events of its "
+            "own");
+    if (r.ppStage < -1 || r.dpRank < -1 || r.epRank < -1)
+      error(where + ": coordinates (pp_stage, dp_rank, ep_rank) must be -1 "
+                    "or more");
+    if (r.dataShard < -1 || r.dataShard >= plan.model.dataShards)
+      error(where + ": data shard " + std::to_string(r.dataShard) +
+            " outside " + range(plan.model.dataShards));
+    auto contains = [&](const std::vector<int32_t> &ranks) {
+      return std::find(ranks.begin(), ranks.end(), r.rank) != ranks.end();
+    };
+    std::set<int32_t> parameters;
+    for (const Buffer &buf : source->buffers)
+      if (buf.parameter >= 0 &&
+          static_cast<size_t>(buf.parameter) < plan.parameters.size())
+        parameters.insert(buf.parameter);
+    for (int32_t p : parameters)
+      if (!contains(plan.parameters[p].ranks)) {
+        error(where + ": replicates rank " + std::to_string(r.replicaOf) +
+              ", whose parameter p" + std::to_string(p) + " " +
+              quoted(plan.parameters[p].name) + " it does not hold");
+        break;
+      }
+    for (const Program &program : source->programs)
+      for (const Instruction &in : program.instructions) {
+        const OpInfo *info = findOpInfo(in.op);
+        if (!info || info->comm == CommKind::None || !in.comm)
+          continue;
+        if (info->comm == CommKind::PointToPoint) {
+          error(where + ": replicates rank " + std::to_string(r.replicaOf) +
+                ", whose program " + quoted(program.name) +
+                " sends or receives: a replica would talk to the same peer");
+          return;
+        }
+        int32_t g = in.comm->group;
+        if (g >= 0 && static_cast<size_t>(g) < plan.groups.size() &&
+            !contains(plan.groups[g].ranks)) {
+          error(where + ": replicates rank " + std::to_string(r.replicaOf) +
+                ", whose program " + quoted(program.name) + " uses group g" +
+                std::to_string(g) + " without this rank");
+          return;
+        }
+      }
+  }
 
   void checkRank(const Rank &r) {
     std::string where = "rank " + std::to_string(r.rank);

@@ -87,7 +87,11 @@ int runCompile(MLIRContext &context) {
   options.seqLen = compileSeqLen;
   options.microBatch = compileMicroBatch;
   options.microBatches = compileMicroBatches;
+  // Data parallelism over the cluster's GPUs, every expert on every rank and
+  // replicated optimizer states: what this version's plans can express.
   options.pp = 1;
+  options.ep = 1;
+  options.zero = 0;
   if (std::optional<dsc::FP8RecipeAttr> fp8 = model.getFp8())
     options.recipe = dsc::Precision::fp8;
   Location loc = NameLoc::get(builder.getStringAttr("dsc compile options"));

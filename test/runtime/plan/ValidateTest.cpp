@@ -13,6 +13,7 @@
 #include "dsc/plan/PlanFile.h"
 #include "dsc/plan/Validate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <gtest/gtest.h>
@@ -37,6 +38,14 @@ Instruction &fwd1(Plan &p, size_t i) {
   return p.ranks[1].programs[1].instructions[i];
 }
 const char *kNorm1 = "rank 1, program 'fwd' (#1), instruction 1 (rms_norm_fwd)";
+
+/// Makes `rank` a replica of rank `source`, with nothing of its own.
+void asReplica(Rank &rank, int32_t source) {
+  Rank replica;
+  replica.rank = rank.rank;
+  replica.replicaOf = source;
+  rank = replica;
+}
 
 struct Case {
   const char *name;
@@ -373,6 +382,17 @@ const std::vector<Case> &cases() {
        },
        "rank 0, schedule[3]: runs program 'fwd' of micro-batch 0 as "
        "micro-batch 1"},
+
+      // Replicas (data-parallel ranks that run another rank's programs).
+      {"ReplicaOfItself", [](Plan &p) { asReplica(p.ranks[1], 1); },
+       "rank 1: replica_of 1 must name another rank of the plan that is not "
+       "a replica"},
+      {"ReplicaWithPrograms", [](Plan &p) { p.ranks[1].replicaOf = 0; },
+       "rank 1: a replica of rank 0 lists no buffers, programs, schedule, "
+       "arena or events of its own"},
+      {"ReplicaOfPointToPoint", [](Plan &p) { asReplica(p.ranks[1], 0); },
+       "rank 1: replicates rank 0, whose program 'fwd' sends or receives: a "
+       "replica would talk to the same peer"},
   };
   return all;
 }
@@ -422,6 +442,57 @@ TEST(Validate, StopsAfterTheErrorLimit) {
                            "range"),
             std::string::npos)
       << errors[0];
+}
+
+TEST(Validate, DataParallelReplicasResolveToTheirSource) {
+  // Rank 1 of the sample (no point-to-point in the optimizer) replicated by
+  // a third rank that runs its programs on its own data shard.
+  Plan plan = dsc::plan::test::makeTwoRankPlan();
+  plan.worldSize = 3;
+  plan.placement.push_back({0, 2});
+  plan.model.dataShards = 2;
+  Rank &source = plan.ranks[1];
+  for (Program &program : source.programs) {
+    std::vector<Instruction> &list = program.instructions;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [](const Instruction &in) {
+                                return in.op == Opcode::send ||
+                                       in.op == Opcode::recv;
+                              }),
+               list.end());
+  }
+  for (Parameter &parameter : plan.parameters)
+    parameter.ranks.push_back(2);
+  for (ProcessGroup &group : plan.groups)
+    group.ranks.push_back(2);
+  Rank replica;
+  replica.rank = 2;
+  replica.dpRank = 1;
+  replica.dataShard = 1;
+  replica.replicaOf = 1;
+  plan.ranks.push_back(replica);
+  std::vector<std::string> errors = validatePlan(plan);
+  // Removing the receive leaves its event unrecorded; nothing about the
+  // replica may be wrong.
+  for (const std::string &e : errors)
+    EXPECT_EQ(e.find("rank 2"), std::string::npos) << e;
+
+  std::optional<Rank> resolved = plan.resolveRank(2);
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(resolved->rank, 2);
+  EXPECT_EQ(resolved->dataShard, 1);
+  EXPECT_EQ(resolved->replicaOf, -1);
+  EXPECT_EQ(resolved->programs.size(), plan.ranks[1].programs.size());
+  EXPECT_EQ(resolved->buffers.size(), plan.ranks[1].buffers.size());
+  EXPECT_FALSE(resolved->programs.empty());
+  EXPECT_FALSE(plan.resolveRank(5));
+
+  // The replica survives encoding.
+  Plan decoded;
+  std::string error;
+  std::vector<uint8_t> bytes = encodePlan(plan);
+  ASSERT_TRUE(decodePlan(bytes.data(), bytes.size(), decoded, error)) << error;
+  EXPECT_EQ(decoded.ranks[2].replicaOf, 1);
 }
 
 TEST(Validate, SubsetOfRanksIsValid) {

@@ -100,6 +100,9 @@ struct Rank {
   std::vector<Buffer> buffers;
   std::vector<Program> programs;
   std::vector<ScheduleEntry> schedule;
+  /// A replica runs rank `replicaOf`'s buffers, programs and schedule (and
+  /// its arena size and events) with its own coordinates; -1: its own.
+  int32_t replicaOf = -1;
 };
 
 struct ExpertSlice {
@@ -163,6 +166,10 @@ struct Plan {
 
   /// The entry for world rank `rank`, or null when the plan lacks it.
   const Rank *findRank(int32_t rank) const;
+  /// What world rank `rank` runs: its own entry, or for a replica the
+  /// replicated rank's buffers, programs and schedule under its own
+  /// coordinates (replicaOf then -1). nullopt when the plan lacks it.
+  std::optional<Rank> resolveRank(int32_t rank) const;
 };
 
 /// Bytes of one element; 0 for a value outside the enum.
