@@ -117,7 +117,7 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
     // Kernels write their outputs; where the plan's rule says a written
     // output accumulates (step-long buffers), the executor adds it.
     if (spec.access == plan::Access::Write &&
-        plan::outputAccess(spec, buf) == plan::Access::Accumulate) {
+        plan::outputAccess(*info, i, buf) == plan::Access::Accumulate) {
       b.args.out.push_back(stage(id, StageMode::Accumulate));
       continue;
     }
