@@ -3,11 +3,13 @@
 #include "dsc/exec/Executor.h"
 #include "OpBinding.h"
 #include "Staging.h"
+#include "dsc/comm/LocalCommunicator.h"
 #include "dsc/exec/ExecError.h"
 #include "dsc/exec/Trace.h"
 #include "dsc/io/Json.h"
 #include "dsc/plan/OpInfo.h"
 
+#include <algorithm>
 #include <exception>
 #include <map>
 
@@ -42,12 +44,16 @@ struct Executor::Impl {
   detail::OptimizerClock clock;
   Trace *trace = nullptr;
   std::map<uint32_t, int64_t> expertCounts;
+  /// The world of one when the executor was given none.
+  std::unique_ptr<comm::Communicator> ownWorld;
+  detail::Communicators comms;
   std::vector<std::vector<Bound>> programs;
 
   Impl(const plan::Plan &plan, plan::Rank resolved)
       : plan(plan), rank(std::move(resolved)), buffers(rank) {}
 
   std::string where(uint32_t program, size_t index) const;
+  void joinGroups(comm::Communicator *world);
   void findExpertCounts();
   Bound bind(uint32_t program, size_t index);
 };
@@ -57,6 +63,34 @@ std::string Executor::Impl::where(uint32_t program, size_t index) const {
   return "rank " + std::to_string(rank.rank) + ", program '" + p.name + "' (#" +
          std::to_string(program) + "), instruction " + std::to_string(index) +
          " (" + plan::opcodeName(p.instructions[index].op) + ")";
+}
+
+/// Collective over the world: every rank splits every plan group in plan
+/// order, joining the groups it is a member of (ordered as the group lists
+/// its ranks) and passing on the others.
+void Executor::Impl::joinGroups(comm::Communicator *world) {
+  if (!world) {
+    ownWorld = std::make_unique<comm::LocalCommunicator>();
+    world = ownWorld.get();
+  }
+  std::string self = "rank " + std::to_string(rank.rank);
+  if (world->size() != plan.worldSize || world->rank() != rank.rank)
+    throw ExecError(self + " of a plan for " + std::to_string(plan.worldSize) +
+                    (plan.worldSize == 1 ? " rank" : " ranks") +
+                    " cannot run as rank " + std::to_string(world->rank()) +
+                    " of a world of " + std::to_string(world->size()));
+  comms.world = world;
+  for (const plan::ProcessGroup &group : plan.groups) {
+    auto member = std::find(group.ranks.begin(), group.ranks.end(), rank.rank);
+    bool in = member != group.ranks.end();
+    try {
+      comms.groups.push_back(world->split(
+          in ? 0 : -1, in ? int(member - group.ranks.begin()) : 0));
+    } catch (const comm::CommError &e) {
+      throw ExecError(self + ": forming group '" + group.name +
+                      "': " + e.what());
+    }
+  }
 }
 
 /// dispatch_bwd and combine take expert ids but no offsets; their expert
@@ -91,7 +125,7 @@ void Executor::Impl::findExpertCounts() {
 Bound Executor::Impl::bind(uint32_t program, size_t index) {
   const plan::Instruction &inst = rank.programs[program].instructions[index];
   detail::OpContext c(plan, rank, inst, where(program, index), clock,
-                      expertCounts);
+                      expertCounts, comms);
   const plan::OpInfo *info = plan::findOpInfo(inst.op);
   Bound b;
   b.fn = detail::bindInstruction(c);
@@ -119,7 +153,7 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
     // Kernels write their outputs; where the plan's rule says a written
     // output accumulates (step-long buffers), the executor adds it.
     if (spec.access == plan::Access::Write &&
-        plan::outputAccess(spec, buf) == plan::Access::Accumulate) {
+        plan::outputAccess(*info, i, buf) == plan::Access::Accumulate) {
       b.args.out.push_back(stage(id, StageMode::Accumulate));
       continue;
     }
@@ -135,11 +169,15 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
   return b;
 }
 
-Executor::Executor(const plan::Plan &plan, int32_t rankId) {
+Executor::Executor(const plan::Plan &plan, int32_t rankId,
+                   comm::Communicator *world) {
   std::optional<plan::Rank> rank = plan.resolveRank(rankId);
   if (!rank)
     throw ExecError("the plan has no rank " + std::to_string(rankId));
   impl_ = std::make_unique<Impl>(plan, std::move(*rank));
+  // The collective part first, so that a rank refusing its programs below
+  // does not leave the others waiting in a split.
+  impl_->joinGroups(world);
   impl_->findExpertCounts();
   const plan::Rank &bound = impl_->rank;
   impl_->programs.resize(bound.programs.size());
@@ -154,6 +192,8 @@ const plan::Plan &Executor::plan() const { return impl_->plan; }
 const plan::Rank &Executor::rank() const { return impl_->rank; }
 BufferSet &Executor::buffers() { return impl_->buffers; }
 const BufferSet &Executor::buffers() const { return impl_->buffers; }
+
+comm::Communicator &Executor::world() { return *impl_->comms.world; }
 
 void Executor::setOptimizerStep(int64_t step, double lr) {
   impl_->clock.step = step;

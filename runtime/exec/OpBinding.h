@@ -17,6 +17,7 @@
 #ifndef DSC_EXEC_OPBINDING_H
 #define DSC_EXEC_OPBINDING_H
 
+#include "dsc/comm/Communicator.h"
 #include "dsc/kernels/cpu/Dense.h"
 #include "dsc/plan/OpInfo.h"
 #include "dsc/plan/Plan.h"
@@ -24,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,19 +53,29 @@ struct OptimizerClock {
   double lr = 0;
 };
 
+/// The communicators of an executor's rank: the world (point-to-point
+/// peers are world ranks) and, per plan group (Plan.groups order), its
+/// communicator of that group, null where the rank is not a member.
+struct Communicators {
+  comm::Communicator *world = nullptr;
+  std::vector<std::unique_ptr<comm::Communicator>> groups;
+};
+
 /// What a binder sees of one instruction.
 class OpContext {
 public:
   OpContext(const plan::Plan &plan, const plan::Rank &rank,
             const plan::Instruction &inst, std::string where,
             const OptimizerClock &clock,
-            const std::map<uint32_t, int64_t> &expertCounts);
+            const std::map<uint32_t, int64_t> &expertCounts,
+            const Communicators &comms);
 
   const plan::Plan &plan() const { return plan_; }
   const plan::Instruction &inst() const { return inst_; }
   plan::Opcode op() const { return inst_.op; }
   const std::string &where() const { return where_; }
   const OptimizerClock &clock() const { return clock_; }
+  const Communicators &comms() const { return comms_; }
 
   size_t numInputs() const { return inst_.inputs.size(); }
   size_t numOutputs() const { return inst_.outputs.size(); }
@@ -111,6 +123,7 @@ private:
   std::string where_;
   const OptimizerClock &clock_;
   const std::map<uint32_t, int64_t> &expertCounts_;
+  const Communicators &comms_;
 };
 
 /// "[256, 4, 48]".
@@ -125,12 +138,14 @@ KernelFn bindInstruction(const OpContext &c);
 kernels::cpu::FP8LinearAttrs fp8LinearAttrs(const OpContext &c);
 
 // Binders by kernel header (Dense.h, Attention.h, Elementwise.h and
-// Tokens.h, MoE.h, Loss.h and Optimizer.h).
+// Tokens.h, MoE.h, Loss.h and Optimizer.h), and communication (the
+// Communicator).
 KernelFn bindDense(const OpContext &c);
 KernelFn bindAttention(const OpContext &c);
 KernelFn bindElementwise(const OpContext &c);
 KernelFn bindMoE(const OpContext &c);
 KernelFn bindLossOptimizer(const OpContext &c);
+KernelFn bindComm(const OpContext &c);
 
 } // namespace dsc::exec::detail
 

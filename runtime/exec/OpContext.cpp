@@ -20,9 +20,11 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 OpContext::OpContext(const plan::Plan &plan, const plan::Rank &rank,
                      const plan::Instruction &inst, std::string where,
                      const OptimizerClock &clock,
-                     const std::map<uint32_t, int64_t> &expertCounts)
+                     const std::map<uint32_t, int64_t> &expertCounts,
+                     const Communicators &comms)
     : plan_(plan), rank_(rank), inst_(inst), info_(plan::findOpInfo(inst.op)),
-      where_(std::move(where)), clock_(clock), expertCounts_(expertCounts) {
+      where_(std::move(where)), clock_(clock), expertCounts_(expertCounts),
+      comms_(comms) {
   if (!info_)
     fail("unknown opcode");
 }
@@ -175,9 +177,7 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::all_reduce:
   case Opcode::reduce_scatter:
   case Opcode::all_gather:
-    c.fail("communication needs more than one rank: this executor runs "
-           "one-rank plans (communication arrives with the distributed "
-           "executor)");
+    return bindComm(c);
   default:
     break;
   }

@@ -3,6 +3,7 @@
 #include "dsc/exec/Trainer.h"
 #include "dsc/exec/ExecError.h"
 #include "dsc/exec/LearningRate.h"
+#include "dsc/exec/World.h"
 #include "dsc/plan/OpInfo.h"
 
 #include <algorithm>
@@ -40,10 +41,21 @@ Trainer::Trainer(Executor &executor, TokenBatches &data)
     else if (role == BufferRole::labels)
       labels_.push_back(id);
   }
-  if (main_.empty())
+  // In a pipeline only the last stage computes the loss: a rank may have
+  // none as long as some rank of the world has one.
+  comm::Communicator &world = exec_.world();
+  int32_t holds = main_.empty() ? 0 : 1;
+  if (world.size() == 1 && !holds)
     throw ExecError("rank " + std::to_string(rank.rank) +
                     ": no loss buffer is written by a cross_entropy_fwd of "
                     "the labels, so there is no loss to report");
+  if (world.size() > 1) {
+    world.allReduce(&holds, &lossHolders_, 1, comm::DataType::I32);
+    if (lossHolders_ == 0)
+      throw WorldError("no rank of the plan has a loss buffer written by a "
+                       "cross_entropy_fwd of the labels, so there is no "
+                       "loss to report");
+  }
   for (const std::vector<uint32_t> *list : {&ids_, &labels_})
     for (uint32_t id : *list)
       if (exec_.buffers().numel(id) != data_.tokensPerMicroBatch())
@@ -85,6 +97,25 @@ void Trainer::readLosses(StepResult &result) const {
   result.aux /= micro;
 }
 
+/// The world's loss from the ranks' own. Gathered and summed here rather
+/// than by an all-reduce: the sums stay in double, in rank order, so every
+/// rank reports the same value bit for bit.
+void Trainer::combineLosses(StepResult &result) const {
+  comm::Communicator &world = exec_.world();
+  if (world.size() == 1)
+    return;
+  double mine[2] = {result.loss, result.aux};
+  std::vector<double> all(2 * size_t(world.size()));
+  world.allGather(mine, all.data(), sizeof mine, comm::DataType::U8);
+  double loss = 0, aux = 0;
+  for (int r = 0; r < world.size(); ++r) {
+    loss += all[2 * size_t(r)];
+    aux += all[2 * size_t(r) + 1];
+  }
+  result.loss = loss / lossHolders_;
+  result.aux = aux / lossHolders_;
+}
+
 StepResult Trainer::step() {
   auto start = std::chrono::steady_clock::now();
   const plan::Rank &rank = exec_.rank();
@@ -109,9 +140,14 @@ StepResult Trainer::step() {
   }
   if (!lossesRead)
     readLosses(result);
+  // After the whole schedule, so no rank waits here while another still
+  // waits for it in the schedule's communication.
+  combineLosses(result);
   progress_.step = result.step;
   progress_.dataPosition = data_.advance(progress_.dataPosition);
-  result.tokens = uint64_t(microBatches.size()) * data_.tokensPerMicroBatch();
+  result.tokens = uint64_t(microBatches.size()) *
+                  uint64_t(data_.tokensPerMicroBatch()) *
+                  uint64_t(exec_.plan().model.dataShards);
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -300,10 +300,12 @@ const OperandSpec &OpInfo::outputSpec(size_t i) const {
   return i < outputs.size() ? outputs[i] : outputs.back();
 }
 
-Access outputAccess(const OperandSpec &spec, const Buffer &buffer) {
+Access outputAccess(const OpInfo &info, size_t i, const Buffer &buffer) {
+  const OperandSpec &spec = info.outputSpec(i);
   bool stepLong =
       buffer.role == BufferRole::loss || buffer.role == BufferRole::persistent;
-  if (stepLong && spec.access == Access::Write && spec.type != OperandType::Any)
+  if (stepLong && spec.access == Access::Write &&
+      spec.type != OperandType::Any && info.comm == CommKind::None)
     return Access::Accumulate;
   return spec.access;
 }

@@ -554,7 +554,7 @@ private:
                 operandTypeName(spec.type));
           operandsOk = false;
         } else if (!isInput && validDType(b->dtype) &&
-                   outputAccess(spec, *b) == Access::Accumulate &&
+                   outputAccess(*info, i, *b) == Access::Accumulate &&
                    spec.access == Access::Write &&
                    !operandTypeAccepts(OperandType::Floating, b->dtype)) {
           error(at + ": buffer b" + std::to_string(ids[i]) + " is a " +

@@ -1,9 +1,10 @@
-//===- TrainCommand.cpp - dsc-run PLAN: training on one rank --------------===//
+//===- TrainCommand.cpp - dsc-run PLAN: training on every rank ------------===//
 //
 // Options are parsed by hand (the runtime links no option library); every
-// error is one line "dsc-run: ..." on stderr. Output on stdout: a header,
-// a line per logged step ("step S loss L tokens/s X aux A lr R", Trainer.h
-// says what each value is) and a summary.
+// error is one line "dsc-run: ..." on stderr. Output on stdout: every rank's
+// world line, then, from rank 0 for the world, a header, a line per logged
+// step ("step S loss L tokens/s X aux A lr R", Trainer.h says what each
+// value is: the world's) and a summary.
 //
 //===----------------------------------------------------------------------===//
 
@@ -120,6 +121,43 @@ Options parse(int argc, char **argv) {
 
 double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
 
+/// Whether every rank holds every parameter (pure data parallelism): then
+/// any one rank's training state is the world's.
+bool replicated(const plan::Plan &plan) {
+  for (const plan::Parameter &p : plan.parameters)
+    if (p.ranks.size() != size_t(plan.worldSize))
+      return false; // the validator made the ranks unique and in the world
+  return true;
+}
+
+/// Whether `dir` holds a checkpoint, agreed by every rank: they must all
+/// resume, or all start afresh.
+bool worldHasCheckpoint(exec::World &world, const std::string &dir) {
+  int32_t mine = exec::hasTrainingCheckpoint(dir) ? 1 : 0;
+  std::vector<int32_t> all(size_t(world.place().size));
+  world.comm().allGather(&mine, all.data(), 1, comm::DataType::I32);
+  for (size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw exec::WorldError(
+          dir + ": rank 0 " + (all[0] ? "sees" : "does not see") +
+          " a checkpoint there, rank " + std::to_string(r) +
+          (all[r] ? " does" : " does not") +
+          "; --checkpoint must be a directory every rank shares");
+  return all[0] != 0;
+}
+
+/// Each rank's own trace file in a world of several: FILE.json becomes
+/// FILE.rankR.json.
+std::string tracePath(const std::string &path, const exec::WorldPlace &place) {
+  if (place.size == 1)
+    return path;
+  std::string suffix = ".rank" + std::to_string(place.rank);
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos)
+    return path + suffix;
+  return path.substr(0, dot) + suffix + path.substr(dot);
+}
+
 int train(const Options &o, exec::World &world) {
   if (o.threads > 0) {
     kernels::cpu::setNumThreads(o.threads);
@@ -137,14 +175,19 @@ int train(const Options &o, exec::World &world) {
               place.size, world.backendName(), place.rank,
               place.hosts[place.node()].c_str(), place.node(),
               place.localRank(), checksum);
+  // Rank 0 speaks for the world (every rank ran the same checks).
+  bool speaks = place.rank == 0;
   for (const std::string &note : notes)
-    std::printf("dsc-run: note: %s\n", note.c_str());
-  if (plan.worldSize != 1)
-    throw exec::WorldError(o.plan + ": a plan of " +
-                           std::to_string(plan.worldSize) +
-                           " ranks: this dsc-run executes one-rank plans "
-                           "(the multi-rank executor is not built yet)");
-  exec::Executor executor(plan, place.rank);
+    if (speaks)
+      std::printf("dsc-run: note: %s\n", note.c_str());
+  // Every rank decides alike (same plan, same options).
+  if (!o.checkpoint.empty() && !replicated(plan))
+    throw exec::WorldError(
+        o.plan + ": --checkpoint with a plan whose ranks hold different "
+                 "parameters: this dsc-run checkpoints plans in which every "
+                 "rank holds every parameter (data parallelism), where rank "
+                 "0's state is the world's; sharded checkpoints come later");
+  exec::Executor executor(plan, place.rank, &world.comm());
   const plan::Rank &rank = executor.rank();
   exec::TokenBatches data(o.data, plan.model, rank.dataShard);
   exec::Trainer trainer(executor, data);
@@ -152,35 +195,50 @@ int train(const Options &o, exec::World &world) {
   uint64_t values = 0;
   for (const plan::Parameter &p : plan.parameters)
     values += uint64_t(plan::numElements(p.shape).value_or(0));
-  std::printf("dsc-run: %s: model %s, rank %d of %d, %zu parameters (%.2fM "
-              "values), arena %.1f MiB, %.1f MiB allocated\n",
-              o.plan.c_str(), plan.model.name.c_str(), rank.rank,
-              plan.worldSize, plan.parameters.size(), values / 1e6,
-              mib(double(rank.arenaSize)),
-              mib(double(executor.buffers().allocatedBytes())));
-  std::printf(
-      "dsc-run: data %s: %zu tokens; a step takes %" PRIu64 " (%" PRId64
-      " micro-batch%s of %" PRId64 " x %" PRId64 "); %d kernel threads\n",
-      o.data.c_str(), data.size(), data.tokensPerStep(),
-      plan.model.microBatches, plan.model.microBatches == 1 ? "" : "es",
-      plan.model.microBatchSize, plan.model.seqLen, kernels::cpu::numThreads());
+  if (speaks) {
+    std::string shards =
+        plan.model.dataShards == 1
+            ? std::string()
+            : " on " + std::to_string(plan.model.dataShards) + " data shards";
+    std::printf("dsc-run: %s: model %s, rank %d of %d, %zu parameters (%.2fM "
+                "values), arena %.1f MiB, %.1f MiB allocated\n",
+                o.plan.c_str(), plan.model.name.c_str(), rank.rank,
+                plan.worldSize, plan.parameters.size(), values / 1e6,
+                mib(double(rank.arenaSize)),
+                mib(double(executor.buffers().allocatedBytes())));
+    std::printf(
+        "dsc-run: data %s: %zu tokens; a step takes %" PRIu64 " (%" PRId64
+        " micro-batch%s of %" PRId64 " x %" PRId64 "%s); %d kernel threads\n",
+        o.data.c_str(), data.size(), data.tokensPerStep(),
+        plan.model.microBatches, plan.model.microBatches == 1 ? "" : "es",
+        plan.model.microBatchSize, plan.model.seqLen, shards.c_str(),
+        kernels::cpu::numThreads());
+  }
 
-  if (o.resume && exec::hasTrainingCheckpoint(o.checkpoint)) {
+  // In a multi-rank plan this is a data-parallel one (checked above): every
+  // rank reads the checkpoint rank 0 wrote.
+  if (o.resume && worldHasCheckpoint(world, o.checkpoint)) {
     trainer.setProgress(exec::loadTrainingCheckpoint(o.checkpoint, plan, rank,
                                                      executor.buffers()));
-    std::printf("dsc-run: resumed from %s at step %" PRIu64
-                ", data position %" PRIu64 "\n",
-                o.checkpoint.c_str(), trainer.progress().step,
-                trainer.progress().dataPosition);
+    if (speaks)
+      std::printf("dsc-run: resumed from %s at step %" PRIu64
+                  ", data position %" PRIu64 "\n",
+                  o.checkpoint.c_str(), trainer.progress().step,
+                  trainer.progress().dataPosition);
   } else if (o.seed) {
+    // Values depend on the seed and the tensor name only, so data-parallel
+    // replicas start alike.
     exec::initParameters(plan, rank, executor.buffers(), *o.seed);
-    std::printf("dsc-run: random init, seed %" PRIu64 "\n", *o.seed);
+    if (speaks)
+      std::printf("dsc-run: random init, seed %" PRIu64 "\n", *o.seed);
   } else if (!o.weights.empty()) {
     exec::loadWeights(o.weights, plan, rank, executor.buffers());
-    std::printf("dsc-run: weights from %s\n", o.weights.c_str());
+    if (speaks)
+      std::printf("dsc-run: weights from %s\n", o.weights.c_str());
   } else {
-    throw exec::ExecError(o.checkpoint + " holds no checkpoint to resume and "
-                                         "no --init or --weights was given");
+    // Every rank agreed there is no checkpoint: one message for all.
+    throw exec::WorldError(o.checkpoint + " holds no checkpoint to resume and "
+                                          "no --init or --weights was given");
   }
   std::fflush(stdout);
 
@@ -188,7 +246,10 @@ int train(const Options &o, exec::World &world) {
   if (!o.trace.empty())
     executor.setTrace(&trace);
 
+  // Rank 0 alone writes: every rank holds the same state (checked above).
   auto save = [&]() {
+    if (!speaks)
+      return;
     exec::saveTrainingCheckpoint(o.checkpoint, plan, rank, executor.buffers(),
                                  trainer.progress());
     std::printf("dsc-run: saved %s at step %" PRIu64 "\n", o.checkpoint.c_str(),
@@ -199,10 +260,8 @@ int train(const Options &o, exec::World &world) {
   uint64_t last = uint64_t(o.steps);
   double seconds = 0, firstLoss = 0, lastLoss = 0;
   uint64_t tokens = 0;
-  // Rank 0 speaks for the world.
-  Progress progress((o.progress || isatty(STDERR_FILENO)) &&
-                        world.place().rank == 0,
-                    first, last);
+  Progress progress((o.progress || isatty(STDERR_FILENO)) && speaks, first,
+                    last);
   for (uint64_t s = first; s <= last; ++s) {
     exec::StepResult r = trainer.step();
     seconds += r.seconds;
@@ -215,7 +274,7 @@ int train(const Options &o, exec::World &world) {
     bool saving = !o.checkpoint.empty() && (periodic || s == last);
     if (logged || saving)
       progress.clear();
-    if (logged)
+    if (logged && speaks)
       std::printf("step %" PRIu64 " loss %.9g tokens/s %.1f aux %.9g lr %.6g\n",
                   r.step, r.loss, double(r.tokens) / r.seconds, r.aux, r.lr);
     if (saving)
@@ -225,10 +284,12 @@ int train(const Options &o, exec::World &world) {
   }
   progress.finish();
   if (!o.trace.empty()) {
-    trace.write(o.trace);
-    std::printf("dsc-run: wrote %s (%zu events)\n", o.trace.c_str(),
-                trace.size());
+    std::string path = tracePath(o.trace, place);
+    trace.write(path);
+    std::printf("dsc-run: wrote %s (%zu events)\n", path.c_str(), trace.size());
   }
+  if (!speaks)
+    return 0;
   if (first > last) {
     std::printf("dsc-run: nothing to do: step %" PRIu64
                 " already reached (--steps %" PRId64 ")\n",

@@ -1,4 +1,4 @@
-//===- TrainCommand.h - dsc-run PLAN: training on one rank ------*- C++ -*-===//
+//===- TrainCommand.h - dsc-run PLAN: training on every rank ----*- C++ -*-===//
 
 #ifndef DSC_RUN_TRAINCOMMAND_H
 #define DSC_RUN_TRAINCOMMAND_H

@@ -43,12 +43,16 @@ const char *kUsage =
     "                       without MPI (local), or MPI always (mpi)\n"
     "\n"
     "Every rank checks with the others that they run the same plan, compiled\n"
-    "for this many ranks, before reading weights or data. This version\n"
-    "executes one-rank plans.\n"
+    "for this many ranks, before reading weights or data; rank 0 prints for\n"
+    "the world. --checkpoint needs a plan in which every rank holds every\n"
+    "parameter (data parallelism): rank 0 writes, every rank resumes.\n"
+    "With several ranks, --trace FILE.json writes FILE.rankR.json per rank.\n"
     "\n"
     "Each logged step prints 'step S loss L tokens/s X aux A lr R': L the\n"
-    "main next-token cross-entropy averaged over the step's micro-batches,\n"
-    "A the other (MTP) losses as weighted, R the learning rate.\n";
+    "main next-token cross-entropy averaged over the step's micro-batches\n"
+    "(and over the ranks that compute it), A the other (MTP) losses as\n"
+    "weighted, X the tokens of all data shards per second, R the learning\n"
+    "rate.\n";
 
 int dump(const std::string &path) {
   dsc::plan::Plan plan;

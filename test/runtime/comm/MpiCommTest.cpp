@@ -1,13 +1,12 @@
 //===- MpiCommTest.cpp - MpiCommunicator across real processes ------------===//
 //
-// Run under mpiexec with any number of ranks (ctest runs 2 and 4). Every
-// rank runs every test, so each collective is called on all ranks in the
-// same order; tests use EXPECT (not ASSERT) before a collective, so a
-// failing rank does not skip a call the others wait in. Values encode who
-// sent them, so a misrouted element shows which rank and slot it came from.
+// Run under mpiexec with any number of ranks (ctest runs 2 and 4; the rules
+// of such tests are MpiTestMain.h's). Values encode who sent them, so a
+// misrouted element shows which rank and slot it came from.
 //
 //===----------------------------------------------------------------------===//
 
+#include "MpiTestMain.h"
 #include "dsc/comm/MpiCommunicator.h"
 
 #include <cstdio>
@@ -247,43 +246,8 @@ TEST(MpiComm, BadArgumentsThrowBeforeCommunicating) {
   world->barrier();
 }
 
-/// Prints failures with the rank that saw them (only rank 0 keeps
-/// GoogleTest's full output, so four ranks do not interleave it).
-class RankFailurePrinter : public ::testing::EmptyTestEventListener {
-public:
-  explicit RankFailurePrinter(int rank) : rank(rank) {}
-  void OnTestPartResult(const ::testing::TestPartResult &result) override {
-    if (result.failed())
-      std::fprintf(stderr, "[rank %d] %s:%d: %s\n", rank,
-                   result.file_name() ? result.file_name() : "?",
-                   result.line_number(), result.summary());
-  }
-
-private:
-  int rank;
-};
-
 } // namespace
 
 int main(int argc, char **argv) {
-  MpiEnvironment env(&argc, &argv);
-  ::testing::InitGoogleTest(&argc, argv);
-  int status;
-  {
-    std::unique_ptr<Communicator> comm = env.world();
-    world = comm.get();
-    auto &listeners = ::testing::UnitTest::GetInstance()->listeners();
-    if (world->rank() != 0) {
-      delete listeners.Release(listeners.default_result_printer());
-      listeners.Append(new RankFailurePrinter(world->rank()));
-    }
-    status = RUN_ALL_TESTS();
-    // Every rank must agree on the outcome, or mpiexec might report the
-    // exit status of a rank that passed.
-    int32_t failed = status != 0, anyFailed = 0;
-    world->allReduce(&failed, &anyFailed, 1, DataType::I32);
-    status = anyFailed ? 1 : 0;
-    world = nullptr;
-  }
-  return status;
+  return dsc::comm::test::runMpiTests(&argc, &argv, world);
 }

@@ -23,17 +23,6 @@ namespace {
 
 namespace k = kernels::cpu;
 
-template <typename T>
-void set(Executor &e, uint32_t id, const std::vector<T> &values) {
-  ASSERT_EQ(e.buffers().bytes(id), values.size() * sizeof(T));
-  std::memcpy(e.buffers().data(id), values.data(), e.buffers().bytes(id));
-}
-
-std::vector<float> get(const Executor &e, uint32_t id) {
-  const float *p = e.buffers().as<float>(id);
-  return std::vector<float>(p, p + e.buffers().numel(id));
-}
-
 bool bitEqual(const std::vector<float> &a, const std::vector<float> &b) {
   return a.size() == b.size() &&
          std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
@@ -305,16 +294,6 @@ TEST(Executor, FP8RoutedExpertsRunTheFP8GroupedKernels) {
   EXPECT_FALSE(bitEqual(get(e, y), yy));
 }
 
-/// The message of the ExecError `fn` throws ("" if none).
-template <typename Fn> std::string errorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const ExecError &err) {
-    return err.what();
-  }
-  return "";
-}
-
 TEST(Executor, RefusesShapesItsKernelsCannotRunNamingTheInstruction) {
   PlanBuilder b;
   int32_t pw = b.param("w", {4, 3});
@@ -359,21 +338,6 @@ TEST(Executor, RefusesMismatchedNormAndAttentionShapes) {
                 .find("(attention_fwd): input 1 (k) b1 'k' f32 [8, 1, 4] "
                       "must have q's shape [8, 2, 4]"),
             std::string::npos);
-}
-
-TEST(Executor, CommunicationNeedsMoreThanOneRank) {
-  PlanBuilder b;
-  uint32_t x = b.act("x", {8}), y = b.act("y", {8});
-  uint32_t fwd = b.program("fwd", ProgramKind::forward);
-  Instruction &i = b.emit(fwd, Opcode::all_reduce, {x}, {y});
-  i.comm = CommSpec{0, -1, 0};
-  i.stream = Stream::comm;
-  Plan plan = b.load();
-  std::string msg = errorOf([&] { Executor e(plan, 0); });
-  EXPECT_NE(msg.find("instruction 0 (all_reduce): communication needs more "
-                     "than one rank"),
-            std::string::npos)
-      << msg;
 }
 
 TEST(Executor, KernelDataErrorsNameTheInstructionAndMicroBatch) {

@@ -74,19 +74,6 @@ Plan tinyLM(DType momentDtype = DType::bf16) {
   return b.load();
 }
 
-/// Tokens with a pattern a bigram model learns: i -> (3 i + 1) mod 11.
-std::string patternTokens(const std::string &dir) {
-  std::vector<uint32_t> ids(200);
-  uint32_t t = 0;
-  for (uint32_t &id : ids) {
-    id = t;
-    t = (3 * t + 1) % 11;
-  }
-  std::string path = dir + "/pattern.tok";
-  io::writeTokenFile(path, ids, V);
-  return path;
-}
-
 std::vector<double> trainLosses(const Plan &plan, const std::string &data,
                                 int steps) {
   Executor exec(plan, 0);

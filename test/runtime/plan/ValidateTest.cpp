@@ -543,13 +543,15 @@ TEST(OpInfo, WrittenOutputsOfStepLongBuffersAccumulate) {
   const OpInfo &crossEntropy = *findOpInfo(Opcode::cross_entropy_fwd);
   const OpInfo &fill = *findOpInfo(Opcode::fill);
   const OpInfo &linearGrad = *findOpInfo(Opcode::linear_bwd_weight);
-  EXPECT_EQ(outputAccess(route.outputSpec(2), activation), Access::Write);
-  EXPECT_EQ(outputAccess(route.outputSpec(2), loads), Access::Accumulate);
-  EXPECT_EQ(outputAccess(crossEntropy.outputSpec(0), loss), Access::Accumulate);
-  EXPECT_EQ(outputAccess(fill.outputSpec(0), loss), Access::Write)
+  const OpInfo &allReduce = *findOpInfo(Opcode::all_reduce);
+  EXPECT_EQ(outputAccess(route, 2, activation), Access::Write);
+  EXPECT_EQ(outputAccess(route, 2, loads), Access::Accumulate);
+  EXPECT_EQ(outputAccess(crossEntropy, 0, loss), Access::Accumulate);
+  EXPECT_EQ(outputAccess(fill, 0, loss), Access::Write)
       << "fill zeroes the accumulators";
-  EXPECT_EQ(outputAccess(linearGrad.outputSpec(0), activation),
-            Access::Accumulate);
+  EXPECT_EQ(outputAccess(linearGrad, 0, activation), Access::Accumulate);
+  EXPECT_EQ(outputAccess(allReduce, 0, loads), Access::Write)
+      << "the sum over the group replaces the step's loads";
 }
 
 } // namespace

@@ -18,13 +18,22 @@
 //   optimizer's closing `fill`, which itself overwrites;
 // - instructions run in program order on one thread of control, so streams
 //   and events (which order overlapping work on a GPU) are satisfied;
-// - communication needs more than one rank and is refused at bind time.
+// - communication runs over the world the executor is given: send / recv
+//   to world ranks, collectives over the communicator of their plan group,
+//   each call blocking until it completed.
+//
+// Multi-rank plans: every rank of the world builds its Executor with the
+// same world at the same point of the program, because construction is
+// collective (each plan group is split from the world, in plan order), and
+// then runs the same programs in an order whose communication matches
+// (the plan's schedule).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef DSC_EXEC_EXECUTOR_H
 #define DSC_EXEC_EXECUTOR_H
 
+#include "dsc/comm/Communicator.h"
 #include "dsc/exec/Buffers.h"
 #include "dsc/plan/Plan.h"
 
@@ -39,8 +48,11 @@ class Trace;
 class Executor {
 public:
   /// Binds world rank `rank` of a validated plan, which must outlive the
-  /// executor. Throws ExecError.
-  Executor(const plan::Plan &plan, int32_t rank);
+  /// executor, as rank `rank` of `world` (null: a world of one of its own).
+  /// The world must have the plan's size and outlive the executor.
+  /// Collective over the world (see above). Throws ExecError.
+  Executor(const plan::Plan &plan, int32_t rank,
+           comm::Communicator *world = nullptr);
   ~Executor();
   Executor(const Executor &) = delete;
   Executor &operator=(const Executor &) = delete;
@@ -49,6 +61,9 @@ public:
   const plan::Rank &rank() const;
   BufferSet &buffers();
   const BufferSet &buffers() const;
+  /// The world the executor runs in (its own world of one when given
+  /// none).
+  comm::Communicator &world();
 
   /// The optimizer step (1-based, AdamW's bias correction) and learning
   /// rate the next optimizer instructions use.

@@ -7,14 +7,22 @@
 // optimizer's closing `fill` zeroes them for the next step; the optimizer
 // runs with step s's learning rate (LearningRate.h).
 //
-// What a step reports:
+// What a step reports, the same on every rank:
 //   loss  the main cross-entropy (a loss buffer written by cross_entropy_fwd
 //         from the `labels` buffer itself), divided by its loss weight and
 //         averaged over the step's micro-batches: the mean next-token loss
-//         per counted token;
+//         per counted token. In a world of several ranks, the mean over the
+//         ranks that hold a loss (each data-parallel replica's last pipeline
+//         stage);
 //   aux   the other loss buffers (MTP's), as weighted in the objective and
-//         averaged over micro-batches;
-//   tokens/s  the micro-batch tokens of the step over its wall time.
+//         averaged over micro-batches, summed over the world and divided by
+//         the number of ranks holding a loss;
+//   tokens  the step's tokens over all data shards (micro-batches x B x S x
+//         data shards), so tokens / seconds is the world's throughput.
+//
+// In a world of several ranks the trainer is collective: every rank builds
+// it and takes each step together (a step ends by gathering the ranks'
+// losses over the executor's world).
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,7 +50,8 @@ struct StepResult {
 class Trainer {
 public:
   /// Trains `executor`'s rank on `data`. Throws ExecError when the plan has
-  /// no loss to report.
+  /// no loss to report (WorldError, on every rank, when no rank of the
+  /// world has one).
   Trainer(Executor &executor, TokenBatches &data);
 
   /// Steps taken and the stream position (for checkpoints, and to resume).
@@ -59,12 +68,15 @@ private:
   };
   void fillInputs(int32_t microBatch);
   void readLosses(StepResult &result) const;
+  void combineLosses(StepResult &result) const;
 
   Executor &exec_;
   TokenBatches &data_;
   TrainingProgress progress_;
   std::vector<LossTerm> main_, aux_;
   std::vector<uint32_t> ids_, labels_;
+  /// Ranks of the world that hold a main loss.
+  int lossHolders_ = 1;
 };
 
 } // namespace dsc::exec

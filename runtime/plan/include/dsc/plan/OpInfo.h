@@ -80,13 +80,15 @@ struct OpInfo {
   const AttrSpec *findAttr(AttrKey key) const;
 };
 
-/// How an instruction applies output `spec` to `buffer`: the opcode's own
-/// access, except that a written value output bound to a step-long buffer
-/// (`loss`, `persistent`) accumulates (+=). That is how a step's
-/// micro-batches sum their losses and expert loads in one buffer until the
-/// optimizer program's `fill` zeroes it; `fill` (typed Any) overwrites.
-/// The validator requires such outputs to be floating.
-Access outputAccess(const OperandSpec &spec, const Buffer &buffer);
+/// How an instruction of `info` applies its output `i` to `buffer`: the
+/// opcode's own access, except that a written value output of a compute op
+/// bound to a step-long buffer (`loss`, `persistent`) accumulates (+=). That
+/// is how a step's micro-batches sum their losses and expert loads in one
+/// buffer until the optimizer program's `fill` zeroes it; `fill` (typed Any)
+/// overwrites, and so does communication: an all_reduce of the step's
+/// expert loads replaces them with their sum over the group. The validator
+/// requires accumulated outputs to be floating.
+Access outputAccess(const OpInfo &info, size_t i, const Buffer &buffer);
 
 /// The info of `op`, or null for `invalid` and values outside the enum.
 const OpInfo *findOpInfo(Opcode op);
