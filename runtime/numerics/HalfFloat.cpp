@@ -19,21 +19,6 @@ float floatOf(uint32_t bits) {
 }
 } // namespace
 
-float bf16ToFloat(uint16_t bits) {
-  return floatOf(static_cast<uint32_t>(bits) << 16);
-}
-
-uint16_t floatToBF16(float value) {
-  uint32_t bits = bitsOf(value);
-  if ((bits & 0x7FFFFFFFu) > 0x7F800000u)
-    // Rounding could carry a NaN's payload into infinity; keep it a quiet
-    // NaN of the same sign instead.
-    return static_cast<uint16_t>((bits >> 16) | 0x0040u);
-  uint32_t lsb = (bits >> 16) & 1u;
-  bits += 0x7FFFu + lsb; // round to nearest, ties to even
-  return static_cast<uint16_t>(bits >> 16);
-}
-
 float f16ToFloat(uint16_t bits) {
   uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
   uint32_t exponent = (bits >> 10) & 0x1Fu;
