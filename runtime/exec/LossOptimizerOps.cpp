@@ -4,13 +4,7 @@
 #include "dsc/kernels/cpu/Loss.h"
 #include "dsc/kernels/cpu/Optimizer.h"
 
-#include "dsc/kernels/cpu/Threads.h"
-
-#include <algorithm>
 #include <cstring>
-#include <stdexcept>
-#include <thread>
-#include <vector>
 
 namespace dsc::exec::detail {
 namespace {
@@ -37,26 +31,6 @@ KernelFn bindCrossEntropy(const OpContext &c) {
     k::crossEntropyBackward(a.f32(0), a.i32(1), a.outF32(0), tokens, vocab,
                             weight);
   };
-}
-
-/// Runs fn(begin, end) over [0, n) in one piece per kernel thread. AdamW
-/// is elementwise, so a piece's results are those of one whole call bit
-/// for bit; the kernel itself is a single loop, and on the tiny model the
-/// optimizer is a third of a step.
-template <typename Fn> void inPieces(int64_t n, const Fn &fn) {
-  constexpr int64_t kMinPiece = 1 << 16;
-  int64_t threads =
-      std::min<int64_t>(k::numThreads(), std::max<int64_t>(1, n / kMinPiece));
-  if (threads <= 1) {
-    fn(int64_t(0), n);
-    return;
-  }
-  std::vector<std::thread> workers;
-  for (int64_t t = 1; t < threads; ++t)
-    workers.emplace_back(fn, n * t / threads, n * (t + 1) / threads);
-  fn(int64_t(0), n / threads);
-  for (std::thread &w : workers)
-    w.join();
 }
 
 KernelFn bindAdamW(const OpContext &c) {
@@ -88,19 +62,11 @@ KernelFn bindAdamW(const OpContext &c) {
     // precision) parameter takes its rounded value; the executor converts
     // the parameter's FP32 staging back to its dtype.
     float *target = master ? a.outF32(3) : a.outF32(0);
-    if (attrs.step < 1) // checked here: pieces run on threads
-      throw std::invalid_argument("adamw: step counts from 1");
-    const float *grad = a.f32(0);
-    inPieces(n, [&](int64_t begin, int64_t end) {
-      if (bf16)
-        k::adamwStepBF16(target + begin, grad + begin,
-                         static_cast<uint16_t *>(a.out[1]) + begin,
-                         static_cast<uint16_t *>(a.out[2]) + begin, end - begin,
-                         attrs);
-      else
-        k::adamwStep(target + begin, grad + begin, a.outF32(1) + begin,
-                     a.outF32(2) + begin, end - begin, attrs);
-    });
+    if (bf16)
+      k::adamwStepBF16(target, a.f32(0), static_cast<uint16_t *>(a.out[1]),
+                       static_cast<uint16_t *>(a.out[2]), n, attrs);
+    else
+      k::adamwStep(target, a.f32(0), a.outF32(1), a.outF32(2), n, attrs);
     if (master)
       std::memcpy(a.outF32(0), target, n * sizeof(float));
   };
