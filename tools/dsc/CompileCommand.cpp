@@ -79,10 +79,7 @@ int runCompile(MLIRContext &context) {
       loadModelOnCluster(context, compileInput, compileCluster);
   if (!loaded.module)
     return 1;
-  OwningOpRef<ModuleOp> module = std::move(loaded.module);
   dsc::ModelOp model = loaded.model;
-  FailureOr<dsc::ClusterOp> cluster = loaded.cluster;
-  OpBuilder builder(module->getBody(), module->getBody()->end());
   dsc::RunOptions options;
   options.seqLen = compileSeqLen;
   options.microBatch = compileMicroBatch;
@@ -94,18 +91,16 @@ int runCompile(MLIRContext &context) {
   options.zero = 0;
   if (std::optional<dsc::FP8RecipeAttr> fp8 = model.getFp8())
     options.recipe = dsc::Precision::fp8;
-  Location loc = NameLoc::get(builder.getStringAttr("dsc compile options"));
-  FailureOr<dsc::RunOp> run =
-      dsc::createRun(builder, loc, model, *cluster, options);
+  FailureOr<dsc::RunOp> run = loaded.addRun(options, "compile");
   if (failed(run))
     return 1;
 
   PassManager manager(&context);
   dsc::buildTrainingPipeline(manager, storage);
-  if (failed(manager.run(*module)))
+  if (failed(manager.run(*loaded.module)))
     return 1;
-  auto train =
-      module->lookupSymbol<func::FuncOp>((run->getSymName() + "_train").str());
+  auto train = loaded.module->lookupSymbol<func::FuncOp>(
+      (run->getSymName() + "_train").str());
   dsc::PlanOptions planOptions;
   planOptions.learningRate = learningRate;
   planOptions.warmupSteps = warmup;

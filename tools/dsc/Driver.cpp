@@ -80,4 +80,12 @@ ModelOnCluster loadModelOnCluster(MLIRContext &context, StringRef path,
   return loaded;
 }
 
+FailureOr<dsc::RunOp> ModelOnCluster::addRun(const dsc::RunOptions &options,
+                                             StringRef command) {
+  OpBuilder builder(module->getBody(), module->getBody()->end());
+  Location loc =
+      NameLoc::get(builder.getStringAttr("dsc " + command.str() + " options"));
+  return dsc::createRun(builder, loc, model, cluster, options);
+}
+
 } // namespace dsc::driver

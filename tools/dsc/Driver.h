@@ -9,6 +9,7 @@
 #define DSC_TOOLS_DSC_DRIVER_H
 
 #include "dsc/IR/DscOps.h"
+#include "dsc/Import/RunOptions.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -42,6 +43,11 @@ struct ModelOnCluster {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   dsc::ModelOp model;
   dsc::ClusterOp cluster;
+
+  /// Adds `dsc.run @run` of the model on the cluster at the module's end,
+  /// its diagnostics located at "dsc <command> options".
+  mlir::FailureOr<dsc::RunOp> addRun(const dsc::RunOptions &options,
+                                     llvm::StringRef command);
 };
 ModelOnCluster loadModelOnCluster(mlir::MLIRContext &context,
                                   llvm::StringRef path,

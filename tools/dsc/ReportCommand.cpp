@@ -110,10 +110,7 @@ int runReport(MLIRContext &context) {
   ModelOnCluster loaded = loadModelOnCluster(context, reportInput, clusterName);
   if (!loaded.module)
     return 1;
-  OwningOpRef<ModuleOp> module = std::move(loaded.module);
   dsc::ModelOp model = loaded.model;
-  FailureOr<dsc::ClusterOp> cluster = loaded.cluster;
-  OpBuilder builder(module->getBody(), module->getBody()->end());
 
   dsc::RunOptions options;
   options.mode = runMode;
@@ -141,9 +138,7 @@ int runReport(MLIRContext &context) {
                                                 : dsc::MomentType::bf16;
   options.recompute = recompute;
   options.schedule = schedule;
-  Location loc = NameLoc::get(builder.getStringAttr("dsc report options"));
-  FailureOr<dsc::RunOp> run =
-      dsc::createRun(builder, loc, model, *cluster, options);
+  FailureOr<dsc::RunOp> run = loaded.addRun(options, "report");
   if (failed(run))
     return 1;
 

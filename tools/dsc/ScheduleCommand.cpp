@@ -138,10 +138,6 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
       loadModelOnCluster(context, modelFile, scheduleCluster);
   if (!loaded.module)
     return failure();
-  OwningOpRef<ModuleOp> module = std::move(loaded.module);
-  dsc::ModelOp model = loaded.model;
-  FailureOr<dsc::ClusterOp> cluster = loaded.cluster;
-  OpBuilder builder(module->getBody(), module->getBody()->end());
   dsc::RunOptions options;
   options.seqLen = scheduleSeqLen;
   options.microBatch = scheduleMicroBatch;
@@ -152,9 +148,7 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
   options.recipe = scheduleRecipe;
   options.recompute = scheduleRecompute;
   options.schedule = dsc::toPipelineSchedule(scheduleKind);
-  Location loc = NameLoc::get(builder.getStringAttr("dsc schedule options"));
-  FailureOr<dsc::RunOp> run =
-      dsc::createRun(builder, loc, model, *cluster, options);
+  FailureOr<dsc::RunOp> run = loaded.addRun(options, "schedule");
   if (failed(run))
     return failure();
 
@@ -166,7 +160,7 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context,
   partition.virtualStages = stages / ranks;
   PassManager manager(&context);
   manager.addPass(dsc::createDscPipelinePartition(partition));
-  if (failed(manager.run(*module)))
+  if (failed(manager.run(*loaded.module)))
     return failure();
 
   dsc::RunSetup setup = dsc::resolveRun(*run);
