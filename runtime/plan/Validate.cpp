@@ -23,6 +23,11 @@ namespace {
 
 std::string quoted(const std::string &s) { return "'" + s + "'"; }
 
+/// Whether a rank list (a parameter's holders, a group) names `rank`.
+bool lists(const std::vector<int32_t> &ranks, int32_t rank) {
+  return std::find(ranks.begin(), ranks.end(), rank) != ranks.end();
+}
+
 std::string shapeString(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -255,6 +260,15 @@ private:
   // Ranks
   //===--------------------------------------------------------------------===//
 
+  void checkCoordinates(const Rank &r, const std::string &where) {
+    if (r.ppStage < -1 || r.dpRank < -1 || r.epRank < -1)
+      error(where + ": coordinates (pp_stage, dp_rank, ep_rank) must be -1 "
+                    "or more");
+    if (r.dataShard < -1 || r.dataShard >= plan.model.dataShards)
+      error(where + ": data shard " + std::to_string(r.dataShard) +
+            " outside " + range(plan.model.dataShards));
+  }
+
   /// A replica runs another rank's programs: that rank is checked in full;
   /// here only what depends on the rank id (holding the parameters, group
   /// membership; point-to-point peers would be wrong for a replica).
@@ -272,22 +286,14 @@ private:
       error(where + ": a replica of rank " + std::to_string(r.replicaOf) +
             " lists no buffers, programs, schedule, arena or events of its "
             "own");
-    if (r.ppStage < -1 || r.dpRank < -1 || r.epRank < -1)
-      error(where + ": coordinates (pp_stage, dp_rank, ep_rank) must be -1 "
-                    "or more");
-    if (r.dataShard < -1 || r.dataShard >= plan.model.dataShards)
-      error(where + ": data shard " + std::to_string(r.dataShard) +
-            " outside " + range(plan.model.dataShards));
-    auto contains = [&](const std::vector<int32_t> &ranks) {
-      return std::find(ranks.begin(), ranks.end(), r.rank) != ranks.end();
-    };
+    checkCoordinates(r, where);
     std::set<int32_t> parameters;
     for (const Buffer &buf : source->buffers)
       if (buf.parameter >= 0 &&
           static_cast<size_t>(buf.parameter) < plan.parameters.size())
         parameters.insert(buf.parameter);
     for (int32_t p : parameters)
-      if (!contains(plan.parameters[p].ranks)) {
+      if (!lists(plan.parameters[p].ranks, r.rank)) {
         error(where + ": replicates rank " + std::to_string(r.replicaOf) +
               ", whose parameter p" + std::to_string(p) + " " +
               quoted(plan.parameters[p].name) + " it does not hold");
@@ -306,7 +312,7 @@ private:
         }
         int32_t g = in.comm->group;
         if (g >= 0 && static_cast<size_t>(g) < plan.groups.size() &&
-            !contains(plan.groups[g].ranks)) {
+            !lists(plan.groups[g].ranks, r.rank)) {
           error(where + ": replicates rank " + std::to_string(r.replicaOf) +
                 ", whose program " + quoted(program.name) + " uses group g" +
                 std::to_string(g) + " without this rank");
@@ -317,12 +323,7 @@ private:
 
   void checkRank(const Rank &r) {
     std::string where = "rank " + std::to_string(r.rank);
-    if (r.ppStage < -1 || r.dpRank < -1 || r.epRank < -1)
-      error(where + ": coordinates (pp_stage, dp_rank, ep_rank) must be -1 "
-                    "or more");
-    if (r.dataShard < -1 || r.dataShard >= plan.model.dataShards)
-      error(where + ": data shard " + std::to_string(r.dataShard) +
-            " outside " + range(plan.model.dataShards));
+    checkCoordinates(r, where);
 
     for (size_t b = 0; b < r.buffers.size() && !full(); ++b)
       checkBuffer(r, b);
@@ -397,10 +398,7 @@ private:
       const Parameter &p = plan.parameters[buf.parameter];
       std::string param =
           "parameter p" + std::to_string(buf.parameter) + " " + quoted(p.name);
-      bool held = false;
-      for (int32_t h : p.ranks)
-        held |= h == r.rank;
-      if (!held)
+      if (!lists(p.ranks, r.rank))
         error(where + ": " + param + " is not held by rank " +
               std::to_string(r.rank));
       if (buf.shape != p.shape)
@@ -666,10 +664,7 @@ private:
       return;
     }
     const ProcessGroup &g = plan.groups[c.group];
-    bool member = false;
-    for (int32_t m : g.ranks)
-      member |= m == r.rank;
-    if (!member) {
+    if (!lists(g.ranks, r.rank)) {
       error(where + ": rank " + std::to_string(r.rank) +
             " is not a member of group g" + std::to_string(c.group));
       return;
