@@ -25,6 +25,7 @@
 #include "dsc/plan/OpInfo.h"
 #include "dsc/plan/PlanFile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -49,8 +50,8 @@ struct Options {
 
 class GradCheck {
 public:
-  GradCheck(const plan::Plan &plan, exec::Executor &exec)
-      : plan(plan), rank(exec.rank()), exec(exec), buffers(exec.buffers()) {
+  explicit GradCheck(exec::Executor &exec)
+      : rank(exec.rank()), exec(exec), buffers(exec.buffers()) {
     for (uint32_t p = 0; p < rank.programs.size(); ++p) {
       if (rank.programs[p].kind == plan::ProgramKind::forward)
         forward = p;
@@ -97,7 +98,6 @@ private:
           std::memset(buffers.data(id), 0, buffers.bytes(id));
   }
 
-  const plan::Plan &plan;
   const plan::Rank &rank;
   exec::Executor &exec;
   exec::BufferSet &buffers;
@@ -121,13 +121,19 @@ int check(const Options &o) {
 
   exec::initParameters(plan, rank, buffers, o.seed);
   exec::TokenBatches data(o.data, plan.model, 0);
-  for (uint32_t id = 0; id < rank.buffers.size(); ++id)
-    if (rank.buffers[id].role == BufferRole::input_ids)
-      for (uint32_t other = 0; other < rank.buffers.size(); ++other)
-        if (rank.buffers[other].role == BufferRole::labels)
-          data.fill(0, 0, buffers.as<int32_t>(id), buffers.as<int32_t>(other));
+  // The first micro-batch of the data, into every ids and labels buffer.
+  std::vector<int32_t> ids(data.tokensPerMicroBatch()), labels(ids.size());
+  data.fill(0, 0, ids.data(), labels.data());
+  for (uint32_t id = 0; id < rank.buffers.size(); ++id) {
+    BufferRole role = rank.buffers[id].role;
+    const std::vector<int32_t> *values = role == BufferRole::input_ids ? &ids
+                                         : role == BufferRole::labels  ? &labels
+                                                                      : nullptr;
+    if (values)
+      std::copy(values->begin(), values->end(), buffers.as<int32_t>(id));
+  }
 
-  GradCheck gc(plan, exec);
+  GradCheck gc(exec);
   double base = gc.forwardLoss();
   std::vector<int32_t> baseRouting = gc.routing();
   gc.backwardPass();
