@@ -23,8 +23,8 @@ namespace {
 class PlanEmitter {
 public:
   PlanEmitter(RunOp run, func::FuncOp train, const PlanOptions &options)
-      : run(run), train(train), options(options), model(resolveRun(run).model) {
-  }
+      : run(run), train(train), options(options), setup(resolveRun(run)),
+        model(setup.model) {}
 
   FailureOr<pl::Plan> emit();
 
@@ -63,6 +63,7 @@ private:
   RunOp run;
   func::FuncOp train;
   const PlanOptions &options;
+  RunSetup setup;
   ModelOp model;
   /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`).
   bool f32Storage = true;
@@ -548,9 +549,8 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
   }
   rank.schedule.push_back({2, -1});
   plan.ranks.push_back(std::move(rank));
-  replicateDataParallel(
-      plan, static_cast<int32_t>(run.getDp()),
-      static_cast<int32_t>(resolveRun(run).cluster.getGpusPerNode()));
+  replicateDataParallel(plan, static_cast<int32_t>(run.getDp()),
+                        static_cast<int32_t>(setup.cluster.getGpusPerNode()));
   return std::move(plan);
 }
 
