@@ -2,6 +2,8 @@
 
 #include "dsc/comm/Communicator.h"
 
+#include <cstdio>
+
 namespace dsc::comm {
 
 size_t dataTypeSize(DataType type) {
@@ -38,29 +40,93 @@ const char *dataTypeName(DataType type) {
 Request::~Request() = default;
 Communicator::~Communicator() = default;
 
+namespace {
+
+/// "rank 1", "ranks 1, 2" (as world ranks where a map is given).
+std::string rankList(const std::vector<int> &ranks,
+                     const std::vector<int32_t> &worldRanks) {
+  std::string text = ranks.size() == 1 ? "rank " : "ranks ";
+  for (size_t i = 0; i < ranks.size(); ++i) {
+    int r = ranks[i];
+    bool mapped = r >= 0 && size_t(r) < worldRanks.size();
+    text +=
+        (i ? ", " : "") + std::to_string(mapped ? worldRanks[size_t(r)] : r);
+  }
+  return text;
+}
+
+std::string seconds(std::chrono::milliseconds t) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", double(t.count()) / 1000);
+  return text;
+}
+
+/// What a timed-out wait waited for; see CommTimeout::describe.
+std::string describeTimeout(const std::string &op,
+                            std::chrono::milliseconds timeout,
+                            const std::vector<int> &absent,
+                            const std::vector<int> &peers,
+                            const std::vector<int32_t> &worldRanks) {
+  std::string text = "no progress for " + seconds(timeout);
+  std::string missing = op == "recv"   ? "sent the message"
+                        : op == "send" ? "received the message"
+                                       : "reached this " + op;
+  if (!absent.empty())
+    return text + ": waiting for " + rankList(absent, worldRanks) +
+           (absent.size() == 1 ? ", which has" : ", which have") + " not " +
+           missing + " (stopped, stuck or waiting elsewhere)";
+  if (!peers.empty())
+    return text + " although every rank reached this " + op + ": " +
+           (peers.size() == 1 ? "" : "one of ") + rankList(peers, worldRanks) +
+           " stopped inside it";
+  return text;
+}
+
+} // namespace
+
+CommTimeout::CommTimeout(std::string op, std::chrono::milliseconds timeout,
+                         std::vector<int> absent, std::vector<int> peers)
+    : CommError(op + ": " + describeTimeout(op, timeout, absent, peers, {})),
+      op_(std::move(op)), timeout_(timeout), absent_(std::move(absent)),
+      peers_(std::move(peers)) {}
+
+std::string
+CommTimeout::describe(const std::vector<int32_t> &worldRanks) const {
+  return describeTimeout(op_, timeout_, absent_, peers_, worldRanks);
+}
+
+void Communicator::await(Request &request, const char *op) const {
+  if (timeout_.count() == 0) {
+    request.wait();
+    return;
+  }
+  if (!request.waitUntil(Clock::now() + timeout_))
+    throw CommTimeout(op, timeout_, request.absentRanks(), request.peerRanks());
+}
+
 void Communicator::send(const void *buf, size_t count, DataType type, int peer,
                         int tag) {
-  isend(buf, count, type, peer, tag)->wait();
+  await(*isend(buf, count, type, peer, tag), "send");
 }
 void Communicator::recv(void *buf, size_t count, DataType type, int peer,
                         int tag) {
-  irecv(buf, count, type, peer, tag)->wait();
+  await(*irecv(buf, count, type, peer, tag), "recv");
 }
 void Communicator::allReduce(const void *in, void *out, size_t count,
                              DataType type) {
-  iallReduce(in, out, count, type)->wait();
+  await(*iallReduce(in, out, count, type), "all_reduce");
 }
 void Communicator::reduceScatter(const void *in, void *out, size_t count,
                                  DataType type) {
-  ireduceScatter(in, out, count, type)->wait();
+  await(*ireduceScatter(in, out, count, type), "reduce_scatter");
 }
 void Communicator::allGather(const void *in, void *out, size_t count,
                              DataType type) {
-  iallGather(in, out, count, type)->wait();
+  await(*iallGather(in, out, count, type), "all_gather");
 }
 void Communicator::allToAll(const void *in, void *out, size_t count,
                             DataType type) {
-  iallToAll(in, out, count, type)->wait();
+  await(*iallToAll(in, out, count, type), "all_to_all");
 }
 void Communicator::allToAllV(const void *in,
                              const std::vector<size_t> &sendCounts,
@@ -68,8 +134,9 @@ void Communicator::allToAllV(const void *in,
                              const std::vector<size_t> &recvCounts,
                              const std::vector<size_t> &recvDispls,
                              DataType type) {
-  iallToAllV(in, sendCounts, sendDispls, out, recvCounts, recvDispls, type)
-      ->wait();
+  await(*iallToAllV(in, sendCounts, sendDispls, out, recvCounts, recvDispls,
+                    type),
+        "all_to_all_v");
 }
 
 void Communicator::checkPeer(const char *op, int peer) const {

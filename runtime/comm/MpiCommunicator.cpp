@@ -6,6 +6,16 @@
 // report errors instead of aborting (MPI_ERRORS_RETURN), so a failure
 // becomes a CommError naming the operation.
 //
+// Deadlines: waitUntil polls MPI_Test. To tell which member a collective
+// waits for, every collective is preceded by an arrival note: an empty
+// message from each member to every other on a shadow communicator (a
+// duplicate, so notes never match the dsc traffic). MPI keeps messages
+// between two ranks in order, so the k-th note receive from a member
+// matches its k-th collective; after a timeout, the members whose note
+// has not arrived are those that never reached the collective. Notes cost
+// 2 (n - 1) empty messages per collective, which the groups of a CPU run
+// (a few ranks) do not notice.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dsc/comm/MpiCommunicator.h"
@@ -14,11 +24,14 @@
 #include <cstdlib>
 #include <functional>
 #include <mpi.h>
+#include <thread>
 
 namespace dsc::comm {
 
 struct MpiCommunicator::Impl {
   MPI_Comm comm = MPI_COMM_NULL;
+  /// The arrival notes' duplicate of comm.
+  MPI_Comm notes = MPI_COMM_NULL;
   int rank = 0;
   int size = 0;
 };
@@ -61,16 +74,36 @@ MPI_Datatype moveType(DataType type) {
   throw CommError("unknown data type");
 }
 
+/// Between polls of a long wait: spin first (latency), then yield and
+/// sleep, so waiting ranks leave oversubscribed cores to those computing.
+void backOff(unsigned polls) {
+  if (polls < 1000)
+    return;
+  if (polls < 20000)
+    std::this_thread::yield();
+  else
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+}
+
 class MpiRequest : public Request {
 public:
-  explicit MpiRequest(std::string op) : op(std::move(op)) {}
+  MpiRequest(std::string op, std::vector<int> peers)
+      : op(std::move(op)), peers(std::move(peers)) {}
   ~MpiRequest() override {
+    if (finished)
+      return;
+    if (timedOut) {
+      // Abandoned after a deadline (the job is ending): MPI may still
+      // write to the staging, so it is deliberately never freed.
+      auto *kept = new Abandoned{std::move(stageIn), std::move(stageOut),
+                                 std::move(ints)};
+      (void)kept;
+      return;
+    }
     // MPI may still write to the buffers: complete before they go away.
-    if (!finished) {
-      try {
-        wait();
-      } catch (...) {
-      }
+    try {
+      wait();
+    } catch (...) {
     }
   }
 
@@ -79,18 +112,120 @@ public:
       return;
     finished = true;
     check(MPI_Wait(&request, MPI_STATUS_IGNORE), op);
-    if (finish)
-      finish();
+    complete();
+  }
+
+  bool waitUntil(Clock::time_point deadline) override {
+    if (finished)
+      return true;
+    for (unsigned polls = 0;; ++polls) {
+      int done = 0;
+      int rc = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (rc != MPI_SUCCESS || done) {
+        finished = true;
+        check(rc, op);
+        complete();
+        return true;
+      }
+      if (Clock::now() >= deadline) {
+        timedOut = true;
+        return false;
+      }
+      backOff(polls);
+    }
+  }
+
+  std::vector<int> absentRanks() const override {
+    if (notePeers.empty()) // point to point: the peer
+      return peers;
+    std::vector<int> absent;
+    for (size_t i = 0; i < noteRecvs.size(); ++i) {
+      int arrived = 0;
+      if (MPI_Test(&noteRecvs[i], &arrived, MPI_STATUS_IGNORE) != MPI_SUCCESS ||
+          !arrived)
+        absent.push_back(notePeers[i]);
+    }
+    return absent;
+  }
+
+  std::vector<int> peerRanks() const override { return peers; }
+
+  /// Posts this rank's arrival note to every other member of `impl` and a
+  /// receive for each of theirs: call before starting a collective.
+  void announce(const MpiCommunicator::Impl &impl) {
+    for (int r = 0; r < impl.size; ++r) {
+      if (r == impl.rank)
+        continue;
+      notePeers.push_back(r);
+      noteRecvs.emplace_back();
+      noteSends.emplace_back();
+      check(
+          MPI_Irecv(nullptr, 0, MPI_BYTE, r, 0, impl.notes, &noteRecvs.back()),
+          op);
+      check(
+          MPI_Isend(nullptr, 0, MPI_BYTE, r, 0, impl.notes, &noteSends.back()),
+          op);
+    }
   }
 
   std::string op;
   MPI_Request request = MPI_REQUEST_NULL;
-  bool finished = false;
   // Staging for BF16 sums and count arrays that must outlive the call.
   std::vector<float> stageIn, stageOut;
   std::vector<int> ints;
   std::function<void()> finish;
+
+private:
+  struct Abandoned {
+    std::vector<float> stageIn, stageOut;
+    std::vector<int> ints;
+  };
+
+  void complete() {
+    // Notes of a completed collective need no answer: freed requests
+    // still match their messages, keeping later notes in order.
+    for (std::vector<MPI_Request> *list : {&noteRecvs, &noteSends})
+      for (MPI_Request &note : *list)
+        if (note != MPI_REQUEST_NULL)
+          MPI_Request_free(&note);
+    if (finish)
+      finish();
+  }
+
+  std::vector<int> peers;
+  std::vector<int> notePeers;
+  mutable std::vector<MPI_Request> noteRecvs;
+  std::vector<MPI_Request> noteSends;
+  bool finished = false;
+  bool timedOut = false;
 };
+
+/// Every rank of `impl` but its own.
+std::vector<int> othersOf(const MpiCommunicator::Impl &impl) {
+  std::vector<int> others;
+  for (int r = 0; r < impl.size; ++r)
+    if (r != impl.rank)
+      others.push_back(r);
+  return others;
+}
+
+/// A collective's request, its arrival notes posted.
+std::unique_ptr<MpiRequest> collective(const char *op,
+                                       const MpiCommunicator::Impl &impl) {
+  auto r = std::make_unique<MpiRequest>(op, othersOf(impl));
+  r->announce(impl);
+  return r;
+}
+
+/// A communicator's Impl around `comm`, with its notes' duplicate.
+void adopt(MPI_Comm comm, MpiCommunicator::Impl &impl) {
+  impl.comm = comm;
+  MPI_Comm_set_errhandler(impl.comm, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(impl.comm, &impl.rank);
+  MPI_Comm_size(impl.comm, &impl.size);
+  check(MPI_Comm_dup(impl.comm, &impl.notes), "MPI_Comm_dup");
+  MPI_Comm_set_errhandler(impl.notes, MPI_ERRORS_RETURN);
+}
 
 std::vector<float> widen(const void *in, size_t count) {
   std::vector<float> out(count);
@@ -138,10 +273,9 @@ std::unique_ptr<Communicator> MpiEnvironment::world() {
   // A duplicate, so dsc's traffic never matches messages of other code
   // using MPI_COMM_WORLD.
   auto impl = std::make_unique<MpiCommunicator::Impl>();
-  check(MPI_Comm_dup(MPI_COMM_WORLD, &impl->comm), "MPI_Comm_dup");
-  MPI_Comm_set_errhandler(impl->comm, MPI_ERRORS_RETURN);
-  MPI_Comm_rank(impl->comm, &impl->rank);
-  MPI_Comm_size(impl->comm, &impl->size);
+  MPI_Comm comm = MPI_COMM_NULL;
+  check(MPI_Comm_dup(MPI_COMM_WORLD, &comm), "MPI_Comm_dup");
+  adopt(comm, *impl);
   return std::make_unique<MpiCommunicator>(std::move(impl));
 }
 
@@ -156,31 +290,40 @@ MpiCommunicator::MpiCommunicator(std::unique_ptr<Impl> impl)
 MpiCommunicator::~MpiCommunicator() {
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (!finalized && impl->comm != MPI_COMM_NULL)
-    MPI_Comm_free(&impl->comm);
+  if (finalized)
+    return;
+  for (MPI_Comm *comm : {&impl->comm, &impl->notes})
+    if (*comm != MPI_COMM_NULL)
+      MPI_Comm_free(comm);
 }
 
 int MpiCommunicator::rank() const { return impl->rank; }
 int MpiCommunicator::size() const { return impl->size; }
 
 std::unique_ptr<Communicator> MpiCommunicator::split(int color, int key) {
-  auto sub = std::make_unique<Impl>();
-  check(MPI_Comm_split(impl->comm, color < 0 ? MPI_UNDEFINED : color, key,
-                       &sub->comm),
-        "split");
-  if (sub->comm == MPI_COMM_NULL)
+  // MPI_Comm_split blocks without a deadline: a timed barrier first, so a
+  // rank that never comes is named here instead.
+  auto arrived = collective("split", *impl);
+  check(MPI_Ibarrier(impl->comm, &arrived->request), "split");
+  await(*arrived, "split");
+  MPI_Comm comm = MPI_COMM_NULL;
+  check(
+      MPI_Comm_split(impl->comm, color < 0 ? MPI_UNDEFINED : color, key, &comm),
+      "split");
+  if (comm == MPI_COMM_NULL)
     return nullptr;
-  MPI_Comm_set_errhandler(sub->comm, MPI_ERRORS_RETURN);
-  MPI_Comm_rank(sub->comm, &sub->rank);
-  MPI_Comm_size(sub->comm, &sub->size);
-  return std::make_unique<MpiCommunicator>(std::move(sub));
+  auto sub = std::make_unique<Impl>();
+  adopt(comm, *sub);
+  auto result = std::make_unique<MpiCommunicator>(std::move(sub));
+  result->setTimeout(timeout());
+  return result;
 }
 
 RequestPtr MpiCommunicator::isend(const void *buf, size_t count, DataType type,
                                   int peer, int tag) {
   checkPeer("send", peer);
   checkTag("send", tag);
-  auto r = std::make_unique<MpiRequest>("send");
+  auto r = std::make_unique<MpiRequest>("send", std::vector<int>{peer});
   check(MPI_Isend(buf, toInt(count, "send"), moveType(type), peer, tag,
                   impl->comm, &r->request),
         "send");
@@ -191,7 +334,7 @@ RequestPtr MpiCommunicator::irecv(void *buf, size_t count, DataType type,
                                   int peer, int tag) {
   checkPeer("recv", peer);
   checkTag("recv", tag);
-  auto r = std::make_unique<MpiRequest>("recv");
+  auto r = std::make_unique<MpiRequest>("recv", std::vector<int>{peer});
   check(MPI_Irecv(buf, toInt(count, "recv"), moveType(type), peer, tag,
                   impl->comm, &r->request),
         "recv");
@@ -200,7 +343,7 @@ RequestPtr MpiCommunicator::irecv(void *buf, size_t count, DataType type,
 
 RequestPtr MpiCommunicator::iallReduce(const void *in, void *out, size_t count,
                                        DataType type) {
-  auto r = std::make_unique<MpiRequest>("all_reduce");
+  auto r = collective("all_reduce", *impl);
   int n = toInt(count, "all_reduce");
   if (type == DataType::BF16) {
     r->stageIn = widen(in, count);
@@ -221,7 +364,7 @@ RequestPtr MpiCommunicator::iallReduce(const void *in, void *out, size_t count,
 RequestPtr MpiCommunicator::ireduceScatter(const void *in, void *out,
                                            size_t count, DataType type) {
   checkDistinct("reduce_scatter", in, out);
-  auto r = std::make_unique<MpiRequest>("reduce_scatter");
+  auto r = collective("reduce_scatter", *impl);
   int n = toInt(count, "reduce_scatter");
   toInt(count * static_cast<size_t>(impl->size), "reduce_scatter");
   if (type == DataType::BF16) {
@@ -244,7 +387,7 @@ RequestPtr MpiCommunicator::ireduceScatter(const void *in, void *out,
 RequestPtr MpiCommunicator::iallGather(const void *in, void *out, size_t count,
                                        DataType type) {
   checkDistinct("all_gather", in, out);
-  auto r = std::make_unique<MpiRequest>("all_gather");
+  auto r = collective("all_gather", *impl);
   int n = toInt(count, "all_gather");
   toInt(count * static_cast<size_t>(impl->size), "all_gather");
   check(MPI_Iallgather(in, n, moveType(type), out, n, moveType(type),
@@ -256,7 +399,7 @@ RequestPtr MpiCommunicator::iallGather(const void *in, void *out, size_t count,
 RequestPtr MpiCommunicator::iallToAll(const void *in, void *out, size_t count,
                                       DataType type) {
   checkDistinct("all_to_all", in, out);
-  auto r = std::make_unique<MpiRequest>("all_to_all");
+  auto r = collective("all_to_all", *impl);
   int n = toInt(count, "all_to_all");
   toInt(count * static_cast<size_t>(impl->size), "all_to_all");
   check(MPI_Ialltoall(in, n, moveType(type), out, n, moveType(type), impl->comm,
@@ -276,7 +419,7 @@ RequestPtr MpiCommunicator::iallToAllV(const void *in,
   const char *op = "all_to_all_v";
   checkCounts(op, sendCounts, sendDispls);
   checkCounts(op, recvCounts, recvDispls);
-  auto r = std::make_unique<MpiRequest>(op);
+  auto r = collective(op, *impl);
   // MPI reads the count arrays until completion: the request owns them.
   size_t p = static_cast<size_t>(impl->size);
   r->ints.resize(4 * p);
@@ -296,11 +439,17 @@ RequestPtr MpiCommunicator::iallToAllV(const void *in,
 void MpiCommunicator::broadcast(void *buf, size_t count, DataType type,
                                 int root) {
   checkPeer("broadcast", root);
-  check(MPI_Bcast(buf, toInt(count, "broadcast"), moveType(type), root,
-                  impl->comm),
+  auto r = collective("broadcast", *impl);
+  check(MPI_Ibcast(buf, toInt(count, "broadcast"), moveType(type), root,
+                   impl->comm, &r->request),
         "broadcast");
+  await(*r, "broadcast");
 }
 
-void MpiCommunicator::barrier() { check(MPI_Barrier(impl->comm), "barrier"); }
+void MpiCommunicator::barrier() {
+  auto r = collective("barrier", *impl);
+  check(MPI_Ibarrier(impl->comm, &r->request), "barrier");
+  await(*r, "barrier");
+}
 
 } // namespace dsc::comm

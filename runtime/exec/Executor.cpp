@@ -26,12 +26,42 @@ using plan::OperandType;
 namespace {
 
 /// An instruction ready to run: the kernel call, its operand pointers and
-/// the operands staged through FP32.
+/// the operands staged through FP32; for communication, whom it talks to.
 struct Bound {
   KernelFn fn;
   KernelArgs args;
   std::vector<StagedOperand> staged;
+  /// "group 'dp' (ranks 0, 1)" or "peer rank 1, tag 0"; empty: no
+  /// communication.
+  std::string peers;
+  /// World rank of each rank of the instruction's communicator (empty: the
+  /// world itself).
+  std::vector<int32_t> worldRanks;
 };
+
+/// Whom communication instruction `inst` talks to, for timeout messages.
+void describePeers(const plan::Plan &plan, const plan::Instruction &inst,
+                   Bound &b) {
+  if (!inst.comm)
+    return;
+  if (inst.op == Opcode::send || inst.op == Opcode::recv) {
+    b.peers = "peer rank " + std::to_string(inst.comm->peer) + ", tag " +
+              std::to_string(inst.comm->tag);
+    return;
+  }
+  const plan::ProcessGroup &group = plan.groups[size_t(inst.comm->group)];
+  b.worldRanks = group.ranks;
+  b.peers = "group '" + group.name + "' (ranks ";
+  for (size_t r = 0; r < group.ranks.size(); ++r)
+    b.peers += (r ? ", " : "") + std::to_string(group.ranks[r]);
+  b.peers += ")";
+}
+
+/// ", micro-batch 3" (nothing for -1).
+std::string mbText(int32_t microBatch) {
+  return microBatch >= 0 ? ", micro-batch " + std::to_string(microBatch)
+                         : std::string();
+}
 
 } // namespace
 
@@ -129,6 +159,7 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
   const plan::OpInfo *info = plan::findOpInfo(inst.op);
   Bound b;
   b.fn = detail::bindInstruction(c);
+  describePeers(plan, inst, b);
 
   auto stage = [&](uint32_t id, StageMode mode) -> void * {
     StagedOperand s{
@@ -228,14 +259,13 @@ void Executor::run(uint32_t program, int32_t microBatch) {
         detail::stageOut(s);
     } catch (const ExecError &) {
       throw;
+    } catch (const comm::CommTimeout &e) {
+      throw CommTimeoutError(where(program, i) + mbText(microBatch) + ", " +
+                             b.peers + ": " + e.describe(b.worldRanks));
     } catch (const std::exception &e) {
       // Kernels reject data the validator cannot see (token ids, labels,
       // expert offsets) with standard exceptions.
-      throw ExecError(where(program, i) +
-                      (microBatch >= 0
-                           ? ", micro-batch " + std::to_string(microBatch)
-                           : std::string()) +
-                      ": " + e.what());
+      throw ExecError(where(program, i) + mbText(microBatch) + ": " + e.what());
     }
     if (trace)
       trace->record(plan::opcodeName(p.instructions[i].op), start,

@@ -106,7 +106,14 @@ void Trainer::combineLosses(StepResult &result) const {
     return;
   double mine[2] = {result.loss, result.aux};
   std::vector<double> all(2 * size_t(world.size()));
-  world.allGather(mine, all.data(), sizeof mine, comm::DataType::U8);
+  try {
+    world.allGather(mine, all.data(), sizeof mine, comm::DataType::U8);
+  } catch (const comm::CommTimeout &e) {
+    throw CommTimeoutError(
+        "rank " + std::to_string(exec_.rank().rank) + ", step " +
+        std::to_string(result.step) +
+        ", gathering the step's losses over the world: " + e.describe());
+  }
   double loss = 0, aux = 0;
   for (int r = 0; r < world.size(); ++r) {
     loss += all[2 * size_t(r)];

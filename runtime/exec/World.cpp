@@ -41,7 +41,8 @@ bool parseCommBackend(const std::string &text, CommBackend &out) {
   return true;
 }
 
-World::World(CommBackend backend, int *argc, char ***argv) {
+World::World(CommBackend backend, int *argc, char ***argv,
+             std::chrono::milliseconds commTimeout) {
   bool launched = comm::launchedByMpi();
   bool wantMpi =
       backend == CommBackend::Mpi || (backend == CommBackend::Auto && launched);
@@ -61,6 +62,7 @@ World::World(CommBackend backend, int *argc, char ***argv) {
   } else {
     comm_ = std::make_unique<comm::LocalCommunicator>();
   }
+  comm_->setTimeout(commTimeout);
   place_.rank = comm_->rank();
   place_.size = comm_->size();
 
@@ -69,7 +71,15 @@ World::World(CommBackend backend, int *argc, char ***argv) {
   const std::string host = thisHost();
   std::copy_n(host.begin(), std::min(host.size(), kHostBytes - 1),
               mine.begin());
-  comm_->allGather(mine.data(), all.data(), kHostBytes, comm::DataType::U8);
+  try {
+    comm_->allGather(mine.data(), all.data(), kHostBytes, comm::DataType::U8);
+  } catch (const comm::CommTimeout &e) {
+    // A rank never came. Finalizing MPI would wait for it too: leave MPI
+    // as it is, and the launcher ends the job when this process exits.
+    (void)comm_.release();
+    (void)mpi_.release();
+    throw ExecError(std::string("joining the world: ") + e.what());
+  }
   std::vector<int> perHost;
   for (int r = 0; r < place_.size; ++r) {
     std::string name(all.data() + r * kHostBytes);

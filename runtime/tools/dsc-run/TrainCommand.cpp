@@ -23,7 +23,10 @@
 #include "dsc/plan/PlanFile.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
+#include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -47,6 +50,7 @@ struct Options {
   int64_t logEvery = 1;
   int threads = 0;
   exec::CommBackend comm = exec::CommBackend::Auto;
+  std::chrono::milliseconds commTimeout = exec::kDefaultCommTimeout;
   bool progress = false;
 };
 
@@ -62,6 +66,20 @@ uint64_t parseUnsigned(const char *flag, const char *text, uint64_t min) {
     throw UsageError{std::string(flag) + " wants an integer >= " +
                      std::to_string(min) + ", got '" + text + "'"};
   return value;
+}
+
+/// A non-negative number of seconds, as milliseconds.
+std::chrono::milliseconds parseSeconds(const char *flag, const char *text) {
+  errno = 0;
+  char *end = nullptr;
+  double value = std::strtod(text, &end);
+  if (!*text || *end || errno || !(value >= 0) || value > 1e9)
+    throw UsageError{std::string(flag) +
+                     " wants a number of seconds >= 0 (0: no limit), got '" +
+                     text + "'"};
+  auto ms = std::chrono::milliseconds(std::llround(value * 1000));
+  // A positive value never rounds to "no limit".
+  return value > 0 && ms.count() == 0 ? std::chrono::milliseconds(1) : ms;
 }
 
 Options parse(int argc, char **argv) {
@@ -96,6 +114,8 @@ Options parse(int argc, char **argv) {
       o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
     else if (flag == "--threads")
       o.threads = int(parseUnsigned("--threads", value(), 1));
+    else if (flag == "--comm-timeout")
+      o.commTimeout = parseSeconds("--comm-timeout", value());
     else if (flag == "--comm") {
       const char *text = value();
       if (!exec::parseCommBackend(text, o.comm))
@@ -120,6 +140,20 @@ Options parse(int argc, char **argv) {
 }
 
 double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
+
+/// For tests of --comm-timeout: DSC_RUN_TEST_SELF_STOP=RANK:STEP makes
+/// world rank RANK stop itself (SIGSTOP, as a debugger or a frozen node
+/// would) before training step STEP, so its peers wait for it at a known
+/// instruction.
+std::optional<uint64_t> selfStopStep(int rank) {
+  const char *spec = std::getenv("DSC_RUN_TEST_SELF_STOP");
+  unsigned long long r = 0, step = 0;
+  char extra = 0;
+  if (!spec || std::sscanf(spec, "%llu:%llu%c", &r, &step, &extra) != 2 ||
+      r != uint64_t(rank))
+    return std::nullopt;
+  return step;
+}
 
 /// Whether every rank holds every parameter (pure data parallelism): then
 /// any one rank's training state is the world's.
@@ -256,6 +290,7 @@ int train(const Options &o, exec::World &world) {
                 trainer.progress().step);
   };
 
+  std::optional<uint64_t> stopAt = selfStopStep(place.rank);
   uint64_t first = trainer.progress().step + 1;
   uint64_t last = uint64_t(o.steps);
   double seconds = 0, firstLoss = 0, lastLoss = 0;
@@ -263,6 +298,8 @@ int train(const Options &o, exec::World &world) {
   Progress progress((o.progress || isatty(STDERR_FILENO)) && speaks, first,
                     last);
   for (uint64_t s = first; s <= last; ++s) {
+    if (stopAt && *stopAt == s)
+      std::raise(SIGSTOP);
     exec::StepResult r = trainer.step();
     seconds += r.seconds;
     tokens += r.tokens;
@@ -316,7 +353,8 @@ int trainCommand(int argc, char **argv) {
   }
   std::unique_ptr<exec::World> world;
   try {
-    world = std::make_unique<exec::World>(options.comm, &argc, &argv);
+    world = std::make_unique<exec::World>(options.comm, &argc, &argv,
+                                          options.commTimeout);
   } catch (const std::exception &e) {
     std::fprintf(stderr, "dsc-run: %s\n", e.what());
     return 1;
@@ -338,6 +376,13 @@ int trainCommand(int argc, char **argv) {
     }
     // This rank's alone: the others may wait for it in a collective.
     std::fprintf(stderr, "dsc-run: rank %d: %s\n", place.rank, e.what());
+    if (dynamic_cast<const exec::CommTimeoutError *>(&e) ||
+        dynamic_cast<const comm::CommTimeout *>(&e))
+      std::fprintf(stderr,
+                   "dsc-run: rank %d: ending the job: a peer did not answer "
+                   "within --comm-timeout %g s (raise it if a rank may "
+                   "legitimately work alone that long)\n",
+                   place.rank, double(options.commTimeout.count()) / 1000);
     std::fflush(stderr);
     world->abortAll(1);
   }

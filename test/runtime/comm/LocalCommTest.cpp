@@ -162,6 +162,38 @@ TEST(BFloat16, RoundsToNearestEven) {
   EXPECT_EQ(floatToBF16(3.4028235e38f), 0x7F80);
 }
 
+TEST(CommTimeout, NamesTheRanksItWaitedFor) {
+  using std::chrono::milliseconds;
+  CommTimeout absent("all_reduce", milliseconds(3000), {1, 2}, {1, 2, 3});
+  EXPECT_STREQ(absent.what(),
+               "all_reduce: no progress for 3 s: waiting for ranks 1, 2, "
+               "which have not reached this all_reduce (stopped, stuck or "
+               "waiting elsewhere)");
+  // Ranks of a group, shown as world ranks.
+  EXPECT_EQ(absent.describe({4, 5, 6, 7}),
+            "no progress for 3 s: waiting for ranks 5, 6, which have not "
+            "reached this all_reduce (stopped, stuck or waiting elsewhere)");
+  CommTimeout inside("all_gather", milliseconds(500), {}, {1});
+  EXPECT_EQ(inside.describe(), "no progress for 0.5 s although every rank "
+                               "reached this all_gather: rank 1 stopped "
+                               "inside it");
+  CommTimeout recv("recv", milliseconds(2000), {3}, {3});
+  EXPECT_EQ(recv.describe(), "no progress for 2 s: waiting for rank 3, which "
+                             "has not sent the message (stopped, stuck or "
+                             "waiting elsewhere)");
+}
+
+TEST(LocalComm, RequestsMeetAnyDeadlineAndSplitsKeepTheTimeout) {
+  LocalCommunicator comm;
+  comm.setTimeout(std::chrono::milliseconds(10));
+  float x = 1, y = 0;
+  EXPECT_TRUE(
+      comm.iallReduce(&x, &y, 1, DataType::F32)->waitUntil(Clock::now()));
+  EXPECT_EQ(y, 1);
+  std::unique_ptr<Communicator> sub = comm.split(0, 0);
+  EXPECT_EQ(sub->timeout(), std::chrono::milliseconds(10));
+}
+
 TEST(Mpi, EnvironmentReportsAvailability) {
   if (mpiAvailable())
     GTEST_SKIP() << "built with MPI: covered by dsc-comm-mpi-tests";

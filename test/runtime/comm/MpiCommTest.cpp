@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <gtest/gtest.h>
 #include <numeric>
+#include <thread>
 
 using namespace dsc::comm;
 
@@ -219,6 +220,65 @@ TEST(MpiComm, SplitWithNegativeColorJoinsNothing) {
     EXPECT_EQ(sub->size(), size() - 1);
     EXPECT_EQ(sub->rank(), rank() - 1);
   }
+}
+
+// The deadline contract: a wait that passes its deadline leaves the
+// operation in flight and names the ranks that have not joined it; the
+// operation completes once they do. The last rank comes late.
+constexpr auto kLate = std::chrono::milliseconds(1500);
+constexpr auto kPatience = std::chrono::milliseconds(300);
+
+TEST(MpiComm, TimedWaitNamesTheMemberThatHasNotArrived) {
+  const int n = size(), late = n - 1;
+  world->barrier();
+  if (rank() == late)
+    std::this_thread::sleep_for(kLate);
+  std::vector<int32_t> in{rank() + 1}, out(1);
+  RequestPtr r = world->iallReduce(in.data(), out.data(), 1, DataType::I32);
+  if (rank() != late) {
+    EXPECT_FALSE(r->waitUntil(Clock::now() + kPatience));
+    EXPECT_EQ(r->absentRanks(), std::vector<int>{late});
+    std::vector<int> others;
+    for (int q = 0; q < n; ++q)
+      if (q != rank())
+        others.push_back(q);
+    EXPECT_EQ(r->peerRanks(), others);
+  }
+  // Waiting again after a missed deadline completes the operation.
+  EXPECT_TRUE(r->waitUntil(Clock::now() + std::chrono::seconds(60)));
+  EXPECT_EQ(out[0], n * (n + 1) / 2);
+}
+
+TEST(MpiComm, TimedWaitNamesTheSilentPeer) {
+  const int n = size(), late = n - 1;
+  world->barrier();
+  int32_t value = -1;
+  if (rank() == 0) {
+    RequestPtr r = world->irecv(&value, 1, DataType::I32, late, 5);
+    EXPECT_FALSE(r->waitUntil(Clock::now() + kPatience));
+    EXPECT_EQ(r->absentRanks(), std::vector<int>{late});
+    r->wait();
+    EXPECT_EQ(value, 42);
+  } else if (rank() == late) {
+    std::this_thread::sleep_for(kLate);
+    value = 42;
+    world->send(&value, 1, DataType::I32, 0, 5);
+  }
+  world->barrier();
+}
+
+TEST(MpiComm, SplitInheritsTheTimeout) {
+  world->setTimeout(std::chrono::milliseconds(250));
+  std::unique_ptr<Communicator> sub = world->split(0, rank());
+  world->setTimeout(std::chrono::milliseconds(0));
+  EXPECT_EQ(sub->timeout(), std::chrono::milliseconds(250));
+  // Collectives over both still work, arrival notes and all.
+  int32_t one = 1, sum = 0;
+  sub->allReduce(&one, &sum, 1, DataType::I32);
+  EXPECT_EQ(sum, size());
+  sub->barrier();
+  sub->broadcast(&sum, 1, DataType::I32, 0);
+  EXPECT_EQ(sum, size());
 }
 
 TEST(MpiComm, BadArgumentsThrowBeforeCommunicating) {

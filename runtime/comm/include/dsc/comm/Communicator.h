@@ -20,12 +20,26 @@
 // - errors (bad peer, mismatched counts, a failing library call) throw
 //   CommError naming the operation.
 //
+// Deadlines (the contract a frozen peer needs, for every implementation):
+// a request can be waited for until a deadline (Request::waitUntil), and
+// then says which ranks of its communicator it still waits for, as far as
+// the implementation can tell (Request::absentRanks). A communicator's
+// timeout (setTimeout, inherited by split) bounds every blocking form:
+// past it they throw CommTimeout with those ranks instead of waiting
+// forever. A timed-out operation is still in flight and may yet write to
+// its buffers: the job must end (MpiEnvironment::abortAll); the request is
+// abandoned, never waited for again. MPI polls MPI_Test; an NCCL
+// communicator would poll its completion event and ncclCommGetAsyncError
+// until the deadline and leave ncclCommAbort to the caller that ends the
+// job.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef DSC_COMM_COMMUNICATOR_H
 #define DSC_COMM_COMMUNICATOR_H
 
 #include "dsc/numerics/HalfFloat.h"
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -47,14 +61,54 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+using Clock = std::chrono::steady_clock;
+
+/// A blocking call that made no progress for its communicator's timeout.
+/// Ranks are those of the communicator the call ran on.
+class CommTimeout : public CommError {
+public:
+  /// `absent`: the ranks the operation still waited for that had not
+  /// joined it; `peers`: every other rank it involves (the suspects when
+  /// all of them joined, so that one stopped inside it).
+  CommTimeout(std::string op, std::chrono::milliseconds timeout,
+              std::vector<int> absent, std::vector<int> peers);
+
+  const std::string &op() const { return op_; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+  const std::vector<int> &absent() const { return absent_; }
+  const std::vector<int> &peers() const { return peers_; }
+
+  /// "no progress for 3 s: waiting for rank 1, which has not reached this
+  /// all_reduce (stopped, stuck or waiting elsewhere)", with rank r shown
+  /// as worldRanks[r] (identity when empty).
+  std::string describe(const std::vector<int32_t> &worldRanks = {}) const;
+
+private:
+  std::string op_;
+  std::chrono::milliseconds timeout_;
+  std::vector<int> absent_, peers_;
+};
+
 /// An operation in flight. wait() blocks until it completed (its buffers
 /// may then be reused) and throws CommError if it failed; waiting again is
 /// a no-op. Destroying a request that was not waited for waits for it
-/// (errors are then lost), because a library may still write to its buffers.
+/// (errors are then lost), because a library may still write to its
+/// buffers; a request whose waitUntil passed its deadline is abandoned
+/// instead (see the deadline contract above).
 class Request {
 public:
   virtual ~Request();
   virtual void wait() = 0;
+  /// Waits until the operation completed (true, as wait()) or `deadline`
+  /// passed (false: it is still in flight).
+  virtual bool waitUntil(Clock::time_point deadline) = 0;
+  /// After waitUntil returned false: the ranks of the communicator this
+  /// operation waits for that have not joined it yet (a point-to-point
+  /// peer; collective members that never arrived). Empty when all of them
+  /// joined or the implementation cannot tell.
+  virtual std::vector<int> absentRanks() const { return {}; }
+  /// Every other rank of the communicator the operation involves.
+  virtual std::vector<int> peerRanks() const { return {}; }
 };
 
 using RequestPtr = std::unique_ptr<Request>;
@@ -66,9 +120,15 @@ public:
   virtual int rank() const = 0;
   virtual int size() const = 0;
 
+  /// How long a blocking call may make no progress before it throws
+  /// CommTimeout; zero (the default) waits forever. Communicators split
+  /// from this one inherit it.
+  void setTimeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+
   /// Collective: ranks that pass the same color form a new communicator,
   /// ordered by key (ties by rank in this one). A negative color joins none
-  /// and returns null.
+  /// and returns null. Bounded by the timeout like the blocking forms.
   virtual std::unique_ptr<Communicator> split(int color, int key) = 0;
 
   // Point to point. `peer` is a rank of this communicator, tag >= 0 matches
@@ -104,10 +164,11 @@ public:
              const std::vector<size_t> &recvDispls, DataType type) = 0;
 
   /// Copies root's buffer to every rank (bootstrap: NCCL's unique id).
+  /// Blocking, bounded by the timeout.
   virtual void broadcast(void *buf, size_t count, DataType type, int root) = 0;
   virtual void barrier() = 0;
 
-  // Blocking forms: the non-blocking call, waited for.
+  // Blocking forms: the non-blocking call, waited for (within the timeout).
   void send(const void *buf, size_t count, DataType type, int peer, int tag);
   void recv(void *buf, size_t count, DataType type, int peer, int tag);
   void allReduce(const void *in, void *out, size_t count, DataType type);
@@ -120,6 +181,10 @@ public:
                  const std::vector<size_t> &recvDispls, DataType type);
 
 protected:
+  /// Waits for `request` within the timeout; throws CommTimeout naming
+  /// `op` when it passes (the request is then abandoned).
+  void await(Request &request, const char *op) const;
+
   /// Argument checks shared by the implementations; throw CommError.
   void checkPeer(const char *op, int peer) const;
   void checkTag(const char *op, int tag) const;
@@ -127,6 +192,9 @@ protected:
                    const std::vector<size_t> &displs) const;
   /// MPI forbids aliased send and receive buffers outside MPI_IN_PLACE.
   static void checkDistinct(const char *op, const void *in, const void *out);
+
+private:
+  std::chrono::milliseconds timeout_{0};
 };
 
 /// BF16 <-> FP32 for the FP32-staged BF16 sums: dsc_numerics' conversions.

@@ -21,6 +21,14 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// A communication call that made no progress within the world's timeout
+/// (World.h): its message names the instruction and the ranks it waited
+/// for. The call is still in flight, so the job must end (World::abortAll).
+class CommTimeoutError : public ExecError {
+public:
+  using ExecError::ExecError;
+};
+
 } // namespace dsc::exec
 
 #endif // DSC_EXEC_EXECERROR_H

@@ -18,6 +18,7 @@
 #include "dsc/exec/ExecError.h"
 #include "dsc/plan/Plan.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,13 @@ enum class CommBackend {
 
 /// Parses "auto" / "local" / "mpi".
 bool parseCommBackend(const std::string &text, CommBackend &out);
+
+/// How long a rank waits for its peers in one communication call before it
+/// names them and the job ends (dsc-run --comm-timeout; zero: forever).
+/// Longer than any time a rank may work alone (rank 0 writing a
+/// checkpoint while the others wait in the next step), shorter than
+/// NCCL's 10-minute watchdog.
+inline constexpr std::chrono::milliseconds kDefaultCommTimeout{300'000};
 
 /// An error that every rank raised identically (a collective check failed
 /// the same way everywhere): one rank reports it for all.
@@ -63,9 +71,12 @@ struct WorldPlace {
 class World {
 public:
   /// Joins the world. MPI needs the program's argc/argv (MPI_Init may
-  /// consume launcher arguments). Throws ExecError when MPI is asked for
-  /// (or a launcher started the process) but dsc was built without it.
-  World(CommBackend backend, int *argc, char ***argv);
+  /// consume launcher arguments). Every communication call, the bootstrap's
+  /// included, waits at most `commTimeout` (Communicator::setTimeout)
+  /// for the other ranks. Throws ExecError when MPI is asked for (or a
+  /// launcher started the process) but dsc was built without it.
+  World(CommBackend backend, int *argc, char ***argv,
+        std::chrono::milliseconds commTimeout = kDefaultCommTimeout);
   ~World();
   World(const World &) = delete;
   World &operator=(const World &) = delete;
