@@ -7,6 +7,7 @@
 #include "dsc/io/Json.h"
 
 #include <cstdio>
+#include <sys/stat.h>
 
 namespace dsc::exec {
 
@@ -42,6 +43,17 @@ void Trace::write(const std::string &path) const {
     writer.commit();
   } catch (const io::Error &e) {
     throw ExecError(std::string("writing the trace: ") + e.what());
+  }
+}
+
+void Trace::checkWritable(const std::string &path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw ExecError(path + ": is a directory, not a trace file");
+  try {
+    io::AtomicFileWriter probe(path); // removed again when it goes
+  } catch (const io::Error &e) {
+    throw ExecError(e.what());
   }
 }
 

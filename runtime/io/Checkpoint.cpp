@@ -3,6 +3,7 @@
 #include "dsc/io/Checkpoint.h"
 #include "dsc/io/AtomicFile.h"
 #include "dsc/io/Error.h"
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -70,6 +71,47 @@ bool exchangeDirectories(const std::string &from, const std::string &to) {
   (void)from;
   (void)to;
   return false;
+}
+
+bool isTempSuffix(const std::string &s) {
+  // mkdtemp's six characters: letters and digits.
+  if (s.size() != 6)
+    return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+/// Whether `name` is one of saveCheckpoint's temporaries for `base`:
+/// ".<base>.tmp-XXXXXX" or ".<base>.tmp-XXXXXX.old".
+bool isCheckpointTempName(const std::string &name, const std::string &base) {
+  std::string prefix = "." + base + ".tmp-";
+  if (name.compare(0, prefix.size(), prefix) != 0)
+    return false;
+  std::string rest = name.substr(prefix.size());
+  if (rest.size() == 10 && rest.compare(6, 4, ".old") == 0)
+    rest.resize(6);
+  return isTempSuffix(rest);
+}
+
+/// Whether directory `path` holds only what a save writes: the two files
+/// and their atomic-write temporaries (AtomicFile.h), all plain files.
+bool holdsOnlyCheckpointFiles(const std::string &path) {
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator(path, ec)) {
+    std::string name = entry.path().filename().string();
+    bool known = false;
+    for (const char *file : {kCheckpointModelFile, kCheckpointOptimizerFile}) {
+      std::string temp = std::string(".") + file + ".tmp-";
+      known = known || name == file ||
+              (name.compare(0, temp.size(), temp) == 0 &&
+               isTempSuffix(name.substr(temp.size())));
+    }
+    if (!known || !entry.is_regular_file(ec) || entry.is_symlink(ec))
+      return false;
+  }
+  return !ec;
 }
 
 uint64_t parseCount(const std::string &file, const char *key,
@@ -150,6 +192,82 @@ void checkTensors(const SafeTensorsFile &file,
 
 } // namespace
 
+namespace {
+
+/// Refuses to replace something that is not a checkpoint (the swap deletes
+/// whatever was there); returns whether `dir` is an existing directory.
+bool checkTarget(const std::string &dir) {
+  bool exists = false;
+  bool directory = isDirectory(dir, exists);
+  if (exists && !directory)
+    throw Error(dir + ": exists and is not a directory; refusing to replace "
+                      "it with a checkpoint");
+  if (directory) {
+    bool modelExists = false;
+    isDirectory(dir + "/" + kCheckpointModelFile, modelExists);
+    std::error_code ec;
+    bool empty = std::filesystem::is_empty(dir, ec);
+    if (!modelExists && !(empty && !ec))
+      throw Error(dir + ": exists and is not a checkpoint (no " +
+                  std::string(kCheckpointModelFile) +
+                  "); refusing to replace it");
+  }
+  return directory;
+}
+
+/// A new ".<name>.tmp-XXXXXX" directory beside `dir`.
+std::string makeTempDirectory(const std::string &dir) {
+  std::string parent = parentDirectory(dir);
+  std::string pattern = parent + "/." + baseName(dir) + ".tmp-XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data()))
+    throw Error(dir + ": cannot create a temporary directory in " + parent +
+                ": " + systemErrorText(errno));
+  return buf.data();
+}
+
+} // namespace
+
+void checkCheckpointTarget(const std::string &dirArg) {
+  std::string dir = stripTrailingSlashes(dirArg);
+  if (dir.empty())
+    throw Error("empty checkpoint directory");
+  checkTarget(dir);
+  // Creating what a save creates is the only test that holds for root too
+  // (permissions, read-only or missing file systems).
+  removeTree(makeTempDirectory(dir));
+}
+
+size_t removeStaleCheckpointTemporaries(const std::string &dirArg) noexcept {
+  try {
+    std::string dir = stripTrailingSlashes(dirArg);
+    struct stat st;
+    for (const char *file : {kCheckpointModelFile, kCheckpointOptimizerFile})
+      if (::stat((dir + "/" + file).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return 0; // leftovers may hold the only complete copy
+    std::string base = baseName(dir);
+    std::vector<std::string> stale;
+    std::error_code ec;
+    for (const auto &entry :
+         std::filesystem::directory_iterator(parentDirectory(dir), ec)) {
+      std::string path = entry.path().string();
+      bool exists = false;
+      if (isCheckpointTempName(entry.path().filename().string(), base) &&
+          isDirectory(path, exists) && holdsOnlyCheckpointFiles(path))
+        stale.push_back(path);
+    }
+    size_t removed = 0;
+    for (const std::string &path : stale) {
+      removeTree(path);
+      removed += ::lstat(path.c_str(), &st) != 0;
+    }
+    return removed;
+  } catch (...) {
+    return 0; // best effort: a leftover costs disk, not correctness
+  }
+}
+
 void saveCheckpoint(const std::string &dirArg,
                     const CheckpointContents &contents,
                     const SaveOptions &options) {
@@ -169,32 +287,12 @@ void saveCheckpoint(const std::string &dirArg,
       throw Error(dir + ": optimizer tensor name 'step' is reserved for the "
                         "optimizer step count");
 
-  // Refuse to replace something that is not a checkpoint: the swap below
-  // deletes whatever was there.
-  bool exists = false;
-  bool directory = isDirectory(dir, exists);
-  if (exists && !directory)
-    throw Error(dir + ": exists and is not a directory; refusing to replace "
-                      "it with a checkpoint");
-  if (directory) {
-    bool modelExists = false;
-    isDirectory(dir + "/" + kCheckpointModelFile, modelExists);
-    std::error_code ec;
-    bool empty = std::filesystem::is_empty(dir, ec);
-    if (!modelExists && !(empty && !ec))
-      throw Error(dir + ": exists and is not a checkpoint (no " +
-                  std::string(kCheckpointModelFile) +
-                  "); refusing to replace it");
-  }
-
+  bool directory = checkTarget(dir);
+  // Leftovers of interrupted saves go first (they would otherwise pile
+  // up, one per kill), then again once this save committed.
+  removeStaleCheckpointTemporaries(dir);
   std::string parent = parentDirectory(dir);
-  std::string pattern = parent + "/." + baseName(dir) + ".tmp-XXXXXX";
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data()))
-    throw Error(dir + ": cannot create a temporary directory in " + parent +
-                ": " + systemErrorText(errno));
-  std::string temp(buf.data());
+  std::string temp = makeTempDirectory(dir);
   auto hook = [&](SaveStage stage) {
     if (options.hook)
       options.hook(stage);
@@ -239,6 +337,7 @@ void saveCheckpoint(const std::string &dirArg,
     }
     syncDirectory(parent);
     hook(SaveStage::Committed);
+    removeStaleCheckpointTemporaries(dir);
     return;
   }
 
@@ -274,6 +373,7 @@ void saveCheckpoint(const std::string &dirArg,
     throw;
   }
   removeTree(old);
+  removeStaleCheckpointTemporaries(dir);
 }
 
 Checkpoint Checkpoint::load(const std::string &dirArg) {

@@ -19,6 +19,8 @@
 #include "dsc/exec/Trainer.h"
 #include "dsc/exec/Weights.h"
 #include "dsc/exec/World.h"
+#include "dsc/io/Checkpoint.h"
+#include "dsc/io/Error.h"
 #include "dsc/kernels/cpu/Threads.h"
 #include "dsc/plan/PlanFile.h"
 
@@ -192,6 +194,27 @@ std::string tracePath(const std::string &path, const exec::WorldPlace &place) {
   return path.substr(0, dot) + suffix + path.substr(dot);
 }
 
+/// Fails now, naming the option, when the run could not write its outputs
+/// at the end; removes what interrupted checkpoint saves left behind.
+void checkOutputPlaces(const Options &o, const exec::WorldPlace &place) {
+  const char *when = " (checked before training; nothing was trained)";
+  if (!o.checkpoint.empty() && place.rank == 0) { // rank 0 writes it
+    try {
+      io::checkCheckpointTarget(o.checkpoint);
+    } catch (const io::Error &e) {
+      throw exec::ExecError(std::string("--checkpoint ") + e.what() + when);
+    }
+    io::removeStaleCheckpointTemporaries(o.checkpoint);
+  }
+  if (!o.trace.empty()) {
+    try {
+      exec::Trace::checkWritable(tracePath(o.trace, place));
+    } catch (const exec::ExecError &e) {
+      throw exec::ExecError(std::string("--trace ") + e.what() + when);
+    }
+  }
+}
+
 int train(const Options &o, exec::World &world) {
   if (o.threads > 0) {
     kernels::cpu::setNumThreads(o.threads);
@@ -221,6 +244,7 @@ int train(const Options &o, exec::World &world) {
                  "parameters: this dsc-run checkpoints plans in which every "
                  "rank holds every parameter (data parallelism), where rank "
                  "0's state is the world's; sharded checkpoints come later");
+  checkOutputPlaces(o, place);
   exec::Executor executor(plan, place.rank, &world.comm());
   const plan::Rank &rank = executor.rank();
   exec::TokenBatches data(o.data, plan.model, rank.dataShard);

@@ -196,15 +196,63 @@ TEST(Checkpoint, KilledMidSaveKeepsThePreviousCheckpoint) {
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     expectLoadsAs(dir, Training(1));
     // The dead save's temporary directory is left beside it, hidden.
-    for (const std::string &name : root.entries()) {
-      if (name != "ckpt") {
-        EXPECT_EQ(name.rfind(".ckpt.tmp-", 0), 0u) << name;
-      }
-    }
-    // The next save succeeds regardless.
+    std::vector<std::string> left = root.entries();
+    ASSERT_EQ(left.size(), 2u);
+    EXPECT_EQ(left[0].rfind(".ckpt.tmp-", 0), 0u) << left[0];
+    // The next save succeeds and removes it: kills do not pile up copies.
     saveCheckpoint(dir, Training(3).contents());
     expectLoadsAs(dir, Training(3));
+    EXPECT_EQ(root.entries(), std::vector<std::string>{"ckpt"});
   }
+}
+
+TEST(Checkpoint, RemovesOnlyItsOwnStaleTemporaries) {
+  TempDir root;
+  std::string dir = root.file("ck");
+  auto makeDir = [&](const std::string &name, std::vector<std::string> files) {
+    std::filesystem::create_directory(root.file(name));
+    for (const std::string &f : files)
+      writeFile(root.file(name) + "/" + f, "x");
+  };
+  // Leftovers of killed saves: before, during and after writing.
+  makeDir(".ck.tmp-a1B2c3", {});
+  makeDir(".ck.tmp-Zz9yX8",
+          {"model.safetensors", ".optimizer.safetensors.tmp-Q1w2E3"});
+  makeDir(".ck.tmp-000000.old", {"model.safetensors", "optimizer.safetensors"});
+  // Lookalikes that are not ours to delete.
+  std::vector<std::string> kept = {
+      ".ck.tmp-abc",          // not six characters
+      ".ck.tmp-abc1234",      // seven
+      ".ck.tmp-ab_d12",       // not a mkdtemp character
+      ".ck.tmp-abc123.older", // another suffix
+      ".other.tmp-abc123",    // another checkpoint's
+      "ck.tmp-abc123",        // not hidden
+      ".ck.tmp-notes1",       // holds a file a save never writes
+      ".ck.tmp-nested",       // holds a directory
+  };
+  for (size_t i = 0; i + 2 < kept.size(); ++i)
+    makeDir(kept[i], {"model.safetensors"});
+  makeDir(".ck.tmp-notes1", {"model.safetensors", "notes.txt"});
+  makeDir(".ck.tmp-nested", {});
+  std::filesystem::create_directory(
+      root.file(".ck.tmp-nested/model.safetensors"));
+  writeFile(root.file(".ck.tmp-file01"), "a file, not a directory");
+  std::filesystem::create_directory_symlink(root.file(".ck.tmp-a1B2c3"),
+                                            root.file(".ck.tmp-link01"));
+  kept.push_back(".ck.tmp-file01");
+  kept.push_back(".ck.tmp-link01");
+
+  // Without a complete checkpoint at the target, the leftovers may hold
+  // the only copy (a crash between the renames): nothing goes.
+  EXPECT_EQ(removeStaleCheckpointTemporaries(dir), 0u);
+  EXPECT_TRUE(fileExists(root.file(".ck.tmp-000000.old")));
+
+  saveCheckpoint(dir, Training(1).contents());
+  expectLoadsAs(dir, Training(1));
+  kept.push_back("ck");
+  std::sort(kept.begin(), kept.end());
+  EXPECT_EQ(root.entries(), kept);
+  EXPECT_EQ(removeStaleCheckpointTemporaries(dir), 0u);
 }
 
 TEST(Checkpoint, RefusesToSaveWhereItCannot) {

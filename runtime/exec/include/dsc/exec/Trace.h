@@ -34,6 +34,10 @@ public:
   std::string json() const;
   /// Writes json() to `path` atomically. Throws ExecError.
   void write(const std::string &path) const;
+  /// Checks, before any work, that write(path) could succeed: creates (and
+  /// removes) the temporary file it writes first, and refuses a directory
+  /// at `path`. Throws ExecError naming the path.
+  static void checkWritable(const std::string &path);
 
 private:
   struct Event {

@@ -15,7 +15,12 @@
 // replaces a non-empty directory); the old directory is then deleted. A
 // crash at any moment leaves either the complete old or the complete new
 // checkpoint under the target name, plus at worst a leftover
-// ".<name>.tmp-*" directory beside it that can be deleted.
+// ".<name>.tmp-XXXXXX" (or ".old") directory beside it. Such leftovers are
+// removed by the next save (removeStaleCheckpointTemporaries), and only
+// while the target holds a complete checkpoint: a crash between the two
+// renames of a system without RENAME_EXCHANGE leaves the only complete
+// copies at those names. One writer per checkpoint directory: a second
+// concurrent writer's temporary would look stale.
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +78,20 @@ struct SaveOptions {
 /// there). Throws dsc::io::Error; the previous checkpoint then survives.
 void saveCheckpoint(const std::string &dir, const CheckpointContents &contents,
                     const SaveOptions &options = {});
+
+/// Checks, before any work, that saveCheckpoint(dir) could write: the
+/// target is absent, empty or a checkpoint, and a temporary directory can
+/// be created beside it (and is removed again). Throws dsc::io::Error with
+/// the message the save would give.
+void checkCheckpointTarget(const std::string &dir);
+
+/// Removes the temporary directories that interrupted saves to `dir` left
+/// beside it, when `dir` holds a complete checkpoint (both files). Only
+/// directories named as saveCheckpoint names them (".<name>.tmp-" and six
+/// letters or digits, optionally ".old") holding nothing but checkpoint
+/// files and their atomic-write temporaries are removed; anything else is
+/// left alone. Returns how many were removed; never throws.
+size_t removeStaleCheckpointTemporaries(const std::string &dir) noexcept;
 
 /// What a tensor in a checkpoint must look like.
 struct TensorSpec {
