@@ -99,8 +99,8 @@ KernelFn bindPointToPoint(const OpContext &c) {
   };
 }
 
-/// Counts of all_to_all_v (rows per group member) as int64; memcpy, since
-/// arena views need not be aligned for their dtype.
+/// Counts of all_to_all_v (rows per group member) as int64, read either
+/// width through memcpy.
 std::vector<int64_t> readCounts(const void *data, DType dtype, size_t n) {
   std::vector<int64_t> counts(n);
   const auto *bytes = static_cast<const uint8_t *>(data);

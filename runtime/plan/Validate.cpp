@@ -469,6 +469,15 @@ private:
         error(where + ": " + std::to_string(buf.size) +
               " arena bytes hold less than its " + std::to_string(*bytes) +
               " bytes");
+      // Kernels load and store whole elements: an offset off the dtype's
+      // alignment means misaligned accesses (the arena itself is 64-byte
+      // aligned, exec/Buffers.h).
+      uint64_t alignment = dtypeBytes(buf.dtype);
+      if (alignment > 1 && buf.offset % alignment != 0)
+        error(where + ": arena offset " + std::to_string(buf.offset) +
+              " is not aligned for " + dtypeName(buf.dtype) +
+              " (it needs a multiple of " + std::to_string(alignment) +
+              " bytes)");
     } else if (buf.offset != 0 || buf.size != 0) {
       error(where + ": only activations have an arena offset and size");
     }

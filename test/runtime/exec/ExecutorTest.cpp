@@ -351,6 +351,20 @@ TEST(Executor, KernelDataErrorsNameTheInstructionAndMicroBatch) {
             "micro-batch 3: cross_entropy: label 99 at 3 outside [0, 16)");
 }
 
+TEST(Executor, EveryBufferStartsOnA64ByteBoundary) {
+  // The arena and every other allocation: with the validator's dtype
+  // alignment of arena offsets, every element access is aligned.
+  NormLinearLoss t;
+  Plan plan = t.b.load();
+  Executor e(plan, 0);
+  for (uint32_t id = 0; id < e.buffers().count(); ++id) {
+    const plan::Buffer &b = e.buffers().buffer(id);
+    auto address = reinterpret_cast<uintptr_t>(e.buffers().data(id));
+    uint64_t offset = b.role == BufferRole::activation ? b.offset : 0;
+    EXPECT_EQ((address - offset) % 64, 0u) << "b" << id << " " << b.name;
+  }
+}
+
 TEST(Executor, NoRankNoExecutor) {
   NormLinearLoss t;
   Plan plan = t.b.load();

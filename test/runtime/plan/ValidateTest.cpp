@@ -188,6 +188,31 @@ const std::vector<Case> &cases() {
        "exceeds the 1600-byte arena"},
       {"ActivationTooSmall", [](Plan &p) { p.ranks[0].buffers[13].size = 100; },
        "rank 0, buffer b13 'x': 100 arena bytes hold less than its 256 bytes"},
+      {"ActivationMisalignedBF16",
+       [](Plan &p) {
+         Buffer &b = p.ranks[0].buffers[13];
+         b.dtype = DType::bf16;
+         b.offset += 3;
+       },
+       "rank 0, buffer b13 'x': arena offset 3 is not aligned for bf16 (it "
+       "needs a multiple of 2 bytes)"},
+      {"ActivationMisalignedI32",
+       [](Plan &p) {
+         Buffer &b = p.ranks[0].buffers[13];
+         b.dtype = DType::i32;
+         b.offset += 2;
+       },
+       "rank 0, buffer b13 'x': arena offset 2 is not aligned for i32 (it "
+       "needs a multiple of 4 bytes)"},
+      {"ActivationMisalignedI64",
+       [](Plan &p) {
+         Buffer &b = p.ranks[0].buffers[13];
+         b.dtype = DType::i64;
+         b.shape = {2, 8};
+         b.offset += 4;
+       },
+       "rank 0, buffer b13 'x': arena offset 4 is not aligned for i64 (it "
+       "needs a multiple of 8 bytes)"},
       {"ParameterWithArenaOffset",
        [](Plan &p) { p.ranks[0].buffers[0].offset = 64; },
        "only activations have an arena offset and size"},

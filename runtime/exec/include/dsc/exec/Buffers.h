@@ -43,6 +43,8 @@ private:
 };
 
 inline constexpr size_t kBufferAlignment = 64;
+// The validator aligns arena offsets to their dtype (at most 8 bytes).
+static_assert(kBufferAlignment % 8 == 0, "the arena must align every dtype");
 
 class BufferSet {
 public:
