@@ -32,8 +32,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace dsc::run {
@@ -194,6 +196,48 @@ std::string tracePath(const std::string &path, const exec::WorldPlace &place) {
   return path.substr(0, dot) + suffix + path.substr(dot);
 }
 
+/// Sets the kernels' and OpenBLAS's threads: --threads (at most the
+/// machine's cores) or the cores, within the address space a limit
+/// (ulimit -v) leaves for OpenBLAS's per-thread GEMM buffers: OpenBLAS
+/// retries a buffer it cannot map forever, so too many threads would hang
+/// the run. Returns notes for the log.
+std::vector<std::string> setUpThreads(const Options &o) {
+  int cores = kernels::cpu::hardwareThreads();
+  if (o.threads > cores)
+    throw exec::ExecError(
+        "--threads " + std::to_string(o.threads) + ": this machine has " +
+        std::to_string(cores) + (cores == 1 ? " core" : " cores") +
+        "; give at most --threads " + std::to_string(cores) +
+        " (threads beyond the cores only slow the kernels down)");
+  int want = o.threads > 0 ? o.threads : cores;
+  int fit = kernels::cpu::blasThreadsThatFit(want);
+  std::vector<std::string> notes;
+  if (fit < want) {
+    struct rlimit as;
+    getrlimit(RLIMIT_AS, &as);
+    char room[200];
+    std::snprintf(room, sizeof room,
+                  "the address-space limit (ulimit -v %llu) leaves room for "
+                  "the GEMM buffers of %d OpenBLAS thread%s (%.0f MiB each)",
+                  (unsigned long long)(as.rlim_cur / 1024), fit,
+                  fit == 1 ? "" : "s",
+                  mib(double(kernels::cpu::blasThreadBytes())));
+    if (fit == 0)
+      throw exec::ExecError(std::string(room) + "; raise the limit");
+    if (o.threads > 0)
+      throw exec::ExecError("--threads " + std::to_string(o.threads) + ": " +
+                            room + "; give at most --threads " +
+                            std::to_string(fit) + " or raise the limit");
+    notes.push_back(std::string(room) + "; using " + std::to_string(fit) +
+                    " threads");
+    want = fit;
+  }
+  kernels::cpu::setNumThreads(want);
+  kernels::cpu::setBlasNumThreads(want);
+  kernels::cpu::claimBlasBuffers();
+  return notes;
+}
+
 /// Fails now, naming the option, when the run could not write its outputs
 /// at the end; removes what interrupted checkpoint saves left behind.
 void checkOutputPlaces(const Options &o, const exec::WorldPlace &place) {
@@ -216,17 +260,15 @@ void checkOutputPlaces(const Options &o, const exec::WorldPlace &place) {
 }
 
 int train(const Options &o, exec::World &world) {
-  if (o.threads > 0) {
-    kernels::cpu::setNumThreads(o.threads);
-    kernels::cpu::setBlasNumThreads(o.threads);
-  }
+  std::vector<std::string> notes = setUpThreads(o);
   plan::Plan plan;
   std::string error;
   uint32_t checksum = 0;
   if (!plan::loadPlanFile(o.plan, plan, error, &checksum))
     throw exec::ExecError(error);
   const exec::WorldPlace &place = world.place();
-  std::vector<std::string> notes = world.checkPlan(plan, checksum, o.plan);
+  for (std::string &note : world.checkPlan(plan, checksum, o.plan))
+    notes.push_back(std::move(note));
   std::printf("dsc-run: world of %d (%s), rank %d on %s (node %d, local "
               "rank %d), plan %08x\n",
               place.size, world.backendName(), place.rank,
@@ -394,12 +436,16 @@ int trainCommand(int argc, char **argv) {
     return 1;
   } catch (const std::exception &e) {
     std::fflush(stdout);
+    std::string what = dynamic_cast<const std::bad_alloc *>(&e)
+                           ? "out of memory (the plan's buffers, weights or "
+                             "data do not fit the memory or ulimit -v)"
+                           : e.what();
     if (place.size == 1) {
-      std::fprintf(stderr, "dsc-run: %s\n", e.what());
+      std::fprintf(stderr, "dsc-run: %s\n", what.c_str());
       return 1;
     }
     // This rank's alone: the others may wait for it in a collective.
-    std::fprintf(stderr, "dsc-run: rank %d: %s\n", place.rank, e.what());
+    std::fprintf(stderr, "dsc-run: rank %d: %s\n", place.rank, what.c_str());
     if (dynamic_cast<const exec::CommTimeoutError *>(&e) ||
         dynamic_cast<const comm::CommTimeout *>(&e))
       std::fprintf(stderr,
