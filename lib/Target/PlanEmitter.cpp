@@ -494,12 +494,10 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
         }
       }
       bool isLoss = isa<KCrossEntropyOp, KBalanceLossOp>(op);
-      bool accumulates =
-          isLoss ||
-          (isa<KRouteOp>(op) && result == cast<KRouteOp>(op).getLoads());
+      bool accumulates = isLoss || (isa<KRouteOp>(op) &&
+                                    result == cast<KRouteOp>(op).getLoads());
       if (accumulates) {
-        buf.role =
-            isLoss ? pl::BufferRole::loss : pl::BufferRole::persistent;
+        buf.role = isLoss ? pl::BufferRole::loss : pl::BufferRole::persistent;
         uint32_t id = buffer(buf);
         valueBuffers[result] = id;
         accumulators.push_back(id);

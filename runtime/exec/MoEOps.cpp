@@ -114,8 +114,8 @@ KernelFn bindBalanceLoss(const OpContext &c) {
   }
   c.expectOutNumel(0, tokens * experts, "dlogits as logits");
   return [=](const KernelArgs &a) {
-    k::balanceLossBackward(a.f32(0), a.i32(1), a.outF32(0), tokens, experts,
-                           kk, attrs);
+    k::balanceLossBackward(a.f32(0), a.i32(1), a.outF32(0), tokens, experts, kk,
+                           attrs);
   };
 }
 

@@ -231,9 +231,11 @@ std::vector<OpInfo> buildTable() {
   const auto balance = std::vector<AttrSpec>{reqInt(AttrKey::seq, 1),
                                              reqInt(AttrKey::scoring, 0, 1),
                                              optFloat(AttrKey::weight, 1.0, 0)};
-  t.push_back(fixed(Opcode::balance_loss_fwd, {{"logits", OT::Floating}, experts},
-                    {{"loss", OT::F32}}, balance));
-  t.push_back(fixed(Opcode::balance_loss_bwd, {{"logits", OT::Floating}, experts},
+  t.push_back(fixed(Opcode::balance_loss_fwd,
+                    {{"logits", OT::Floating}, experts}, {{"loss", OT::F32}},
+                    balance));
+  t.push_back(fixed(Opcode::balance_loss_bwd,
+                    {{"logits", OT::Floating}, experts},
                     {{"dlogits", OT::Floating}}, balance));
 
   // The table is indexed by opcode: entry i must describe opcode i + 1

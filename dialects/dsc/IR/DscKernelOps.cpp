@@ -127,8 +127,8 @@ static LogicalResult verifyBalanceLoss(Operation *op, Value logits,
   std::optional<int64_t> chosen = widthOf(experts);
   if (chosen && *chosen != config.getNumExpertsPerTok())
     return op->emitOpError("experts width ")
-           << *chosen << " is not num_experts_per_tok = "
-           << config.getNumExpertsPerTok();
+           << *chosen
+           << " is not num_experts_per_tok = " << config.getNumExpertsPerTok();
   return success();
 }
 

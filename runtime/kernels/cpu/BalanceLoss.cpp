@@ -18,9 +18,8 @@ namespace dsc::kernels::cpu {
 namespace {
 
 /// The number of sequences; throws on shapes or expert ids that do not fit.
-int64_t checkShapes(const int32_t *experts, int64_t tokens,
-                    int64_t numExperts, int64_t k,
-                    const BalanceLossAttrs &a) {
+int64_t checkShapes(const int32_t *experts, int64_t tokens, int64_t numExperts,
+                    int64_t k, const BalanceLossAttrs &a) {
   auto fail = [](const std::string &what) {
     throw std::invalid_argument("balance_loss: " + what);
   };

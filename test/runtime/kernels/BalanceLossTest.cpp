@@ -58,8 +58,8 @@ float forward(const std::vector<float> &logits,
 
 /// k distinct experts per token, drawn at random (the kernel takes any
 /// choice; f only counts it).
-std::vector<int32_t> randomChoice(int64_t tokens, int64_t numExperts,
-                                  int64_t k, uint32_t seed) {
+std::vector<int32_t> randomChoice(int64_t tokens, int64_t numExperts, int64_t k,
+                                  uint32_t seed) {
   std::mt19937 rng(seed);
   std::vector<int32_t> all(numExperts), experts;
   for (int64_t t = 0; t < tokens; ++t) {

@@ -53,8 +53,9 @@ void routeBackward(const float *dweights, const float *logits,
 //
 // DeepSeek-V3's complementary sequence-wise balance loss (§2.1.2). Per
 // sequence of T = seqLen tokens, L = sum_i f_i P_i with f_i = E / (k T) x the
-// tokens that chose expert i (the route's experts: for V3 chosen on the
-// biased scores; f is a constant) and P_i = (1/T) sum_t s'_{i,t}, where
+// tokens that chose expert i (the route's experts, as DeepSeek-V2's public
+// modeling code counts its chosen topk_idx: under V3's noaux_tc chosen on
+// the biased scores; f is a constant) and P_i = (1/T) sum_t s'_{i,t}, where
 // s'_t = s_t / sum_j s_{j,t} normalises the unbiased scores over all E
 // experts. The loss is weight x the mean of L over the sequences.
 
