@@ -139,6 +139,15 @@ LogicalResult Differentiator::differentiate(Operation *op) {
           tag(KRouteGradOp::create(builder, loc, dw, route.getLogits(),
                                    route.getExperts(), route.getConfig()))
               .getLogitsGrad());
+  } else if (auto balance = dyn_cast<KBalanceLossOp>(op)) {
+    // Through the scores only: the expert counts f are constants.
+    accumulate(
+        balance.getLogits(),
+        tag(KBalanceLossGradOp::create(
+                builder, loc, grad(balance.getLoss()), balance.getLogits(),
+                balance.getExperts(), balance.getSeqLenAttr(),
+                balance.getWeightAttr(), balance.getConfig()))
+            .getLogitsGrad());
   } else if (auto dispatch = dyn_cast<KDispatchOp>(op)) {
     if (Value drows = grad(dispatch.getRows()))
       accumulate(dispatch.getInput(),

@@ -28,7 +28,12 @@ public:
   ForwardLowering(RunOp run, ModelOp model, const StageLayout &layout,
                   OpBuilder &builder)
       : run(run), model(model), layout(layout), builder(builder),
-        seqLen(run.getSeqLen()) {
+        seqLen(run.getSeqLen()),
+        // Each micro-batch's losses are weighted 1 / (micro-batches x dp),
+        // so the step's gradients, summed over micro-batches and
+        // data-parallel replicas, are means over every sequence of the
+        // global batch.
+        lossShare(1.0 / double(run.getMicroBatches() * run.getDp())) {
     for (ParameterOp parameter : model.getBody().getOps<ParameterOp>())
       parameters[parameter.getSymName()] = parameter;
   }
@@ -85,6 +90,7 @@ private:
   const StageLayout &layout;
   OpBuilder &builder;
   int64_t seqLen;
+  double lossShare;
   int64_t stage = 0;
   Operation *current = nullptr;
   Value ids, labels;
@@ -94,6 +100,9 @@ private:
   /// Per MTP depth, and the main model's: logits for the loss.
   Value mainLogits;
   SmallVector<Value> mtpLogits;
+  /// Every router's balance loss, added to the loss after the
+  /// cross-entropies.
+  SmallVector<Value> balanceLosses;
   Value loss;
 };
 } // namespace
@@ -198,6 +207,15 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
                             builder.getI32Type()),
       RankedTensorType::get({ShapedType::kDynamic, chosen}, f32()),
       RankedTensorType::get({experts}, f32()), logits, bias, c));
+  // DeepSeek-V3's complementary sequence-wise balance loss (§2.1.2), on the
+  // experts the route chose; none at all when aux_loss_alpha is 0.
+  if (double alpha = c.getAuxLossAlpha().convertToDouble(); alpha > 0)
+    balanceLosses.push_back(
+        tag(KBalanceLossOp::create(
+                builder, loc(), RankedTensorType::get({}, f32()), logits,
+                route.getExperts(), builder.getI64IntegerAttr(seqLen),
+                builder.getF64FloatAttr(alpha * lossShare), c))
+            .getLoss());
   auto dispatch = tag(KDispatchOp::create(
       builder, loc(), x.getType(),
       RankedTensorType::get({experts + 1}, builder.getI32Type()), x,
@@ -319,11 +337,7 @@ LogicalResult ForwardLowering::lowerOp(Operation &op) {
                                          builder.getF64FloatAttr(weight)))
           .getLoss();
     };
-    // Each micro-batch's losses are weighted 1 / (micro-batches x dp), so
-    // the step's gradients, summed over micro-batches and data-parallel
-    // replicas, are means over every sequence of the global batch.
-    double share = 1.0 / double(run.getMicroBatches() * run.getDp());
-    loss = crossEntropy(rowsOf(ce.getLogits()), labels, share);
+    loss = crossEntropy(rowsOf(ce.getLogits()), labels, lossShare);
     int64_t depths = ce.getMtpLogits().size();
     double lambda =
         ce.getMtpWeight() ? ce.getMtpWeight()->convertToDouble() : 0;
@@ -332,9 +346,11 @@ LogicalResult ForwardLowering::lowerOp(Operation &op) {
                                            seqLen, /*fill=*/-100))
                           .getOutput();
       Value mtpLoss =
-          crossEntropy(rowsOf(logits), targets, share * lambda / depths);
+          crossEntropy(rowsOf(logits), targets, lossShare * lambda / depths);
       loss = tag(KAddOp::create(builder, loc(), loss, mtpLoss)).getOutput();
     }
+    for (Value balance : balanceLosses)
+      loss = tag(KAddOp::create(builder, loc(), loss, balance)).getOutput();
     return success();
   }
   if (isa<YieldOp>(op))

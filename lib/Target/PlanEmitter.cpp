@@ -65,7 +65,8 @@ private:
   const PlanOptions &options;
   RunSetup setup;
   ModelOp model;
-  /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`).
+  /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`): then
+  /// every floating buffer is FP32, the AdamW moments included.
   bool f32Storage = true;
   pl::Plan plan;
   pl::Rank rank;
@@ -117,7 +118,8 @@ LogicalResult PlanEmitter::addParameters() {
     if (!entry.trainable)
       continue;
     // DeepSeek-V3's recipe: FP32 gradients and master weights beside
-    // lower-precision parameters; BF16 or FP32 moments as the run says.
+    // lower-precision parameters; BF16 or FP32 moments as the run says,
+    // except that FP32 storage keeps every floating buffer in FP32.
     pl::Buffer gradient = weights;
     gradient.name = entry.name + ".grad";
     gradient.role = pl::BufferRole::gradient;
@@ -127,8 +129,9 @@ LogicalResult PlanEmitter::addParameters() {
     accumulators.push_back(gradientId);
     pl::Buffer state = weights;
     state.role = pl::BufferRole::optimizer_state;
-    state.dtype =
-        run.getMoments() == MomentType::bf16 ? pl::DType::bf16 : pl::DType::f32;
+    state.dtype = !f32Storage && run.getMoments() == MomentType::bf16
+                      ? pl::DType::bf16
+                      : pl::DType::f32;
     state.name = entry.name + ".exp_avg";
     state.state = pl::OptimizerState::exp_avg;
     uint32_t m = buffer(state);
@@ -207,10 +210,18 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
                 yarn.getMscaleAllDim().convertToDouble());
     }
   };
-  auto routeAttrs = [&](MoEAttr moe, bool selection) {
-    intAttr(pl::AttrKey::k, moe.getNumExpertsPerTok());
+  auto scoring = [&](MoEAttr moe) {
     intAttr(pl::AttrKey::scoring,
             moe.getScoringFunc() == ScoringFunc::sigmoid ? 1 : 0);
+  };
+  auto balanceAttrs = [&](int64_t seq, APFloat weight, MoEAttr moe) {
+    intAttr(pl::AttrKey::seq, seq);
+    scoring(moe);
+    floatAttr(pl::AttrKey::weight, weight.convertToDouble());
+  };
+  auto routeAttrs = [&](MoEAttr moe, bool selection) {
+    intAttr(pl::AttrKey::k, moe.getNumExpertsPerTok());
+    scoring(moe);
     intAttr(pl::AttrKey::norm_topk_prob, moe.getNormTopkProb());
     floatAttr(pl::AttrKey::routed_scaling_factor,
               moe.getRoutedScalingFactor().convertToDouble());
@@ -295,6 +306,10 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
       biasUpdates.push_back({valueBuffers.lookup(op2.getLoads()), bias->str()});
     }
     routeAttrs(op2.getConfig(), /*selection=*/true);
+  } else if (auto op2 = dyn_cast<KBalanceLossOp>(op)) {
+    inst.op = pl::Opcode::balance_loss_fwd;
+    inst.inputs = ids({op2.getLogits(), op2.getExperts()});
+    balanceAttrs(op2.getSeqLen(), op2.getWeight(), op2.getConfig());
   } else if (auto op2 = dyn_cast<KDispatchOp>(op)) {
     inst.op = pl::Opcode::dispatch_fwd;
     inst.inputs = ids({op2.getInput(), op2.getExperts()});
@@ -314,9 +329,9 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     inst.inputs = ids({op2.getLogits(), op2.getLabels()});
     floatAttr(pl::AttrKey::weight, op2.getWeight().convertToDouble());
   } else if (auto op2 = dyn_cast<KFillOp>(op)) {
-    // The loss gradient's seed is implicit in cross_entropy_bwd.
+    // The loss gradient's seed is implicit in the losses' backwards.
     if (llvm::all_of(op->getUsers(), [](Operation *user) {
-          return isa<KCrossEntropyGradOp>(user);
+          return isa<KCrossEntropyGradOp, KBalanceLossGradOp>(user);
         }))
       return success();
     inst.op = pl::Opcode::fill;
@@ -366,6 +381,10 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     inst.op = pl::Opcode::route_bwd;
     inst.inputs = ids({op2.getGrad(), op2.getLogits(), op2.getExperts()});
     routeAttrs(op2.getConfig(), /*selection=*/false);
+  } else if (auto op2 = dyn_cast<KBalanceLossGradOp>(op)) {
+    inst.op = pl::Opcode::balance_loss_bwd;
+    inst.inputs = ids({op2.getLogits(), op2.getExperts()});
+    balanceAttrs(op2.getSeqLen(), op2.getWeight(), op2.getConfig());
   } else if (auto op2 = dyn_cast<KDispatchGradOp>(op)) {
     inst.op = pl::Opcode::dispatch_bwd;
     inst.inputs = ids({op2.getGrad(), op2.getExperts()});
@@ -474,12 +493,11 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
           }
         }
       }
-      bool accumulates =
-          isa<KCrossEntropyOp>(op) ||
-          (isa<KRouteOp>(op) && result == cast<KRouteOp>(op).getLoads());
+      bool isLoss = isa<KCrossEntropyOp, KBalanceLossOp>(op);
+      bool accumulates = isLoss || (isa<KRouteOp>(op) &&
+                                    result == cast<KRouteOp>(op).getLoads());
       if (accumulates) {
-        buf.role = isa<KCrossEntropyOp>(op) ? pl::BufferRole::loss
-                                            : pl::BufferRole::persistent;
+        buf.role = isLoss ? pl::BufferRole::loss : pl::BufferRole::persistent;
         uint32_t id = buffer(buf);
         valueBuffers[result] = id;
         accumulators.push_back(id);

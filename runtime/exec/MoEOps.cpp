@@ -89,6 +89,36 @@ KernelFn bindRoute(const OpContext &c) {
   };
 }
 
+KernelFn bindBalanceLoss(const OpContext &c) {
+  int64_t experts = c.inLastDim(0);
+  int64_t tokens = c.inRows(0, experts, "logits: tokens x experts");
+  int64_t kk = c.inLastDim(1);
+  c.expectInNumel(1, tokens * kk, "experts: one row of k per logits row");
+  if (kk < 1 || kk > experts)
+    c.fail(c.describeIn(1) + " must choose between 1 and the " +
+           std::to_string(experts) + " experts per token");
+  k::BalanceLossAttrs attrs;
+  attrs.scoring = c.intAttr(AttrKey::scoring) == 1 ? k::ScoringFunc::Sigmoid
+                                                   : k::ScoringFunc::Softmax;
+  attrs.seqLen = c.intAttr(AttrKey::seq);
+  attrs.weight = static_cast<float>(c.floatAttr(AttrKey::weight));
+  if (tokens % attrs.seqLen != 0)
+    c.fail(std::to_string(tokens) + " tokens are not whole sequences of seq=" +
+           std::to_string(attrs.seqLen));
+  if (c.op() == Opcode::balance_loss_fwd) {
+    c.expectOutNumel(0, 1, "the loss is a scalar");
+    return [=](const KernelArgs &a) {
+      k::balanceLossForward(a.f32(0), a.i32(1), a.outF32(0), tokens, experts,
+                            kk, attrs);
+    };
+  }
+  c.expectOutNumel(0, tokens * experts, "dlogits as logits");
+  return [=](const KernelArgs &a) {
+    k::balanceLossBackward(a.f32(0), a.i32(1), a.outF32(0), tokens, experts, kk,
+                           attrs);
+  };
+}
+
 /// Tokens and k of an expert-id operand [T, k].
 struct Choice {
   int64_t tokens, k;
@@ -243,6 +273,9 @@ KernelFn bindMoE(const OpContext &c) {
   case Opcode::route_fwd:
   case Opcode::route_bwd:
     return bindRoute(c);
+  case Opcode::balance_loss_fwd:
+  case Opcode::balance_loss_bwd:
+    return bindBalanceLoss(c);
   case Opcode::dispatch_fwd:
   case Opcode::dispatch_bwd:
     return bindDispatch(c);

@@ -164,6 +164,8 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::fp8_grouped_linear_bwd_weight:
   case Opcode::combine_fwd:
   case Opcode::combine_bwd:
+  case Opcode::balance_loss_fwd:
+  case Opcode::balance_loss_bwd:
     return bindMoE(c);
   case Opcode::cross_entropy_fwd:
   case Opcode::cross_entropy_bwd:

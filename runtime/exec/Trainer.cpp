@@ -19,9 +19,11 @@ Trainer::Trainer(Executor &executor, TokenBatches &data)
   const plan::Rank &rank = exec_.rank();
   // The main loss: what cross_entropy_fwd computes from the labels buffer
   // itself (MTP's losses read shifted labels).
-  std::set<uint32_t> main;
+  std::set<uint32_t> main, balance;
   for (const plan::Program &p : rank.programs)
     for (const plan::Instruction &inst : p.instructions) {
+      if (inst.op == plan::Opcode::balance_loss_fwd)
+        balance.insert(inst.outputs[0]);
       if (inst.op != plan::Opcode::cross_entropy_fwd)
         continue;
       uint32_t loss = inst.outputs[0];
@@ -35,7 +37,7 @@ Trainer::Trainer(Executor &executor, TokenBatches &data)
   for (uint32_t id = 0; id < rank.buffers.size(); ++id) {
     BufferRole role = rank.buffers[id].role;
     if (role == BufferRole::loss && !main.count(id))
-      aux_.push_back({id, 1.0});
+      (balance.count(id) ? balance_ : aux_).push_back({id, 1.0});
     else if (role == BufferRole::input_ids)
       ids_.push_back(id);
     else if (role == BufferRole::labels)
@@ -93,8 +95,11 @@ void Trainer::readLosses(StepResult &result) const {
     result.loss += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
   for (const LossTerm &t : aux_)
     result.aux += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
+  for (const LossTerm &t : balance_)
+    result.balance += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
   result.loss /= micro;
   result.aux /= micro;
+  result.balance /= micro;
 }
 
 /// The world's loss from the ranks' own. Gathered and summed here rather
@@ -104,8 +109,8 @@ void Trainer::combineLosses(StepResult &result) const {
   comm::Communicator &world = exec_.world();
   if (world.size() == 1)
     return;
-  double mine[2] = {result.loss, result.aux};
-  std::vector<double> all(2 * size_t(world.size()));
+  double mine[3] = {result.loss, result.aux, result.balance};
+  std::vector<double> all(3 * size_t(world.size()));
   try {
     world.allGather(mine, all.data(), sizeof mine, comm::DataType::U8);
   } catch (const comm::CommTimeout &e) {
@@ -114,13 +119,15 @@ void Trainer::combineLosses(StepResult &result) const {
         std::to_string(result.step) +
         ", gathering the step's losses over the world: " + e.describe());
   }
-  double loss = 0, aux = 0;
+  double loss = 0, aux = 0, balance = 0;
   for (int r = 0; r < world.size(); ++r) {
-    loss += all[2 * size_t(r)];
-    aux += all[2 * size_t(r) + 1];
+    loss += all[3 * size_t(r)];
+    aux += all[3 * size_t(r) + 1];
+    balance += all[3 * size_t(r) + 2];
   }
   result.loss = loss / lossHolders_;
   result.aux = aux / lossHolders_;
+  result.balance = balance / lossHolders_;
 }
 
 StepResult Trainer::step() {

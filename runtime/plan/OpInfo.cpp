@@ -225,6 +225,19 @@ std::vector<OpInfo> buildTable() {
   t.push_back(fixed(Opcode::fp8_grouped_linear_bwd_weight, {dy, rows, offsets},
                     {dw}, fp8Attrs()));
 
+  // The sequence-wise balance loss of a router (DeepSeek-V3 §2.1.2): the
+  // route's logits and chosen experts; its backward writes dlogits for
+  // dloss = 1 (like cross_entropy_bwd), through the scores only.
+  const auto balance = std::vector<AttrSpec>{reqInt(AttrKey::seq, 1),
+                                             reqInt(AttrKey::scoring, 0, 1),
+                                             optFloat(AttrKey::weight, 1.0, 0)};
+  t.push_back(fixed(Opcode::balance_loss_fwd,
+                    {{"logits", OT::Floating}, experts}, {{"loss", OT::F32}},
+                    balance));
+  t.push_back(fixed(Opcode::balance_loss_bwd,
+                    {{"logits", OT::Floating}, experts},
+                    {{"dlogits", OT::Floating}}, balance));
+
   // The table is indexed by opcode: entry i must describe opcode i + 1
   // (0 is `invalid`), and every opcode must have one. A mismatch is a
   // programming error in this file, caught on first use by every test.

@@ -45,3 +45,35 @@ func.func @shift(%ids: tensor<?xi32>) {
   %s = dsc.k.shift %ids by 16 seq 16 fill 0 : tensor<?xi32>
   return
 }
+
+// -----
+
+func.func @balance_width(%logits: tensor<?x8xf32>, %experts: tensor<?x2xi32>) {
+  // expected-error @+1 {{'dsc.k.balance_loss' op logits width 8 is not the 4 routed experts}}
+  %loss = dsc.k.balance_loss %logits, %experts seq 16 weight 1.0e-4 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<?x8xf32>, tensor<?x2xi32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @balance_k(%logits: tensor<?x4xf32>, %experts: tensor<?x3xi32>) {
+  // expected-error @+1 {{'dsc.k.balance_loss' op experts width 3 is not num_experts_per_tok = 2}}
+  %loss = dsc.k.balance_loss %logits, %experts seq 16 weight 1.0e-4 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<?x4xf32>, tensor<?x3xi32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @balance_seq(%logits: tensor<?x4xf32>, %experts: tensor<?x2xi32>) {
+  // expected-error @+1 {{'dsc.k.balance_loss' op needs a positive seq_len, got 0}}
+  %loss = dsc.k.balance_loss %logits, %experts seq 0 weight 1.0e-4 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<?x4xf32>, tensor<?x2xi32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @balance_weight(%seed: tensor<f32>, %logits: tensor<?x4xf32>, %experts: tensor<?x2xi32>) {
+  // expected-error @+1 {{'dsc.k.balance_loss_grad' op needs a positive finite weight, got 0.000000e+00}}
+  %d = dsc.k.balance_loss_grad %seed, %logits, %experts seq 16 weight 0.0 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<f32>, tensor<?x4xf32>, tensor<?x2xi32>
+  return
+}

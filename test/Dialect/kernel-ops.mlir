@@ -37,3 +37,13 @@ func.func @loss(%ids: tensor<?xi32>, %logits: tensor<?x32xf32>) -> tensor<f32> {
   %loss = dsc.k.cross_entropy %logits, %labels weight 0.3 : tensor<?x32xf32>, tensor<?xi32> -> tensor<f32>
   return %loss : tensor<f32>
 }
+
+// A router's sequence-wise balance loss and its gradient.
+// CHECK-LABEL: func.func @balance
+func.func @balance(%logits: tensor<?x4xf32>, %experts: tensor<?x2xi32>, %seed: tensor<f32>) -> tensor<?x4xf32> {
+  // CHECK: dsc.k.balance_loss %{{.*}}, %{{.*}} seq 16 weight 1.000000e-04 #moe : tensor<?x4xf32>, tensor<?x2xi32> -> tensor<f32>
+  %loss = dsc.k.balance_loss %logits, %experts seq 16 weight 1.0e-4 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<?x4xf32>, tensor<?x2xi32> -> tensor<f32>
+  // CHECK: dsc.k.balance_loss_grad %{{.*}}, %{{.*}}, %{{.*}} seq 16 weight 1.000000e-04 #moe : tensor<f32>, tensor<?x4xf32>, tensor<?x2xi32>
+  %dlogits = dsc.k.balance_loss_grad %seed, %logits, %experts seq 16 weight 1.0e-4 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<f32>, tensor<?x4xf32>, tensor<?x2xi32>
+  return %dlogits : tensor<?x4xf32>
+}

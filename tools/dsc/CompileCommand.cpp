@@ -55,8 +55,9 @@ static cl::opt<int64_t> warmup("warmup", cl::init(0), cl::desc("Warm-up steps"),
 static cl::opt<std::string> storage(
     "storage", cl::init("model"),
     cl::desc("Tensor storage: model (the model's dtypes: BF16 activations "
-             "and weights with FP32 master weights and gradients, the "
-             "mixed-precision default) or f32 (everything FP32)"),
+             "and weights with FP32 master weights and gradients and the "
+             "run's AdamW moments, BF16 by default; the mixed-precision "
+             "default) or f32 (everything FP32, AdamW moments included)"),
     cl::sub(compileCommand));
 
 int runCompile(MLIRContext &context) {

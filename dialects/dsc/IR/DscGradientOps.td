@@ -131,6 +131,20 @@ def Dsc_KRouteGradOp : Dsc_GradOp<"route_grad", [Pure,
   }];
 }
 
+def Dsc_KBalanceLossGradOp : Dsc_GradOp<"balance_loss_grad", [Pure,
+    AllTypesMatch<["logits", "logits_grad"]>]> {
+  let summary = "dlogits of dsc.k.balance_loss, through P (f is constant)";
+  let arguments = (ins 0DTensorOf<[F32]>:$grad, Dsc_Rows:$logits,
+                       TensorRankOf<[I32], [2]>:$experts, Dsc_I64Attr:$seq_len,
+                       F64Attr:$weight, Dsc_MoEAttr:$config);
+  let results = (outs Dsc_Rows:$logits_grad);
+  let assemblyFormat = [{
+    $grad `,` $logits `,` $experts `seq` $seq_len `weight` $weight $config
+    attr-dict `:` type($grad) `,` type($logits) `,` type($experts)
+  }];
+  let hasVerifier = 1;
+}
+
 def Dsc_KDispatchGradOp : Dsc_GradOp<"dispatch_grad", [Pure]> {
   let summary = "the grouped rows' gradient scattered back to the tokens";
   let arguments = (ins Dsc_Rows:$grad, TensorRankOf<[I32], [2]>:$experts);

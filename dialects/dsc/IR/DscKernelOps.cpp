@@ -2,6 +2,8 @@
 
 #include "dsc/IR/DscOps.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace dsc;
 
@@ -105,4 +107,37 @@ LogicalResult KSplitOp::verify() {
            << *width << " is not heads x the head dimensions' sum = "
            << getHeads() * sum(getHeadDims());
   return success();
+}
+
+/// A balance loss (or its gradient) against its router: logits [T, E],
+/// experts [T, k] as `#moe` says, whole sequences, a positive weight (with
+/// aux_loss_alpha 0 the lowering emits no balance loss at all).
+static LogicalResult verifyBalanceLoss(Operation *op, Value logits,
+                                       Value experts, int64_t seqLen,
+                                       double weight, MoEAttr config) {
+  if (seqLen <= 0)
+    return op->emitOpError("needs a positive seq_len, got ") << seqLen;
+  if (!(weight > 0) || !std::isfinite(weight))
+    return op->emitOpError("needs a positive finite weight, got ") << weight;
+  std::optional<int64_t> width = widthOf(logits);
+  if (width && *width != config.getNRoutedExperts())
+    return op->emitOpError("logits width ")
+           << *width << " is not the " << config.getNRoutedExperts()
+           << " routed experts";
+  std::optional<int64_t> chosen = widthOf(experts);
+  if (chosen && *chosen != config.getNumExpertsPerTok())
+    return op->emitOpError("experts width ")
+           << *chosen
+           << " is not num_experts_per_tok = " << config.getNumExpertsPerTok();
+  return success();
+}
+
+LogicalResult KBalanceLossOp::verify() {
+  return verifyBalanceLoss(*this, getLogits(), getExperts(), getSeqLen(),
+                           getWeight().convertToDouble(), getConfig());
+}
+
+LogicalResult KBalanceLossGradOp::verify() {
+  return verifyBalanceLoss(*this, getLogits(), getExperts(), getSeqLen(),
+                           getWeight().convertToDouble(), getConfig());
 }

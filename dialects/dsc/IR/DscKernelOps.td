@@ -180,6 +180,28 @@ def Dsc_KRouteOp : Dsc_KernelOp<"route"> {
   }];
 }
 
+def Dsc_KBalanceLossOp : Dsc_KernelOp<"balance_loss"> {
+  let summary = "DeepSeek-V3's sequence-wise balance loss of one router";
+  let description = [{
+    V3 §2.1.2: for each `seq_len`-token sequence, sum_i f_i P_i, where f_i is
+    E / (k T) times the tokens whose `experts` (the route's choice, on the
+    biased scores under noaux_tc) include i, held constant, and P_i the mean
+    over the sequence of the `#moe` scores (sigmoid or softmax of `logits`,
+    without the bias) divided by their sum over all experts. The loss is
+    the mean over the sequences times `weight` (aux_loss_alpha times the
+    loss's share of the step).
+  }];
+  let arguments = (ins Dsc_Rows:$logits, TensorRankOf<[I32], [2]>:$experts,
+                       Dsc_I64Attr:$seq_len, F64Attr:$weight,
+                       Dsc_MoEAttr:$config);
+  let results = (outs 0DTensorOf<[F32]>:$loss);
+  let assemblyFormat = [{
+    $logits `,` $experts `seq` $seq_len `weight` $weight $config attr-dict
+    `:` type($logits) `,` type($experts) `->` type($loss)
+  }];
+  let hasVerifier = 1;
+}
+
 def Dsc_KDispatchOp : Dsc_KernelOp<"dispatch"> {
   let summary = "token copies grouped by expert";
   let arguments = (ins Dsc_Rows:$input, TensorRankOf<[I32], [2]>:$experts,

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Parallel.h"
+#include "RouterScores.h"
 #include "dsc/kernels/cpu/MoE.h"
 #include <algorithm>
 #include <cmath>
@@ -39,22 +40,6 @@ void checkAttrs(int64_t numExperts, const RouteAttrs &a) {
     fail("topk_group must lie in [1, n_group]");
   if (a.k > a.topkGroup * (numExperts / a.nGroup))
     fail("k exceeds the experts of topk_group groups");
-}
-
-/// scores [E] from logits [E] (softmax over all experts, or sigmoid each).
-void scoreRow(const float *logits, float *s, int64_t numExperts,
-              ScoringFunc scoring) {
-  if (scoring == ScoringFunc::Sigmoid) {
-    for (int64_t e = 0; e < numExperts; ++e)
-      s[e] = float(1.0 / (1.0 + std::exp(-double(logits[e]))));
-    return;
-  }
-  float maxLogit = *std::max_element(logits, logits + numExperts);
-  double sum = 0;
-  for (int64_t e = 0; e < numExperts; ++e)
-    sum += std::exp(double(logits[e] - maxLogit));
-  for (int64_t e = 0; e < numExperts; ++e)
-    s[e] = float(std::exp(double(logits[e] - maxLogit)) / sum);
 }
 
 /// NaN ranks below everything so the order stays a strict weak order.
@@ -173,17 +158,8 @@ void routeBackward(const float *dweights, const float *logits,
         for (int64_t j = 0; j < k; ++j)
           ds[chosen[j]] += c * dw[j];
       }
-      float *dl = dlogits + t * numExperts;
-      if (attrs.scoring == ScoringFunc::Sigmoid) {
-        for (int64_t e = 0; e < numExperts; ++e)
-          dl[e] = float(ds[e] * s[e] * (1.0 - s[e]));
-      } else {
-        double dot = 0;
-        for (int64_t e = 0; e < numExperts; ++e)
-          dot += ds[e] * s[e];
-        for (int64_t e = 0; e < numExperts; ++e)
-          dl[e] = float(s[e] * (ds[e] - dot));
-      }
+      scoreBackwardRow(ds.data(), s.data(), dlogits + t * numExperts,
+                       numExperts, attrs.scoring);
     }
   });
 }

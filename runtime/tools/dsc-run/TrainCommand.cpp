@@ -3,8 +3,8 @@
 // Options are parsed by hand (the runtime links no option library); every
 // error is one line "dsc-run: ..." on stderr. Output on stdout: every rank's
 // world line, then, from rank 0 for the world, a header, a line per logged
-// step ("step S loss L tokens/s X aux A lr R", Trainer.h says what each
-// value is: the world's) and a summary.
+// step ("step S loss L tokens/s X aux A lr R balance B", Trainer.h says what
+// each value is: the world's) and a summary.
 //
 //===----------------------------------------------------------------------===//
 
@@ -378,8 +378,10 @@ int train(const Options &o, exec::World &world) {
     if (logged || saving)
       progress.clear();
     if (logged && speaks)
-      std::printf("step %" PRIu64 " loss %.9g tokens/s %.1f aux %.9g lr %.6g\n",
-                  r.step, r.loss, double(r.tokens) / r.seconds, r.aux, r.lr);
+      std::printf("step %" PRIu64
+                  " loss %.9g tokens/s %.1f aux %.9g lr %.6g balance %.9g\n",
+                  r.step, r.loss, double(r.tokens) / r.seconds, r.aux, r.lr,
+                  r.balance);
     if (saving)
       save();
     std::fflush(stdout);

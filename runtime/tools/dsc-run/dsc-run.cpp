@@ -52,11 +52,12 @@ const char *kUsage =
     "parameter (data parallelism): rank 0 writes, every rank resumes.\n"
     "With several ranks, --trace FILE.json writes FILE.rankR.json per rank.\n"
     "\n"
-    "Each logged step prints 'step S loss L tokens/s X aux A lr R': L the\n"
-    "main next-token cross-entropy averaged over the step's micro-batches\n"
-    "(and over the ranks that compute it), A the other (MTP) losses as\n"
-    "weighted, X the tokens of all data shards per second, R the learning\n"
-    "rate.\n";
+    "Each logged step prints 'step S loss L tokens/s X aux A lr R balance B':\n"
+    "L the main next-token cross-entropy averaged over the step's\n"
+    "micro-batches (and over the ranks that compute it), A the other (MTP)\n"
+    "losses as weighted, X the tokens of all data shards per second, R the\n"
+    "learning rate, B the routers' sequence-wise balance losses as weighted\n"
+    "(aux_loss_alpha x the loss; 0 without them).\n";
 
 int dump(const std::string &path) {
   dsc::plan::Plan plan;

@@ -17,6 +17,8 @@
 //   aux   the other loss buffers (MTP's), as weighted in the objective and
 //         averaged over micro-batches, summed over the world and divided by
 //         the number of ranks holding a loss;
+//   balance  likewise, the routers' sequence-wise balance losses (the loss
+//         buffers balance_loss_fwd writes);
 //   tokens  the step's tokens over all data shards (micro-batches x B x S x
 //         data shards), so tokens / seconds is the world's throughput.
 //
@@ -42,6 +44,7 @@ struct StepResult {
   uint64_t step = 0;
   double loss = 0;
   double aux = 0;
+  double balance = 0;
   double lr = 0;
   double seconds = 0;
   uint64_t tokens = 0;
@@ -73,7 +76,7 @@ private:
   Executor &exec_;
   TokenBatches &data_;
   TrainingProgress progress_;
-  std::vector<LossTerm> main_, aux_;
+  std::vector<LossTerm> main_, aux_, balance_;
   std::vector<uint32_t> ids_, labels_;
   /// Ranks of the world that hold a main loss.
   int lossHolders_ = 1;

@@ -49,6 +49,32 @@ void routeBackward(const float *dweights, const float *logits,
                    const int32_t *experts, float *dlogits, int64_t tokens,
                    int64_t numExperts, const RouteAttrs &attrs);
 
+//===-- balance_loss ------------------------------------------------------===//
+//
+// DeepSeek-V3's complementary sequence-wise balance loss (§2.1.2). Per
+// sequence of T = seqLen tokens, L = sum_i f_i P_i with f_i = E / (k T) x the
+// tokens that chose expert i (the route's experts, as DeepSeek-V2's public
+// modeling code counts its chosen topk_idx: under V3's noaux_tc chosen on
+// the biased scores; f is a constant) and P_i = (1/T) sum_t s'_{i,t}, where
+// s'_t = s_t / sum_j s_{j,t} normalises the unbiased scores over all E
+// experts. The loss is weight x the mean of L over the sequences.
+
+struct BalanceLossAttrs {
+  ScoringFunc scoring = ScoringFunc::Sigmoid;
+  int64_t seqLen = 1;
+  /// alpha x the loss's share (1 / (micro-batches x data-parallel ranks)).
+  float weight = 1.0f;
+};
+
+/// loss (a scalar, written) from logits [T, E] and experts [T, k].
+void balanceLossForward(const float *logits, const int32_t *experts,
+                        float *loss, int64_t tokens, int64_t numExperts,
+                        int64_t k, const BalanceLossAttrs &attrs);
+/// dlogits [T, E] (written) of that loss for dloss = 1, through P only.
+void balanceLossBackward(const float *logits, const int32_t *experts,
+                         float *dlogits, int64_t tokens, int64_t numExperts,
+                         int64_t k, const BalanceLossAttrs &attrs);
+
 //===-- dispatch / combine ------------------------------------------------===//
 //
 // Row layout: the T*k token copies grouped by expert; inside a group, in
