@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include <string>
 
 static constexpr size_t kMaxInput = 16 * 1024;
 static constexpr int64_t kMaxOps = 2000;
@@ -42,8 +43,12 @@ static bool worthLowering(mlir::ModuleOp module) {
   return hasRun && small && ops <= kMaxOps;
 }
 
-static void compile(llvm::StringRef source) {
+static void compile(llvm::StringRef chunk) {
   mlir::MLIRContext &context = dsc::fuzz::context();
+  // MLIR's lexer stops at a NUL after the text, which the files the tools
+  // read always have (MemoryBuffer) and a slice of the fuzzer's bytes does
+  // not: a copy ends in one.
+  std::string source = chunk.str();
   // Verified as it is parsed.
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(source, &context, "fuzz.mlir");
