@@ -1,4 +1,4 @@
-//===- UninstrumentedLLVM.h - ASan over Debian's uninstrumented LLVM -*- C++ -*-===//
+//===- UninstrumentedLLVM.h - ASan over uninstrumented LLVM ---*- C++ -*-===//
 //
 // Force-included (-include) in every compiler translation unit of an ASan
 // build. llvm/Support/Compiler.h turns on LLVM's ASan annotations when the

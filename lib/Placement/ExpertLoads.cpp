@@ -41,7 +41,8 @@ static Expected<double> checkLoad(double value, const std::string &where) {
   return value;
 }
 
-static Expected<ExpertLoads> parseLoadsJSON(StringRef text, StringRef fileName) {
+static Expected<ExpertLoads> parseLoadsJSON(StringRef text,
+                                            StringRef fileName) {
   Expected<json::Value> root = parseJSON(text, fileName);
   if (!root)
     return root.takeError();

@@ -1,53 +1,13 @@
 //===- JSON.cpp - the one entry point for the JSON files dsc reads --------===//
 
 #include "dsc/Support/JSON.h"
+#include "dsc/Support/Nesting.h"
 
 using namespace llvm;
 
-std::optional<dsc::JSONDepthExcess>
-dsc::findJSONDepthExcess(StringRef text, unsigned limit) {
-  unsigned depth = 0, line = 1, column = 0;
-  bool inString = false, escaped = false;
-  for (char c : text) {
-    ++column;
-    if (c == '\n') {
-      ++line;
-      column = 0;
-    }
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    switch (c) {
-    case '"':
-      inString = true;
-      break;
-    case '[':
-    case '{':
-      if (++depth > limit)
-        return JSONDepthExcess{line, column};
-      break;
-    case ']':
-    case '}':
-      // Unbalanced closers are the parser's to report.
-      if (depth > 0)
-        --depth;
-      break;
-    default:
-      break;
-    }
-  }
-  return std::nullopt;
-}
-
 Expected<json::Value> dsc::parseJSON(StringRef text, StringRef fileName) {
-  if (std::optional<JSONDepthExcess> excess =
-          findJSONDepthExcess(text, kMaxJSONDepth))
+  if (std::optional<NestingExcess> excess =
+          findNestingExcess(text, kMaxJSONDepth, NestingSyntax::JSON))
     return createStringError(
         inconvertibleErrorCode(),
         "%s:%u:%u: JSON nested deeper than %u levels of arrays and objects; "

@@ -1,4 +1,4 @@
-//===- FuzzContext.h - the MLIR context of the compiler's fuzz targets -*- C++ -*-===//
+//===- FuzzContext.h - the compiler fuzz targets' MLIR context -*- C++ -*-===//
 //
 // One context per process with the dialects dsc-opt registers, single
 // threaded (one input at a time) and with diagnostics discarded: a fuzz

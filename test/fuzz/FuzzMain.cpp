@@ -41,8 +41,7 @@ static bool collect(const fs::path &path, std::vector<fs::path> &files) {
     files.push_back(path);
     return true;
   }
-  std::fprintf(stderr, "error: %s: no such file or directory\n",
-               path.c_str());
+  std::fprintf(stderr, "error: %s: no such file or directory\n", path.c_str());
   return false;
 }
 

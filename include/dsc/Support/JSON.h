@@ -1,11 +1,12 @@
-//===- JSON.h - the one entry point for the JSON files dsc reads -*- C++ -*-===//
+//===- JSON.h - the one entry point for the JSON files dsc reads -*- C++
+//-*-===//
 //
 // Every JSON document the compiler reads (model configs, cluster files,
 // expert loads, placements) is parsed here. llvm::json::parse recurses once
 // per nesting level and so does json::Value's destructor: a file nested
 // 100,000 deep overflows the stack. parseJSON measures the nesting with a
-// cheap scan first and refuses files deeper than kMaxJSONDepth before any
-// value is built.
+// cheap scan first (dsc/Support/Nesting.h) and refuses files deeper than
+// kMaxJSONDepth before any value is built.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,14 +23,6 @@ namespace dsc {
 /// a few levels; 256 leaves room for anything real and keeps the recursion
 /// far from the stack's end.
 inline constexpr unsigned kMaxJSONDepth = 256;
-
-/// Where the nesting first exceeds `limit` in `text` (1-based line and
-/// column), if it does. Brackets inside strings do not count.
-struct JSONDepthExcess {
-  unsigned line = 0, column = 0;
-};
-std::optional<JSONDepthExcess> findJSONDepthExcess(llvm::StringRef text,
-                                                   unsigned limit);
 
 /// Parses `text`, read from `fileName`. Errors start with `fileName`: "FILE:
 /// not valid JSON: ..." or "FILE:LINE:COL: JSON nested deeper than 256

@@ -1,8 +1,9 @@
-//===- TrainingPipelineFuzzer.cpp - fuzz .mlir through dsc-training-pipeline -===//
+//===- TrainingPipelineFuzzer.cpp - .mlir through the pipeline ----------===//
 //
-// What `dsc-opt --pass-pipeline=builtin.module(dsc-training-pipeline)` and
-// `dsc compile` do with a model file: parse and verify it, then run the
-// registered training pipeline (partition, schedule, lowering, autodiff,
+// What `dsc compile model.mlir` and `dsc-opt
+// --pass-pipeline=builtin.module(dsc-training-pipeline)` do with a model file:
+// parse and verify it (dsc::parseModelSource, as dsc loads models), then run
+// the registered training pipeline (partition, schedule, lowering, autodiff,
 // memory planning, verifying after each pass) when it holds a dsc.run. The
 // input splits at `// -----` lines as dsc-opt --split-input-file does, so
 // the dialect's lit tests are seeds. Inputs and models are bounded so that
@@ -12,11 +13,10 @@
 
 #include "FuzzContext.h"
 #include "dsc/IR/DscOps.h"
+#include "dsc/Import/ImportModel.h"
 #include "dsc/Pipelines/Pipelines.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include <string>
 
 static constexpr size_t kMaxInput = 16 * 1024;
 static constexpr int64_t kMaxOps = 2000;
@@ -45,13 +45,11 @@ static bool worthLowering(mlir::ModuleOp module) {
 
 static void compile(llvm::StringRef chunk) {
   mlir::MLIRContext &context = dsc::fuzz::context();
-  // MLIR's lexer stops at a NUL after the text, which the files the tools
-  // read always have (MemoryBuffer) and a slice of the fuzzer's bytes does
-  // not: a copy ends in one.
-  std::string source = chunk.str();
-  // Verified as it is parsed.
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(source, &context, "fuzz.mlir");
+  // As dsc loads a model file: nesting checked, parsed, verified. MLIR's
+  // lexer stops at the NUL after the text, which a file's buffer has and a
+  // slice of the fuzzer's bytes does not: the buffer is a copy.
+  mlir::OwningOpRef<mlir::ModuleOp> module = dsc::parseModelSource(
+      llvm::MemoryBuffer::getMemBufferCopy(chunk, "fuzz.mlir"), &context);
   if (!module || !worthLowering(*module))
     return;
   mlir::PassManager manager(&context);

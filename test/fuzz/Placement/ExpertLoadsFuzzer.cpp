@@ -1,4 +1,4 @@
-//===- ExpertLoadsFuzzer.cpp - fuzz expert-load files (dsc place --loads) --===//
+//===- ExpertLoadsFuzzer.cpp - fuzz dsc place --loads files --------------===//
 //
 // Parse JSON or CSV loads, then place each layer's experts as `dsc place`
 // does, over a small machine derived from the layer (the file's format is

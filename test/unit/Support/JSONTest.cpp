@@ -1,6 +1,7 @@
 //===- JSONTest.cpp - the JSON entry point's nesting limit ----------------===//
 
 #include "dsc/Support/JSON.h"
+#include "dsc/Support/Nesting.h"
 #include "gtest/gtest.h"
 #include <string>
 
@@ -43,7 +44,7 @@ TEST(JSONTest, BracketsInStringsDoNotCount) {
   std::string text = "[\"" + std::string(1000, '[') + "\\\"{\"]";
   llvm::Expected<llvm::json::Value> value = parseJSON(text, "f.json");
   ASSERT_TRUE(bool(value)) << llvm::toString(value.takeError());
-  EXPECT_FALSE(findJSONDepthExcess(text, 1));
+  EXPECT_FALSE(findNestingExcess(text, 1, NestingSyntax::JSON));
 }
 
 TEST(JSONTest, ObjectsCountLikeArrays) {
@@ -51,11 +52,24 @@ TEST(JSONTest, ObjectsCountLikeArrays) {
   for (unsigned i = 0; i < 3; ++i)
     text += "{\"k\":";
   text += "1}}}";
-  EXPECT_FALSE(findJSONDepthExcess(text, 3));
-  std::optional<JSONDepthExcess> excess = findJSONDepthExcess(text, 2);
+  EXPECT_FALSE(findNestingExcess(text, 3, NestingSyntax::JSON));
+  std::optional<NestingExcess> excess =
+      findNestingExcess(text, 2, NestingSyntax::JSON);
   ASSERT_TRUE(excess);
   EXPECT_EQ(excess->line, 1u);
   EXPECT_EQ(excess->column, 11u);
+}
+
+TEST(NestingTest, MLIRCountsEveryBracketButArrowsAndComments) {
+  EXPECT_FALSE(findNestingExcess("(a) -> (b) -> <c>", 1, NestingSyntax::MLIR));
+  EXPECT_FALSE(findNestingExcess("// (((\n[\"<<\"]", 1, NestingSyntax::MLIR));
+  std::optional<NestingExcess> excess =
+      findNestingExcess("x\n{ a<b(c)> }", 2, NestingSyntax::MLIR);
+  ASSERT_TRUE(excess);
+  EXPECT_EQ(excess->line, 2u);
+  EXPECT_EQ(excess->column, 6u);
+  // JSON has no comments and no angle or round brackets.
+  EXPECT_FALSE(findNestingExcess("[\"a\", \"<((\"]", 1, NestingSyntax::JSON));
 }
 
 TEST(JSONTest, SyntaxErrorsNameTheFile) {

@@ -13,7 +13,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static dsc::fuzz::ScratchFile scratch(".tok");
   try {
-    dsc::io::TokenFile tokens = dsc::io::TokenFile::open(scratch.write(data, size));
+    dsc::io::TokenFile tokens =
+        dsc::io::TokenFile::open(scratch.write(data, size));
     std::vector<uint32_t> ids = tokens.readAll();
     if (ids.size() != tokens.size())
       __builtin_trap();
