@@ -22,9 +22,12 @@ class ScratchFile {
 public:
   /// `suffix` ends the name (".json"): some readers go by the extension.
   explicit ScratchFile(const char *suffix) {
+    // Memory-backed /dev/shm when there is one: a write per input.
     const char *dir = std::getenv("TMPDIR");
-    path_ = std::string(dir && *dir ? dir : "/tmp") + "/dsc-fuzz-" +
-            std::to_string(::getpid()) + suffix;
+    if (!dir || !*dir)
+      dir = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    path_ =
+        std::string(dir) + "/dsc-fuzz-" + std::to_string(::getpid()) + suffix;
   }
   ~ScratchFile() { std::remove(path_.c_str()); }
   ScratchFile(const ScratchFile &) = delete;
