@@ -34,3 +34,10 @@ if config.dsc_have_mpi and config.mpiexec and os.path.exists(config.mpiexec):
     config.available_features.add("mpi")
     config.substitutions.append(("%mpiexec", config.mpiexec +
                                  " --oversubscribe --allow-run-as-root"))
+
+# Tests of a full disk declare `REQUIRES: small-fs` and mount a tiny tmpfs
+# in a private mount namespace (root or user namespaces needed).
+if shutil.which("unshare") and os.system(
+        "unshare -m sh -c 'mount -t tmpfs -o size=16k tmpfs /mnt' "
+        "> /dev/null 2>&1") == 0:
+    config.available_features.add("small-fs")

@@ -70,7 +70,6 @@ dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
   double tokens = setup.microBatchTokens();
   double hidden = model.getHiddenSize();
   double combineBytes = 2, gradientBytes = 2;
-  SmallVector<BlockOp> blocks = model.getBlocks();
   CommunicationAnalysis::MicroBatch micro;
   // MoE layers on the stage and their fan-out (the config is model-wide).
   SmallVector<MoEOp> moes;
@@ -78,10 +77,9 @@ dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
     block.walk([&](MoEOp moe) { moes.push_back(moe); });
   };
   for (int64_t index : stage.layers)
-    collect(blocks[index]);
-  SmallVector<MTPOp> modules = model.getMTPModules();
+    collect(setup.blocks[index]);
   for (int64_t index : stage.mtpModules)
-    collect(modules[index].getBlock());
+    collect(MTPOp(setup.mtpModules[index]).getBlock());
   micro.moeLayers = moes.size();
   for (MoEOp moe : moes) {
     DispatchFanout fanout = computeDispatchFanout(setup, moe);

@@ -56,14 +56,12 @@ StageFootprint dsc::stageFootprint(const RunSetup &setup,
                                    const ParameterCountAnalysis &stored) {
   RunOp run = setup.run;
   ModelOp model = setup.model;
-  SmallVector<BlockOp> blocks = model.getBlocks();
   bool fp8 = setup.isFP8();
   StageFootprint footprint;
   footprint.held = stageParameters(stage, params);
   footprint.heldBytes = stageParameters(stage, stored);
-  footprint.heldBytes = stageParameters(stage, stored);
   for (int64_t index : stage.layers) {
-    BlockOp block = blocks[index];
+    BlockOp block = setup.blocks[index];
     int64_t full = savedActivationsPerToken(block).bytes(fp8);
     footprint.largestBlock = std::max(footprint.largestBlock, full);
     footprint.activationBytesPerToken +=
@@ -73,12 +71,12 @@ StageFootprint dsc::stageFootprint(const RunSetup &setup,
     });
   }
   int64_t hidden = model.getHiddenSize();
-  SmallVector<MTPOp> modules = model.getMTPModules();
   for (int64_t index : stage.mtpModules) {
     // enorm/hnorm inputs and the eh_proj input, then the block.
     footprint.activationBytesPerToken +=
         2 * 4 * hidden +
-        savedActivationsPerToken(modules[index].getBlock()).bytes(fp8);
+        savedActivationsPerToken(MTPOp(setup.mtpModules[index]).getBlock())
+            .bytes(fp8);
   }
   // FP32 logits of every head, for the cross-entropy backward.
   int64_t heads = (stage.hasHead ? 1 : 0) + stage.mtpModules.size();

@@ -141,6 +141,12 @@ RunSetup dsc::resolveRun(RunOp run) {
   setup.peakActivations =
       llvm::cantFail(simulate(setup.pipeline, ActionCosts())).peakActivations;
   setup.weights = WeightStorage(setup.model, run.getRecipe() == Precision::fp8);
+  setup.blocks = setup.model.getBlocks();
+  setup.mtpModules = setup.model.getMTPModules();
+  for (Operation &op : setup.model.getBody().front())
+    if (!isa<BlockOp>(op))
+      if (std::optional<ModelPart> part = modelPartOf(&op))
+        setup.otherParts.push_back({&op, *part});
   setup.routedShare = 1.0 / run.getEp();
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())

@@ -94,11 +94,9 @@ StageTimes
 dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
                         const CommunicationAnalysis::MicroBatch &micro) {
   RunOp run = setup.run;
-  ModelOp model = setup.model;
   ClusterOp cluster = setup.cluster;
   bool training = setup.isTraining();
   bool multiNode = cluster.getNodes() > 1;
-  SmallVector<BlockOp> blocks = model.getBlocks();
   StageTimes times;
   // Blocks and terminators only hold or forward the ops that work.
   // The ops of `linears` regions are their owner's work.
@@ -109,12 +107,10 @@ dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
     });
   };
   for (int64_t index : stage.layers)
-    addOps(blocks[index]);
-  for (Operation &op : model.getBody().front()) {
-    std::optional<ModelPart> part = modelPartOf(&op);
-    if (part && part->kind != ModelPart::Block && stage.holds(*part))
-      addOps(&op);
-  }
+    addOps(setup.blocks[index]);
+  for (auto [op, part] : setup.otherParts)
+    if (stage.holds(part))
+      addOps(op);
   // Recomputation runs the forward again during the backward.
   times.backwardCompute =
       training ? (run.getRecompute() ? 3 : 2) * times.forwardCompute : 0;

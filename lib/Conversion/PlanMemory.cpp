@@ -111,11 +111,20 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
     BufferLifetime lifetime;
     int64_t stage;
   };
+  // Stages are the run's; an op's dsc.stage must name one of them.
+  RunSetup setup = resolveRun(run);
+  int64_t numStages = setup.layout.stages.size();
   std::vector<Buffer> buffers;
-  int64_t numStages = 1;
   for (Operation &op : body) {
     counter.define(&op);
     auto stageAttr = op.getAttrOfType<IntegerAttr>("dsc.stage");
+    if (stageAttr &&
+        (stageAttr.getInt() < 0 || stageAttr.getInt() >= numStages))
+      return op.emitOpError("'dsc.stage' ")
+             << stageAttr.getInt() << " is not a stage of run @"
+             << run.getSymName() << ", which has " << numStages
+             << (numStages == 1 ? " stage" : " stages") << " (0 to "
+             << numStages - 1 << ")";
     for (Value result : op.getResults()) {
       int64_t last = position[&op];
       for (Operation *user : result.getUsers())
@@ -130,38 +139,35 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
             break;
           }
       stage = std::max<int64_t>(stage, 0);
-      numStages = std::max(numStages, stage + 1);
       buffers.push_back(
           {result, {counter.bytes(result), position[&op], last}, stage});
     }
   }
 
   // One arena per stage.
-  RunSetup setup = resolveRun(run);
   ParameterCountAnalysis params(setup.model);
   ParameterCountAnalysis stored(setup.model, &setup.weights);
   DenseMap<Value, int64_t> offsets;
   SmallVector<int64_t> arenas;
+  std::vector<std::vector<const Buffer *>> byStage(numStages);
+  for (const Buffer &buffer : buffers)
+    byStage[buffer.stage].push_back(&buffer);
   for (int64_t stage = 0; stage < numStages; ++stage) {
     std::vector<BufferLifetime> lifetimes;
     std::vector<Value> values;
-    for (const Buffer &buffer : buffers)
-      if (buffer.stage == stage) {
-        lifetimes.push_back(buffer.lifetime);
-        values.push_back(buffer.value);
-      }
+    for (const Buffer *buffer : byStage[stage]) {
+      lifetimes.push_back(buffer->lifetime);
+      values.push_back(buffer->value);
+    }
     ArenaPlan arena = planArena(lifetimes);
     for (auto [value, offset] : llvm::zip(values, arena.offsets))
       offsets[value] = offset;
     arenas.push_back(arena.arenaBytes);
-    double estimate = 0;
-    if (stage < static_cast<int64_t>(setup.layout.stages.size())) {
-      StageFootprint footprint =
-          stageFootprint(setup, setup.layout.stages[stage], params, stored);
-      estimate = double(footprint.activationBytesPerToken +
-                        footprint.transientBytesPerToken) *
-                 tokens;
-    }
+    StageFootprint footprint =
+        stageFootprint(setup, setup.layout.stages[stage], params, stored);
+    double estimate = double(footprint.activationBytesPerToken +
+                             footprint.transientBytesPerToken) *
+                      tokens;
     func.emitRemark(
         llvm::formatv("dsc-plan-memory: @{0} stage {1}: arena {2:F2} MiB "
                       "for {3} tensors (peak live {4:F2} MiB); the memory "

@@ -131,8 +131,16 @@ bool pack(Packing &packing, llvm::ArrayRef<int64_t> items,
 /// Stops early once the largest load is at most `goal`.
 void refine(Packing &packing, llvm::ArrayRef<double> weights, double goal = 0) {
   const double eps = 1e-12;
-  for (int64_t iteration = 0, limit = 8 * packing.numGPUs() + 64;
-       iteration < limit; ++iteration) {
+  // A swap search costs GPUs x slots^2 pair checks; a budget of pair checks
+  // bounds the time on huge problems (thousands of GPUs with dozens of
+  // slots) and never binds at real sizes (V3: 64 GPUs, ~5 slots each).
+  constexpr int64_t kPairBudget = int64_t(1) << 28;
+  int64_t searchCost = std::max<int64_t>(
+      1, packing.numGPUs() * packing.slotsPerGPU * packing.slotsPerGPU);
+  int64_t limit =
+      std::min<int64_t>(8 * packing.numGPUs() + 64,
+                        std::max<int64_t>(1, kPairBudget / searchCost));
+  for (int64_t iteration = 0; iteration < limit; ++iteration) {
     int64_t heavy = std::max_element(packing.load.begin(), packing.load.end()) -
                     packing.load.begin();
     double top = packing.load[heavy];
@@ -189,6 +197,22 @@ llvm::Error validate(const PlacementProblem &p) {
                   "); loads are token counts");
   if (p.numGPUs <= 0 || p.numNodes <= 0 || p.numGroups <= 0)
     return fail("GPUs, nodes and groups must be positive");
+  // Packing and refinement scan GPUs x slots per replica; the bounds keep a
+  // placement under a second and its tables small, far above any expert-
+  // parallel group in use (DeepSeek-V3 decodes on 320 GPUs).
+  if (p.numGPUs > PlacementProblem::kMaxGPUs)
+    return fail("an expert-parallel group has at most " +
+                llvm::Twine(PlacementProblem::kMaxGPUs) + " GPUs, got " +
+                llvm::Twine(p.numGPUs));
+  if (p.numSlots > PlacementProblem::kMaxSlots)
+    return fail("a layer has at most " +
+                llvm::Twine(PlacementProblem::kMaxSlots) +
+                " expert slots, got " + llvm::Twine(p.numSlots));
+  if (p.numSlots > p.numGPUs * PlacementProblem::kMaxSlotsPerGPU)
+    return fail(llvm::Twine(p.numSlots) + " slots on " +
+                llvm::Twine(p.numGPUs) + " GPUs exceed " +
+                llvm::Twine(PlacementProblem::kMaxSlotsPerGPU) +
+                " slots per GPU; use fewer redundant experts");
   if (p.numGPUs % p.numNodes != 0)
     return fail(llvm::Twine(p.numGPUs) + " GPUs do not divide over " +
                 llvm::Twine(p.numNodes) + " nodes");

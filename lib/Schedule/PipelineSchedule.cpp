@@ -102,6 +102,24 @@ llvm::Error dsc::detail::checkCounts(int64_t pp, int64_t microBatches) {
     return requestError(ScheduleParameter::MicroBatches,
                         "the step needs at least one micro-batch, got " +
                             llvm::Twine(microBatches));
+  if (pp > ScheduleRequest::kMaxStages)
+    return requestError(ScheduleParameter::PP,
+                        "a pipeline has at most " +
+                            llvm::Twine(ScheduleRequest::kMaxStages) +
+                            " stages, got " + llvm::Twine(pp));
+  if (microBatches > ScheduleRequest::kMaxMicroBatches)
+    return requestError(ScheduleParameter::MicroBatches,
+                        "a step has at most " +
+                            llvm::Twine(ScheduleRequest::kMaxMicroBatches) +
+                            " micro-batches, got " + llvm::Twine(microBatches));
+  if (pp * microBatches > ScheduleRequest::kMaxStageMicroBatches)
+    return requestError(
+        ScheduleParameter::MicroBatches,
+        llvm::Twine(pp) + " stages x " + llvm::Twine(microBatches) +
+            " micro-batches exceed the " +
+            llvm::Twine(ScheduleRequest::kMaxStageMicroBatches) +
+            " (stage, micro-batch) passes a schedule holds; use fewer "
+            "micro-batches");
   return llvm::Error::success();
 }
 

@@ -18,7 +18,8 @@ inline llvm::Error requestError(ScheduleParameter parameter,
   return llvm::make_error<ScheduleRequestError>(parameter, message.str());
 }
 
-/// At least one stage and one micro-batch.
+/// At least one stage and one micro-batch, at most ScheduleRequest's
+/// bounds.
 llvm::Error checkCounts(int64_t pp, int64_t microBatches);
 
 /// `numRanks` empty programs and one direction of `pp` stages, each on the

@@ -196,15 +196,15 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     intAttr(pl::AttrKey::seq, seq);
     intAttr(pl::AttrKey::rope_dim, ropeDim);
     floatAttr(pl::AttrKey::theta, rope.getTheta().convertToDouble());
-    if (std::optional<YarnAttr> yarn = rope.getYarn()) {
-      floatAttr(pl::AttrKey::yarn_factor, yarn->getFactor().convertToDouble());
+    if (YarnAttr yarn = rope.getYarn()) {
+      floatAttr(pl::AttrKey::yarn_factor, yarn.getFactor().convertToDouble());
       intAttr(pl::AttrKey::original_max_position_embeddings,
-              yarn->getOriginalMaxPositionEmbeddings());
-      floatAttr(pl::AttrKey::beta_fast, yarn->getBetaFast().convertToDouble());
-      floatAttr(pl::AttrKey::beta_slow, yarn->getBetaSlow().convertToDouble());
-      floatAttr(pl::AttrKey::mscale, yarn->getMscale().convertToDouble());
+              yarn.getOriginalMaxPositionEmbeddings());
+      floatAttr(pl::AttrKey::beta_fast, yarn.getBetaFast().convertToDouble());
+      floatAttr(pl::AttrKey::beta_slow, yarn.getBetaSlow().convertToDouble());
+      floatAttr(pl::AttrKey::mscale, yarn.getMscale().convertToDouble());
       floatAttr(pl::AttrKey::mscale_all_dim,
-                yarn->getMscaleAllDim().convertToDouble());
+                yarn.getMscaleAllDim().convertToDouble());
     }
   };
   auto routeAttrs = [&](MoEAttr moe, bool selection) {

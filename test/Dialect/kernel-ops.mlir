@@ -18,8 +18,8 @@ func.func @attention(%q: tensor<?x8xbf16>, %kv: tensor<?x8xbf16>, %k_pe: tensor<
 // A routed MoE at kernel level: 4 experts, 2 per token.
 // CHECK-LABEL: func.func @experts
 func.func @experts(%x: tensor<?x8xbf16>, %logits: tensor<?x4xf32>) -> tensor<?x8xbf16> {
-  // CHECK: dsc.k.route %{{.*}} bias @b #moe
-  %experts, %weights, %loads = dsc.k.route %logits bias @b <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<?x4xf32> -> tensor<?x2xi32>, tensor<?x2xf32>, tensor<4xf32>
+  // CHECK: dsc.k.route %{{.*}} bias @b config #moe
+  %experts, %weights, %loads = dsc.k.route %logits bias @b config <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<?x4xf32> -> tensor<?x2xi32>, tensor<?x2xf32>, tensor<4xf32>
   // CHECK: dsc.k.dispatch %{{.*}}, %{{.*}} experts 4
   %rows, %offsets = dsc.k.dispatch %x, %experts experts 4 : tensor<?x8xbf16>, tensor<?x2xi32> -> tensor<?x8xbf16>, tensor<5xi32>
   // CHECK: dsc.k.grouped_linear %{{.*}}, %{{.*}}, @"w.{e}" fp8

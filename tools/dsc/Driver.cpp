@@ -4,8 +4,7 @@
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Import/ImportModel.h"
-#include "mlir/Support/FileUtilities.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "dsc/Support/OutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -49,18 +48,18 @@ dsc::ModelOp findModel(ModuleOp module, StringRef path) {
   return nullptr;
 }
 
-/// Writes through `write` to `path`, leaving no file behind on failure.
 int writeOutput(StringRef path, llvm::function_ref<void(raw_ostream &)> write) {
-  std::string error;
-  std::unique_ptr<ToolOutputFile> output = openOutputFile(path, &error);
-  if (!output) {
-    WithColor::error() << error << "\n";
+  Error error = dsc::writeFileAtomically(path, [&](raw_ostream &os) {
+    write(os);
+    return success();
+  });
+  if (error) {
+    WithColor::error() << toString(std::move(error)) << "\n";
     return 1;
   }
-  write(output->os());
-  output->keep();
   return 0;
 }
+
 ModelOnCluster loadModelOnCluster(MLIRContext &context, StringRef path,
                                   StringRef clusterName) {
   ModelOnCluster loaded;

@@ -53,8 +53,9 @@ ModelOnCluster loadModelOnCluster(mlir::MLIRContext &context,
                                   llvm::StringRef path,
                                   llvm::StringRef cluster);
 
-/// Writes through `write` to `path` ("-": standard output), leaving no file
-/// behind on failure. Returns the exit code.
+/// Writes through `write` to `path` ("-": standard output) atomically
+/// (dsc/Support/OutputFile.h): on failure the previous file stays. Returns
+/// the exit code.
 int writeOutput(llvm::StringRef path,
                 llvm::function_ref<void(llvm::raw_ostream &)> write);
 

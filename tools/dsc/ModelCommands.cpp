@@ -4,8 +4,6 @@
 #include "dsc/Analysis/ModelSummary.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ImportModel.h"
-#include "mlir/Support/FileUtilities.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -64,23 +62,10 @@ int runImport(MLIRContext &context) {
                           "nothing written\n";
     return 1;
   }
-  // Opened only now, so a failed import leaves no output file behind.
-  std::string error;
-  std::unique_ptr<ToolOutputFile> output = openOutputFile(importOutput, &error);
-  if (!output) {
-    WithColor::error() << error << "\n";
-    return 1;
-  }
-  module->print(output->os());
-  output->os() << "\n";
-  output->os().flush();
-  if (output->os().has_error()) {
-    WithColor::error() << importOutput << ": write failed\n";
-    output->os().clear_error();
-    return 1;
-  }
-  output->keep();
-  return 0;
+  return writeOutput(importOutput, [&](raw_ostream &os) {
+    module->print(os);
+    os << "\n";
+  });
 }
 
 int runDescribe(MLIRContext &context) {

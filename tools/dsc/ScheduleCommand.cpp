@@ -192,8 +192,6 @@ int runSchedule(MLIRContext &context) {
   Expected<dsc::ActionCosts> costs = dsc::parseActionCosts(costText);
   if (!costs)
     return fail(toString(costs.takeError()));
-  if (stages > 4096 || scheduleMicroBatches > 1 << 16)
-    return fail("--pp must be at most 4096 and --microbatches at most 65536");
   if (virtualStages.getNumOccurrences() &&
       scheduleKind != dsc::ScheduleKind::InterleavedOneFOneB)
     return fail("--virtual-stages applies only to --kind interleaved-1f1b; "

@@ -6,6 +6,7 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include <cmath>
+#include <type_traits>
 
 using namespace mlir;
 using namespace dsc;
@@ -26,10 +27,24 @@ using EmitErrorFn = function_ref<InFlightDiagnostic()>;
 
 static double asDouble(const APFloat &value) { return value.convertToDouble(); }
 
+/// Floating values must be finite: an infinite bandwidth or a NaN latency
+/// would poison every cost derived from them.
+template <typename T>
+static LogicalResult checkFinite(EmitErrorFn emitError, StringRef name,
+                                 T value) {
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value))
+      return emitError() << "'" << name << "' must be a finite number, got "
+                         << value;
+  return success();
+}
+
 /// Emits "'<name>' must be positive, got <value>" (integers stay integers).
 template <typename T>
 static LogicalResult checkPositive(EmitErrorFn emitError, StringRef name,
                                    T value) {
+  if (failed(checkFinite(emitError, name, value)))
+    return failure();
   if (value > 0)
     return success();
   return emitError() << "'" << name << "' must be positive, got " << value;
@@ -38,6 +53,8 @@ static LogicalResult checkPositive(EmitErrorFn emitError, StringRef name,
 template <typename T>
 static LogicalResult checkNonNegative(EmitErrorFn emitError, StringRef name,
                                       T value) {
+  if (failed(checkFinite(emitError, name, value)))
+    return failure();
   if (value >= 0)
     return success();
   return emitError() << "'" << name << "' must not be negative, got " << value;
@@ -238,6 +255,20 @@ SmallVector<int64_t> ExpertPlacementAttr::getReplicas(int64_t expert) const {
 // GPUAttr, LinkAttr
 //===----------------------------------------------------------------------===//
 
+/// A hardware figure (TFLOPS, GB, GB/s, microseconds) within bounds no real
+/// machine leaves, so costs derived from it (bytes / bandwidth, latency x
+/// messages) stay finite.
+static LogicalResult checkHardware(EmitErrorFn emitError, StringRef name,
+                                   double value, bool zeroAllowed = false) {
+  constexpr double kMin = 1e-6, kMax = 1e9;
+  if (std::isfinite(value) &&
+      ((zeroAllowed && value == 0) || (value >= kMin && value <= kMax)))
+    return success();
+  return emitError() << "'" << name << "' must be "
+                     << (zeroAllowed ? "0 or " : "") << "from " << kMin
+                     << " to " << kMax << ", got " << value;
+}
+
 LogicalResult GPUAttr::verify(EmitErrorFn emitError, StringRef name,
                               int64_t sms, APFloat bf16Tflops,
                               APFloat fp8Tflops, APFloat hbmGb,
@@ -248,7 +279,11 @@ LogicalResult GPUAttr::verify(EmitErrorFn emitError, StringRef name,
       failed(checkPositive(emitError, "bf16_tflops", asDouble(bf16Tflops))) ||
       failed(checkPositive(emitError, "fp8_tflops", asDouble(fp8Tflops))) ||
       failed(checkPositive(emitError, "hbm_gb", asDouble(hbmGb))) ||
-      failed(checkPositive(emitError, "hbm_gbps", asDouble(hbmGbps))))
+      failed(checkPositive(emitError, "hbm_gbps", asDouble(hbmGbps))) ||
+      failed(checkHardware(emitError, "bf16_tflops", asDouble(bf16Tflops))) ||
+      failed(checkHardware(emitError, "fp8_tflops", asDouble(fp8Tflops))) ||
+      failed(checkHardware(emitError, "hbm_gb", asDouble(hbmGb))) ||
+      failed(checkHardware(emitError, "hbm_gbps", asDouble(hbmGbps))))
     return failure();
   return success();
 }
@@ -256,7 +291,10 @@ LogicalResult GPUAttr::verify(EmitErrorFn emitError, StringRef name,
 LogicalResult LinkAttr::verify(EmitErrorFn emitError, APFloat gbps,
                                APFloat latencyUs) {
   if (failed(checkPositive(emitError, "gbps", asDouble(gbps))) ||
-      failed(checkNonNegative(emitError, "latency_us", asDouble(latencyUs))))
+      failed(checkNonNegative(emitError, "latency_us", asDouble(latencyUs))) ||
+      failed(checkHardware(emitError, "gbps", asDouble(gbps))) ||
+      failed(checkHardware(emitError, "latency_us", asDouble(latencyUs),
+                           /*zeroAllowed=*/true)))
     return failure();
   return success();
 }

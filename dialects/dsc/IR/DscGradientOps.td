@@ -126,7 +126,7 @@ def Dsc_KRouteGradOp : Dsc_GradOp<"route_grad", [Pure,
                        TensorRankOf<[I32], [2]>:$experts, Dsc_MoEAttr:$config);
   let results = (outs Dsc_Rows:$logits_grad);
   let assemblyFormat = [{
-    $grad `,` $logits `,` $experts $config attr-dict `:` type($grad) `,`
+    $grad `,` $logits `,` $experts `config` $config attr-dict `:` type($grad) `,`
     type($logits) `,` type($experts)
   }];
 }

@@ -175,7 +175,7 @@ def Dsc_KRouteOp : Dsc_KernelOp<"route"> {
                       TensorRankOf<[F32], [2]>:$weights,
                       TensorRankOf<[F32], [1]>:$loads);
   let assemblyFormat = [{
-    $logits (`bias` $bias^)? $config attr-dict `:` type($logits) `->`
+    $logits (`bias` $bias^)? `config` $config attr-dict `:` type($logits) `->`
     type($experts) `,` type($weights) `,` type($loads)
   }];
 }

@@ -11,6 +11,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/Twine.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace dsc;
 
@@ -162,6 +164,14 @@ LogicalResult RunOp::verify() {
       failed(positive("micro_batch", getMicroBatch())) ||
       failed(positive("micro_batches", getMicroBatches())))
     return failure();
+  // Token indices are 32-bit in plans and kernels; the bound also keeps
+  // every size derived from tokens (activations, arenas) from overflowing.
+  constexpr int64_t kMaxTokens = std::numeric_limits<int32_t>::max();
+  if (getSeqLen() > kMaxTokens || getMicroBatch() > kMaxTokens / getSeqLen())
+    return emitOpError("'seq_len' x 'micro_batch' (")
+           << getSeqLen() << " x " << getMicroBatch() << ") exceeds the "
+           << kMaxTokens
+           << " tokens a micro-batch can hold; use a smaller micro-batch";
   if (getSchedule() != PipelineSchedule::one_f_one_b &&
       getMode() != RunMode::training)
     return emitOpError("schedule ")

@@ -1,9 +1,10 @@
 //===- ArenaPlanner.h - place buffers in an arena by lifetime ---*- C++ -*-===//
 //
 // Offsets for buffers whose lifetimes ([first, last] instruction indices)
-// are known, so that buffers alive at the same time never overlap: the
-// greedy best-fit of TFLite's arena planner — largest buffer first, each at
-// the lowest aligned offset clear of the placed buffers it meets in time.
+// are known, so that buffers alive at the same time never overlap: an
+// allocator simulated in program order, best fit over coalesced free
+// blocks, O(n log n) in the buffers (ArenaPlanner.cpp says why not
+// largest-first).
 //
 //===----------------------------------------------------------------------===//
 

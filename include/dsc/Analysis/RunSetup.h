@@ -66,6 +66,13 @@ struct RunSetup {
   double routedShare = 0;
   /// The bytes and precision of the weights (FP8 ones included).
   WeightStorage weights;
+  /// The model's decoder blocks and MTP modules in order, and its other
+  /// parts (embedding, norms, heads) with the part each belongs to,
+  /// gathered once: the analyses look them up per stage, and a walk of the
+  /// model per stage makes compile time quadratic in the layers.
+  llvm::SmallVector<BlockOp> blocks;
+  llvm::SmallVector<MTPOp> mtpModules;
+  llvm::SmallVector<std::pair<mlir::Operation *, ModelPart>> otherParts;
 
   // Op handles are cheap values; the helpers read through copies so that a
   // const RunSetup can be queried.

@@ -33,6 +33,10 @@ enum class PlacementPolicy {
 };
 
 struct PlacementProblem {
+  /// The largest problems placed (validate() refuses others).
+  static constexpr int64_t kMaxGPUs = 4096;
+  static constexpr int64_t kMaxSlotsPerGPU = 64;
+  static constexpr int64_t kMaxSlots = 65536;
   /// Load of each logical expert (e.g. tokens routed to it).
   std::vector<double> loads;
   int64_t numSlots = 0;

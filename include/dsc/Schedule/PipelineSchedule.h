@@ -79,6 +79,13 @@ struct ScheduledPipeline {
 /// What a schedule is asked for; `virtualStages` (model chunks per rank)
 /// only matters for interleaved 1F1B.
 struct ScheduleRequest {
+  /// The largest pipelines a schedule is built for. A schedule holds
+  /// stages x micro-batches steps per pass, so these bound its memory and
+  /// the simulator's time (DeepSeek-V3 runs 16 stages x 32 micro-batches).
+  static constexpr int64_t kMaxStages = 4096;
+  static constexpr int64_t kMaxMicroBatches = 65536;
+  static constexpr int64_t kMaxStageMicroBatches = int64_t(1) << 20;
+
   ScheduleKind kind = ScheduleKind::OneFOneB;
   int64_t pp = 0; // pipeline stages
   int64_t microBatches = 0;
