@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Set up, build and run the whole test suite: lit (check-dsc) and gtest (ctest).
+# Set up, build and run the whole test suite: lit (check-dsc) and gtest (ctest),
+# then the sanitizer build: the runtime tests under ASan and UBSan and each
+# fuzz target for a fixed time (scripts/run-fuzz.sh; DSC_FUZZ_SECONDS).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DSC_BUILD_DIR:-$root/build}"
@@ -9,3 +11,5 @@ build="${DSC_BUILD_DIR:-$root/build}"
 
 cmake --build "$build" --target check-dsc
 ctest --test-dir "$build" --output-on-failure
+
+"$root/scripts/run-fuzz.sh"

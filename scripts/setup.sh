@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build ccache g++ python3 diffutils
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools lld-22 clang-22
+  libclang-rt-22-dev
   libgtest-dev libbenchmark-dev libopenblas-dev
   flatbuffers-compiler libflatbuffers-dev
   libopenmpi-dev openmpi-bin

@@ -1,6 +1,7 @@
 //===- JSONKeys.cpp - typed keys of user JSON files -----------------------===//
 
 #include "dsc/Import/JSONKeys.h"
+#include "dsc/Support/JSON.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -23,11 +24,9 @@ static KeyLines locateKeys(StringRef text, const json::Object &object) {
 
 Expected<JSONFile> dsc::parseJSONFile(StringRef text, StringRef fileName,
                                       StringRef what) {
-  Expected<json::Value> root = json::parse(text);
+  Expected<json::Value> root = parseJSON(text, fileName);
   if (!root)
-    return createStringError(inconvertibleErrorCode(), "%s: not valid JSON: %s",
-                             fileName.str().c_str(),
-                             toString(root.takeError()).c_str());
+    return root.takeError();
   const json::Object *object = root->getAsObject();
   if (!object)
     return createStringError(inconvertibleErrorCode(),

@@ -2,6 +2,7 @@
 
 #include "dsc/IR/DscDialect.h"
 #include "dsc/Import/ImportModel.h"
+#include "dsc/Support/Nesting.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -22,15 +23,31 @@ OwningOpRef<ModuleOp> dsc::loadModel(StringRef path, MLIRContext *context,
     }
     return importModel(*config, context, options);
   }
-  // parseSourceFile verifies what it parses.
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, context);
   std::string error;
   auto buffer = openInputFile(path, &error);
   if (!buffer) {
     emitError(UnknownLoc::get(context), path + ": " + error);
     return nullptr;
   }
+  return parseModelSource(std::move(buffer), context);
+}
+
+OwningOpRef<ModuleOp>
+dsc::parseModelSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                      MLIRContext *context) {
+  context->getOrLoadDialect<DscDialect>();
+  if (std::optional<NestingExcess> excess = findNestingExcess(
+          buffer->getBuffer(), kMaxMLIRNesting, NestingSyntax::MLIR)) {
+    emitError(FileLineColLoc::get(context, buffer->getBufferIdentifier(),
+                                  excess->line, excess->column))
+        << "nested deeper than " << kMaxMLIRNesting
+        << " levels of brackets; no dsc model nests like this: is it the "
+           "right file?";
+    return nullptr;
+  }
+  // parseSourceFile verifies what it parses.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, context);
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   return parseSourceFile<ModuleOp>(sourceMgr, context);
 }

@@ -1,6 +1,7 @@
 //===- ExpertLoads.cpp - expert-load statistics ---------------------------===//
 
 #include "dsc/Placement/ExpertLoads.h"
+#include "dsc/Support/JSON.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -40,10 +41,11 @@ static Expected<double> checkLoad(double value, const std::string &where) {
   return value;
 }
 
-static Expected<ExpertLoads> parseJSON(StringRef text, StringRef fileName) {
-  Expected<json::Value> root = json::parse(text);
+static Expected<ExpertLoads> parseLoadsJSON(StringRef text,
+                                            StringRef fileName) {
+  Expected<json::Value> root = parseJSON(text, fileName);
   if (!root)
-    return fail(fileName + ": not valid JSON: " + toString(root.takeError()));
+    return root.takeError();
   const json::Object *object = root->getAsObject();
   const json::Array *layers = object ? object->getArray("loads") : nullptr;
   if (!layers)
@@ -78,7 +80,7 @@ static Expected<ExpertLoads> parseJSON(StringRef text, StringRef fileName) {
   return loads;
 }
 
-static Expected<ExpertLoads> parseCSV(StringRef text, StringRef fileName) {
+static Expected<ExpertLoads> parseLoadsCSV(StringRef text, StringRef fileName) {
   ExpertLoads loads;
   std::vector<size_t> lineOfLayer;
   SmallVector<StringRef> lines;
@@ -116,8 +118,8 @@ static Expected<ExpertLoads> parseCSV(StringRef text, StringRef fileName) {
 Expected<ExpertLoads> dsc::parseExpertLoads(StringRef text,
                                             StringRef fileName) {
   if (text.ltrim().starts_with("{"))
-    return parseJSON(text, fileName);
-  return parseCSV(text, fileName);
+    return parseLoadsJSON(text, fileName);
+  return parseLoadsCSV(text, fileName);
 }
 
 Expected<ExpertLoads> dsc::readExpertLoads(StringRef path) {

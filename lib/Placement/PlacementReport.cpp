@@ -1,6 +1,7 @@
 //===- PlacementReport.cpp - expert placements for people and tools -------===//
 
 #include "dsc/Placement/PlacementReport.h"
+#include "dsc/Support/JSON.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -100,9 +101,9 @@ dsc::readPhysicalToLogical(StringRef path) {
       MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
   if (!buffer)
     return fail("cannot read: " + buffer.getError().message());
-  Expected<json::Value> root = json::parse((*buffer)->getBuffer());
+  Expected<json::Value> root = parseJSON((*buffer)->getBuffer(), path);
   if (!root)
-    return fail("not valid JSON: " + toString(root.takeError()));
+    return root.takeError();
   const json::Object *object = root->getAsObject();
   const json::Array *layers = object ? object->getArray("layers") : nullptr;
   if (!layers)

@@ -6,6 +6,8 @@
 #include "dsc/Import/ModelConfig.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <memory>
 #include <string>
 
 namespace dsc {
@@ -26,6 +28,17 @@ struct ImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp> importModel(const ModelConfig &config,
                                               mlir::MLIRContext *context,
                                               const ImportOptions &options);
+
+/// Deepest bracket nesting a model's `.mlir` may have: MLIR's parser
+/// recurses per level and overflows the stack on deep enough text; dsc's IR
+/// nests about ten levels.
+inline constexpr unsigned kMaxMLIRNesting = 256;
+
+/// Parses and verifies `.mlir` text after checking its nesting against
+/// kMaxMLIRNesting. Returns null after emitting diagnostics.
+mlir::OwningOpRef<mlir::ModuleOp>
+parseModelSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                 mlir::MLIRContext *context);
 
 /// Loads a model from a `.json` HuggingFace config (imported) or a `.mlir`
 /// file (parsed), verified. Returns null after emitting diagnostics.

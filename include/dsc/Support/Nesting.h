@@ -1,0 +1,35 @@
+//===- Nesting.h - how deep a text's brackets nest --------------*- C++ -*-===//
+//
+// Recursive-descent parsers (llvm::json::parse, MLIR's) recurse once per
+// bracket level; a file nested 100,000 deep overflows the stack. The readers
+// measure the nesting first with this linear scan and refuse a file deeper
+// than they can parse safely.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_SUPPORT_NESTING_H
+#define DSC_SUPPORT_NESTING_H
+
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+
+namespace dsc {
+
+/// What opens and closes a level, and what is skipped, in a syntax.
+enum class NestingSyntax {
+  /// [ ] { }; "strings" with \ escapes.
+  JSON,
+  /// As JSON, plus ( ) and < > (not the > of ->), and // comments.
+  MLIR,
+};
+
+/// Where the nesting first exceeds `limit` (1-based line and column).
+struct NestingExcess {
+  unsigned line = 0, column = 0;
+};
+std::optional<NestingExcess>
+findNestingExcess(llvm::StringRef text, unsigned limit, NestingSyntax syntax);
+
+} // namespace dsc
+
+#endif // DSC_SUPPORT_NESTING_H

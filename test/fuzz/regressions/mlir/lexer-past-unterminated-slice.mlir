@@ -1,0 +1,4 @@
+
+
+// ds// e" at positionD #sc () -> ()
+ r
