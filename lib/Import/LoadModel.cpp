@@ -36,13 +36,11 @@ OwningOpRef<ModuleOp>
 dsc::parseModelSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
                       MLIRContext *context) {
   context->getOrLoadDialect<DscDialect>();
-  if (std::optional<NestingExcess> excess = findNestingExcess(
-          buffer->getBuffer(), kMaxMLIRNesting, NestingSyntax::MLIR)) {
+  if (std::optional<MLIRNestingExcess> excess =
+          findMLIRNestingExcess(buffer->getBuffer())) {
     emitError(FileLineColLoc::get(context, buffer->getBufferIdentifier(),
                                   excess->line, excess->column))
-        << "nested deeper than " << kMaxMLIRNesting
-        << " levels of brackets; no dsc model nests like this: is it the "
-           "right file?";
+        << excess->message;
     return nullptr;
   }
   // parseSourceFile verifies what it parses.

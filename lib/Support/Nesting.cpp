@@ -66,3 +66,17 @@ dsc::findNestingExcess(StringRef text, unsigned limit, NestingSyntax syntax) {
   }
   return std::nullopt;
 }
+
+std::optional<dsc::MLIRNestingExcess>
+dsc::findMLIRNestingExcess(StringRef text) {
+  std::optional<NestingExcess> excess =
+      findNestingExcess(text, kMaxMLIRNesting, NestingSyntax::MLIR);
+  if (!excess)
+    return std::nullopt;
+  MLIRNestingExcess result;
+  static_cast<NestingExcess &>(result) = *excess;
+  result.message = "nested deeper than " + std::to_string(kMaxMLIRNesting) +
+                   " levels of brackets; no dsc IR nests like this: is it "
+                   "the right file?";
+  return result;
+}

@@ -9,6 +9,7 @@
 #include "dsc/Conversion/Passes.h"
 #include "dsc/IR/DscDialect.h"
 #include "dsc/Pipelines/Pipelines.h"
+#include "dsc/Support/Nesting.h"
 #include "dsc/Support/OutputFile.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -53,6 +54,13 @@ int main(int argc, char **argv) {
       mlir::openInputFile(inputFile, &message);
   if (!input) {
     WithColor::error() << message << "\n";
+    return 1;
+  }
+  // MLIR's parser would overflow the stack on it.
+  if (std::optional<dsc::MLIRNestingExcess> excess =
+          dsc::findMLIRNestingExcess(input->getBuffer())) {
+    errs() << input->getBufferIdentifier() << ":" << excess->line << ":"
+           << excess->column << ": error: " << excess->message << "\n";
     return 1;
   }
   Error error = dsc::writeFileAtomically(outputFile, [&](raw_ostream &os) {

@@ -29,13 +29,9 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(const ModelConfig &config,
                                               mlir::MLIRContext *context,
                                               const ImportOptions &options);
 
-/// Deepest bracket nesting a model's `.mlir` may have: MLIR's parser
-/// recurses per level and overflows the stack on deep enough text; dsc's IR
-/// nests about ten levels.
-inline constexpr unsigned kMaxMLIRNesting = 256;
-
 /// Parses and verifies `.mlir` text after checking its nesting against
-/// kMaxMLIRNesting. Returns null after emitting diagnostics.
+/// kMaxMLIRNesting (dsc/Support/Nesting.h). Returns null after emitting
+/// diagnostics.
 mlir::OwningOpRef<mlir::ModuleOp>
 parseModelSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
                  mlir::MLIRContext *context);

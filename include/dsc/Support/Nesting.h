@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/StringRef.h"
 #include <optional>
+#include <string>
 
 namespace dsc {
 
@@ -29,6 +30,18 @@ struct NestingExcess {
 };
 std::optional<NestingExcess>
 findNestingExcess(llvm::StringRef text, unsigned limit, NestingSyntax syntax);
+
+/// Deepest bracket nesting a `.mlir` input may have: MLIR's parser recurses
+/// per level and overflows the stack on deep enough text; dsc's IR nests
+/// about ten levels.
+inline constexpr unsigned kMaxMLIRNesting = 256;
+
+/// Where `.mlir` text nests deeper than kMaxMLIRNesting, and the message
+/// every reader reports there ("nested deeper than 256 levels ...").
+struct MLIRNestingExcess : NestingExcess {
+  std::string message;
+};
+std::optional<MLIRNestingExcess> findMLIRNestingExcess(llvm::StringRef text);
 
 } // namespace dsc
 
