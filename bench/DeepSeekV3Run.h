@@ -6,7 +6,7 @@
 
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Import/ImportModel.h"
-#include "dsc/Import/RunOptions.h"
+#include "dsc/Run/RunOptions.h"
 
 namespace dsc::bench {
 
@@ -16,7 +16,7 @@ inline RunOptions deepSeekV3Options() {
   options.pp = 16;
   options.ep = 64;
   options.recipe = Precision::fp8;
-  options.schedule = PipelineSchedule::dualpipe;
+  options.schedule = ScheduleKind::dualpipe;
   return options;
 }
 

@@ -7,7 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "DeepSeekV3Run.h"
-#include "dsc/Analysis/Report.h"
+#include "dsc/Report/Report.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "mlir/IR/MLIRContext.h"
 #include <benchmark/benchmark.h>
 
@@ -23,7 +24,12 @@ static void BM_ReportDeepSeekV3(benchmark::State &state) {
       state.SkipWithError("the run does not verify");
       return;
     }
-    dsc::RunReport report(*run, 14.8e12);
+    mlir::FailureOr<dsc::ResolvedRun> resolved = dsc::resolveRun(*run);
+    if (failed(resolved)) {
+      state.SkipWithError("the run does not resolve");
+      return;
+    }
+    dsc::RunReport report(*resolved, 14.8e12);
     llvm::json::Value json = report.toJSON();
     benchmark::DoNotOptimize(&json);
   }

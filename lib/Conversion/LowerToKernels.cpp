@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Conversion/Passes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -33,7 +33,7 @@ public:
         // so the step's gradients, summed over micro-batches and
         // data-parallel replicas, are means over every sequence of the
         // global batch.
-        lossShare(1.0 / double(run.getMicroBatches() * run.getDp())) {
+        lossShare(1.0 / double(run.getMicroBatches() * run.getMeshOp().getDp())) {
     for (ParameterOp parameter : model.getBody().getOps<ParameterOp>())
       parameters[parameter.getSymName()] = parameter;
   }
@@ -396,7 +396,10 @@ struct LowerToKernelsPass
     SymbolTableCollection symbols;
     if (failed(mlir::verify(run)) || failed(run.verifySymbolUses(symbols)))
       return signalPassFailure();
-    RunSetup setup = resolveRun(run);
+    FailureOr<ResolvedRun> resolved = resolveRun(run);
+    if (failed(resolved))
+      return signalPassFailure();
+    const ResolvedRun &setup = *resolved;
 
     OpBuilder builder(run->getContext());
     builder.setInsertionPointAfter(run);

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Analysis/ArenaPlanner.h"
-#include "dsc/Analysis/Memory.h"
+#include "dsc/CostModel/Memory.h"
 #include "dsc/Conversion/Passes.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -112,7 +112,10 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
     int64_t stage;
   };
   // Stages are the run's; an op's dsc.stage must name one of them.
-  RunSetup setup = resolveRun(run);
+  FailureOr<ResolvedRun> resolved = resolveRun(run);
+  if (failed(resolved))
+    return failure();
+  const ResolvedRun &setup = *resolved;
   int64_t numStages = setup.layout.stages.size();
   std::vector<Buffer> buffers;
   for (Operation &op : body) {

@@ -150,17 +150,25 @@ void DualPipeRank::build() {
 
 llvm::Expected<ScheduledPipeline> dsc::buildDualPipe(int64_t pp,
                                                      int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
+  if (llvm::Error error = checkCounts(pp, pp, microBatches))
     return std::move(error);
-  if (pp % 2 != 0 || microBatches % 2 != 0 || microBatches < 2 * pp)
+  if (pp % 2 != 0)
+    return requestError(ScheduleParameter::PP,
+                        "DualPipe needs an even number of pipeline ranks "
+                        "(the two directions pair rank r with pp - 1 - r), "
+                        "got pp " +
+                            llvm::Twine(pp) + "; use " + llvm::Twine(pp + 1) +
+                            (pp > 1 ? " or " + llvm::Twine(pp - 1) : ""));
+  if (microBatches % 2 != 0 || microBatches < 2 * pp)
     return requestError(
-        pp % 2 != 0 ? ScheduleParameter::PP : ScheduleParameter::MicroBatches,
-        "DualPipe needs an even number of stages and an even number "
-        "of micro-batches of at least 2 * pp; have pp " +
+        ScheduleParameter::MicroBatches,
+        "DualPipe needs an even number of micro-batches of at least 2 * pp "
+        "(half flow each way); have pp " +
             llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
-            " micro-batches");
+            " micro-batches; use " +
+            llvm::Twine(std::max(2 * pp, microBatches + microBatches % 2)));
   ScheduledPipeline schedule;
-  schedule.kind = ScheduleKind::DualPipe;
+  schedule.kind = ScheduleKind::dualpipe;
   schedule.numStages = pp;
   schedule.numMicroBatches = microBatches;
   schedule.stageRank.resize(2);
@@ -177,21 +185,21 @@ llvm::Expected<ScheduledPipeline> dsc::buildDualPipe(int64_t pp,
 
 llvm::Expected<ScheduledPipeline> dsc::buildDualPipeV(int64_t pp,
                                                       int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
+  int64_t stages = 2 * pp;
+  if (llvm::Error error = checkCounts(pp, stages, microBatches))
     return std::move(error);
-  if (pp % 2 != 0 || microBatches < pp)
+  if (microBatches < stages)
     return requestError(
-        pp % 2 != 0 ? ScheduleParameter::PP : ScheduleParameter::MicroBatches,
-        "DualPipeV needs an even number of stages (two per rank) "
-        "and at least as many micro-batches as stages; have pp " +
+        ScheduleParameter::MicroBatches,
+        "DualPipeV needs at least as many micro-batches as its 2 * pp "
+        "stages; have pp " +
             llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
-            " micro-batches");
-  int64_t ranks = pp / 2;
-  ScheduledPipeline schedule =
-      emptySchedule(ScheduleKind::DualPipeV, pp, microBatches, ranks,
-                    [&](int64_t s) { return s < ranks ? s : pp - 1 - s; });
-  DualPipeShape shape{/*vShape=*/true, ranks, microBatches};
-  for (int64_t rank = 0; rank < ranks; ++rank)
+            " micro-batches; use " + llvm::Twine(stages));
+  ScheduledPipeline schedule = emptySchedule(
+      ScheduleKind::dualpipev, stages, microBatches, pp,
+      [&](int64_t s) { return s < pp ? s : stages - 1 - s; });
+  DualPipeShape shape{/*vShape=*/true, pp, microBatches};
+  for (int64_t rank = 0; rank < pp; ++rank)
     DualPipeRank(shape, rank, schedule.ranks[rank]).build();
   return schedule;
 }

@@ -37,33 +37,24 @@ struct VirtualOrder {
 llvm::Expected<ScheduledPipeline>
 dsc::buildInterleavedOneFOneB(int64_t pp, int64_t virtualStages,
                               int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
+  llvm::Expected<PipelineShape> shape =
+      pipelineShape(ScheduleKind::interleaved_1f1b, pp, virtualStages);
+  if (!shape)
+    return shape.takeError();
+  int64_t stages = shape->stages, numRanks = pp;
+  if (llvm::Error error = checkCounts(pp, stages, microBatches))
     return std::move(error);
-  if (virtualStages < 2)
-    return requestError(ScheduleParameter::VirtualStages,
-                        "interleaved 1F1B needs at least 2 virtual stages "
-                        "(model chunks) per rank, got " +
-                            llvm::Twine(virtualStages) +
-                            "; use 1f1b for one chunk per rank");
-  if (pp % virtualStages != 0)
-    return requestError(ScheduleParameter::VirtualStages,
-                        "interleaved 1F1B spreads pp " + llvm::Twine(pp) +
-                            " stages over pp / virtual stages ranks, but " +
-                            llvm::Twine(virtualStages) + " does not divide " +
-                            llvm::Twine(pp) + "; use a divisor of pp");
-  int64_t numRanks = pp / virtualStages;
   // Megatron's requirement: the groups of R micro-batches must be whole.
   if (microBatches % numRanks != 0)
     return requestError(
         ScheduleParameter::MicroBatches,
         "interleaved 1F1B needs the micro-batches to be a multiple of the " +
-            llvm::Twine(numRanks) + " ranks (pp " + llvm::Twine(pp) + " / " +
-            llvm::Twine(virtualStages) + " virtual stages), got " +
+            llvm::Twine(numRanks) + " pipeline ranks, got " +
             llvm::Twine(microBatches) + "; use " +
             llvm::Twine((microBatches / numRanks + 1) * numRanks));
 
   ScheduledPipeline schedule =
-      emptySchedule(ScheduleKind::InterleavedOneFOneB, pp, microBatches,
+      emptySchedule(ScheduleKind::interleaved_1f1b, stages, microBatches,
                     numRanks, [&](int64_t s) { return s % numRanks; });
   VirtualOrder order{numRanks, virtualStages};
   int64_t total = microBatches * virtualStages;

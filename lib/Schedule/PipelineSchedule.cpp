@@ -16,37 +16,95 @@ char ScheduleRequestError::ID = 0;
 
 void ScheduleRequestError::log(llvm::raw_ostream &os) const { os << message; }
 
+static constexpr ScheduleKind kAllKinds[] = {
+    ScheduleKind::one_f_one_b, ScheduleKind::interleaved_1f1b,
+    ScheduleKind::zb_h1,       ScheduleKind::zb_v,
+    ScheduleKind::dualpipe,    ScheduleKind::dualpipev};
+
 llvm::StringRef dsc::scheduleKindName(ScheduleKind kind) {
   switch (kind) {
-  case ScheduleKind::OneFOneB:
+  case ScheduleKind::one_f_one_b:
     return "1f1b";
-  case ScheduleKind::InterleavedOneFOneB:
+  case ScheduleKind::interleaved_1f1b:
     return "interleaved-1f1b";
-  case ScheduleKind::ZeroBubbleH1:
+  case ScheduleKind::zb_h1:
     return "zb-h1";
-  case ScheduleKind::ZeroBubbleV:
+  case ScheduleKind::zb_v:
     return "zb-v";
-  case ScheduleKind::DualPipe:
+  case ScheduleKind::dualpipe:
     return "dualpipe";
-  case ScheduleKind::DualPipeV:
+  case ScheduleKind::dualpipev:
     return "dualpipev";
   }
   return "";
 }
 
 std::optional<ScheduleKind> dsc::parseScheduleKind(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<ScheduleKind>>(name)
-      .Case("1f1b", ScheduleKind::OneFOneB)
-      .Case("interleaved-1f1b", ScheduleKind::InterleavedOneFOneB)
-      .Case("zb-h1", ScheduleKind::ZeroBubbleH1)
-      .Case("zb-v", ScheduleKind::ZeroBubbleV)
-      .Case("dualpipe", ScheduleKind::DualPipe)
-      .Case("dualpipev", ScheduleKind::DualPipeV)
-      .Default(std::nullopt);
+  for (ScheduleKind kind : kAllKinds)
+    if (name == scheduleKindName(kind) || name == stringifyScheduleKind(kind))
+      return kind;
+  return std::nullopt;
+}
+
+std::string dsc::scheduleKindList() {
+  std::string list;
+  for (auto [index, kind] : llvm::enumerate(kAllKinds)) {
+    if (index)
+      list += index + 1 == std::size(kAllKinds) ? " or " : ", ";
+    list += scheduleKindName(kind).str();
+  }
+  return list;
+}
+
+llvm::Expected<PipelineShape>
+dsc::pipelineShape(ScheduleKind kind, int64_t pp,
+                   std::optional<int64_t> virtualStages) {
+  if (pp < 1)
+    return requestError(ScheduleParameter::PP,
+                        "the pipeline needs at least one rank, got pp " +
+                            llvm::Twine(pp));
+  if (virtualStages && kind != ScheduleKind::interleaved_1f1b)
+    return requestError(ScheduleParameter::VirtualStages,
+                        "virtual stages apply only to interleaved-1f1b, not " +
+                            scheduleKindName(kind));
+  PipelineShape shape{kind, pp, pp, 1};
+  switch (kind) {
+  case ScheduleKind::one_f_one_b:
+  case ScheduleKind::zb_h1:
+    break;
+  case ScheduleKind::dualpipe:
+    shape.stagesPerRank = 2;
+    break;
+  case ScheduleKind::zb_v:
+  case ScheduleKind::dualpipev:
+    shape.stagesPerRank = 2;
+    shape.stages = 2 * pp;
+    break;
+  case ScheduleKind::interleaved_1f1b: {
+    int64_t chunks = virtualStages.value_or(2);
+    if (chunks < 2)
+      return requestError(ScheduleParameter::VirtualStages,
+                          "interleaved 1F1B needs at least 2 virtual stages "
+                          "(model chunks) per rank, got " +
+                              llvm::Twine(chunks) +
+                              "; use 1f1b for one chunk per rank");
+    if (chunks > ScheduleRequest::kMaxStages / pp)
+      return requestError(ScheduleParameter::VirtualStages,
+                          "pp " + llvm::Twine(pp) + " x " +
+                              llvm::Twine(chunks) +
+                              " virtual stages exceed the " +
+                              llvm::Twine(ScheduleRequest::kMaxStages) +
+                              " stages a pipeline has at most");
+    shape.stagesPerRank = chunks;
+    shape.stages = chunks * pp;
+    break;
+  }
+  }
+  return shape;
 }
 
 int64_t ScheduledPipeline::directionOf(int64_t microBatch) const {
-  return kind == ScheduleKind::DualPipe && microBatch >= numMicroBatches / 2;
+  return kind == ScheduleKind::dualpipe && microBatch >= numMicroBatches / 2;
 }
 
 /// The rank running `stage` for `microBatch`, unless it is `rank` or the
@@ -93,29 +151,31 @@ std::string dsc::formatStep(const Step &step) {
   return text;
 }
 
-llvm::Error dsc::detail::checkCounts(int64_t pp, int64_t microBatches) {
+llvm::Error dsc::detail::checkCounts(int64_t pp, int64_t stages,
+                                     int64_t microBatches) {
   if (pp < 1)
     return requestError(ScheduleParameter::PP,
-                        "the pipeline needs at least one stage, got pp " +
+                        "the pipeline needs at least one rank, got pp " +
                             llvm::Twine(pp));
   if (microBatches < 1)
     return requestError(ScheduleParameter::MicroBatches,
                         "the step needs at least one micro-batch, got " +
                             llvm::Twine(microBatches));
-  if (pp > ScheduleRequest::kMaxStages)
+  if (stages > ScheduleRequest::kMaxStages)
     return requestError(ScheduleParameter::PP,
                         "a pipeline has at most " +
                             llvm::Twine(ScheduleRequest::kMaxStages) +
-                            " stages, got " + llvm::Twine(pp));
+                            " stages, got " + llvm::Twine(stages) + " on pp " +
+                            llvm::Twine(pp) + " ranks");
   if (microBatches > ScheduleRequest::kMaxMicroBatches)
     return requestError(ScheduleParameter::MicroBatches,
                         "a step has at most " +
                             llvm::Twine(ScheduleRequest::kMaxMicroBatches) +
                             " micro-batches, got " + llvm::Twine(microBatches));
-  if (pp * microBatches > ScheduleRequest::kMaxStageMicroBatches)
+  if (stages * microBatches > ScheduleRequest::kMaxStageMicroBatches)
     return requestError(
         ScheduleParameter::MicroBatches,
-        llvm::Twine(pp) + " stages x " + llvm::Twine(microBatches) +
+        llvm::Twine(stages) + " stages x " + llvm::Twine(microBatches) +
             " micro-batches exceed the " +
             llvm::Twine(ScheduleRequest::kMaxStageMicroBatches) +
             " (stage, micro-batch) passes a schedule holds; use fewer "
@@ -125,10 +185,10 @@ llvm::Error dsc::detail::checkCounts(int64_t pp, int64_t microBatches) {
 
 llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
                                                      int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
+  if (llvm::Error error = checkCounts(pp, pp, microBatches))
     return std::move(error);
   ScheduledPipeline schedule =
-      emptySchedule(ScheduleKind::OneFOneB, pp, microBatches, pp,
+      emptySchedule(ScheduleKind::one_f_one_b, pp, microBatches, pp,
                     [](int64_t s) { return s; });
   for (int64_t rank = 0; rank < pp; ++rank) {
     std::vector<Step> &steps = schedule.ranks[rank];
@@ -148,20 +208,25 @@ llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
 
 llvm::Expected<ScheduledPipeline>
 dsc::buildSchedule(const ScheduleRequest &request) {
+  // The shape states the virtual-stage preconditions.
+  llvm::Expected<PipelineShape> shape =
+      pipelineShape(request.kind, request.pp, request.virtualStages);
+  if (!shape)
+    return shape.takeError();
   switch (request.kind) {
-  case ScheduleKind::OneFOneB:
+  case ScheduleKind::one_f_one_b:
     return buildOneFOneB(request.pp, request.microBatches);
-  case ScheduleKind::InterleavedOneFOneB:
-    return buildInterleavedOneFOneB(request.pp, request.virtualStages,
+  case ScheduleKind::interleaved_1f1b:
+    return buildInterleavedOneFOneB(request.pp, shape->stagesPerRank,
                                     request.microBatches);
-  case ScheduleKind::ZeroBubbleH1:
+  case ScheduleKind::zb_h1:
     return buildZeroBubbleH1(request.pp, request.microBatches);
-  case ScheduleKind::ZeroBubbleV:
+  case ScheduleKind::zb_v:
     return buildZeroBubbleV(request.pp, request.microBatches);
-  case ScheduleKind::DualPipe:
+  case ScheduleKind::dualpipe:
     return buildDualPipe(request.pp, request.microBatches);
-  case ScheduleKind::DualPipeV:
+  case ScheduleKind::dualpipev:
     return buildDualPipeV(request.pp, request.microBatches);
   }
-  llvm_unreachable("unknown schedule kind");
+  llvm_unreachable("every schedule kind is built");
 }

@@ -18,22 +18,22 @@ inline llvm::Error requestError(ScheduleParameter parameter,
   return llvm::make_error<ScheduleRequestError>(parameter, message.str());
 }
 
-/// At least one stage and one micro-batch, at most ScheduleRequest's
-/// bounds.
-llvm::Error checkCounts(int64_t pp, int64_t microBatches);
+/// At least one rank and one micro-batch, at most ScheduleRequest's bounds
+/// on `stages` and micro-batches.
+llvm::Error checkCounts(int64_t pp, int64_t stages, int64_t microBatches);
 
-/// `numRanks` empty programs and one direction of `pp` stages, each on the
-/// rank `rankOf(stage)` gives.
+/// `numRanks` empty programs and one direction of `stages` stages, each on
+/// the rank `rankOf(stage)` gives.
 template <typename RankOf>
-ScheduledPipeline emptySchedule(ScheduleKind kind, int64_t pp,
+ScheduledPipeline emptySchedule(ScheduleKind kind, int64_t stages,
                                 int64_t microBatches, int64_t numRanks,
                                 RankOf rankOf) {
   ScheduledPipeline schedule;
   schedule.kind = kind;
-  schedule.numStages = pp;
+  schedule.numStages = stages;
   schedule.numMicroBatches = microBatches;
   schedule.stageRank.emplace_back();
-  for (int64_t s = 0; s < pp; ++s)
+  for (int64_t s = 0; s < stages; ++s)
     schedule.stageRank[0].push_back(rankOf(s));
   schedule.ranks.resize(numRanks);
   return schedule;

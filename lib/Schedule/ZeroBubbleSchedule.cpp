@@ -14,10 +14,10 @@ using namespace dsc::detail;
 
 llvm::Expected<ScheduledPipeline> dsc::buildZeroBubbleH1(int64_t pp,
                                                          int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
+  if (llvm::Error error = checkCounts(pp, pp, microBatches))
     return std::move(error);
   ScheduledPipeline schedule =
-      emptySchedule(ScheduleKind::ZeroBubbleH1, pp, microBatches, pp,
+      emptySchedule(ScheduleKind::zb_h1, pp, microBatches, pp,
                     [](int64_t s) { return s; });
   // In the steady state, slot x of rank r runs F of micro-batch x, I of
   // x - (pp - 1 - r) (1F1B's offset, so the same activations stay alive)
@@ -122,18 +122,13 @@ void ZeroBubbleVRank::build() {
 
 llvm::Expected<ScheduledPipeline> dsc::buildZeroBubbleV(int64_t pp,
                                                         int64_t microBatches) {
-  if (llvm::Error error = checkCounts(pp, microBatches))
+  int64_t stages = 2 * pp;
+  if (llvm::Error error = checkCounts(pp, stages, microBatches))
     return std::move(error);
-  if (pp % 2 != 0)
-    return requestError(ScheduleParameter::PP,
-                        "ZB-V needs an even number of stages (two per rank, "
-                        "in a V), got pp " +
-                            llvm::Twine(pp) + "; use " + llvm::Twine(pp + 1));
-  int64_t numRanks = pp / 2;
-  ScheduledPipeline schedule =
-      emptySchedule(ScheduleKind::ZeroBubbleV, pp, microBatches, numRanks,
-                    [&](int64_t s) { return s < numRanks ? s : pp - 1 - s; });
-  for (int64_t rank = 0; rank < numRanks; ++rank)
-    ZeroBubbleVRank(numRanks, rank, microBatches, schedule.ranks[rank]).build();
+  ScheduledPipeline schedule = emptySchedule(
+      ScheduleKind::zb_v, stages, microBatches, pp,
+      [&](int64_t s) { return s < pp ? s : stages - 1 - s; });
+  for (int64_t rank = 0; rank < pp; ++rank)
+    ZeroBubbleVRank(pp, rank, microBatches, schedule.ranks[rank]).build();
   return schedule;
 }

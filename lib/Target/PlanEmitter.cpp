@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Target/PlanEmitter.h"
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Target/DataParallel.h"
 
 using namespace mlir;
@@ -22,8 +22,9 @@ namespace pl = dsc::plan;
 namespace {
 class PlanEmitter {
 public:
-  PlanEmitter(RunOp run, func::FuncOp train, const PlanOptions &options)
-      : run(run), train(train), options(options), setup(resolveRun(run)),
+  PlanEmitter(const ResolvedRun &setup, func::FuncOp train,
+              const PlanOptions &options)
+      : run(setup.run), train(train), options(options), setup(setup),
         model(setup.model) {}
 
   FailureOr<pl::Plan> emit();
@@ -63,7 +64,7 @@ private:
   RunOp run;
   func::FuncOp train;
   const PlanOptions &options;
-  RunSetup setup;
+  const ResolvedRun &setup;
   ModelOp model;
   /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`): then
   /// every floating buffer is FP32, the AdamW moments included.
@@ -424,11 +425,11 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
   // Data parallelism replicates the one-rank plan; pipeline stages, expert
   // shards and ZeRO's optimizer shards need per-rank programs not written
   // yet.
-  if (run.getPp() != 1 || run.getEp() != 1 ||
-      (run.getDp() > 1 && run.getZero() != 0))
+  if (setup.pp() != 1 || setup.ep() != 1 ||
+      (setup.dp() > 1 && run.getZero() != 0))
     return run.emitError("dsc compile: this version writes data-parallel "
                          "plans (pp 1, ep 1, zero 0), got pp ")
-           << run.getPp() << ", ep " << run.getEp() << " and zero "
+           << setup.pp() << ", ep " << setup.ep() << " and zero "
            << run.getZero()
            << "; pipeline, expert and ZeRO sharding come with the "
               "multi-rank executor";
@@ -567,12 +568,15 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
   }
   rank.schedule.push_back({2, -1});
   plan.ranks.push_back(std::move(rank));
-  replicateDataParallel(plan, static_cast<int32_t>(run.getDp()),
-                        static_cast<int32_t>(setup.cluster.getGpusPerNode()));
+  replicateDataParallel(plan, static_cast<int32_t>(setup.dp()),
+                        static_cast<int32_t>(ClusterOp(setup.cluster).getGpusPerNode()));
   return std::move(plan);
 }
 
 FailureOr<pl::Plan> dsc::emitPlan(RunOp run, func::FuncOp train,
                                   const PlanOptions &options) {
-  return PlanEmitter(run, train, options).emit();
+  FailureOr<ResolvedRun> setup = resolveRun(run);
+  if (failed(setup))
+    return failure();
+  return PlanEmitter(*setup, train, options).emit();
 }

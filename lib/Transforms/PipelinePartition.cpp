@@ -1,15 +1,14 @@
 //===- PipelinePartition.cpp - the dsc-pipeline-partition pass ------------===//
 //
 // Gives every dsc.run a layout: Megatron's even split, a user's layout, or
-// the cost model's best (PipelinePartition.h). The run's verifier then
-// checks it against the model and the schedule.
+// the cost model's best (PipelinePartition.h), for as many stages as the
+// resolved run's schedule has.
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Analysis/PipelinePartition.h"
-#include "dsc/Analysis/Memory.h"
-#include "dsc/Analysis/RunSetup.h"
-#include "dsc/Analysis/StepTime.h"
+#include "dsc/CostModel/PipelinePartition.h"
+#include "dsc/CostModel/CostModel.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -31,35 +30,39 @@ struct PipelinePartitionPass
 
 private:
   LogicalResult partition(RunOp run, SymbolTableCollection &symbols);
-  /// Stages the run's schedule needs.
-  int64_t stageCount(RunOp run);
-  /// The even split leaves a stage without blocks (more stages than
-  /// blocks): not a candidate.
-  bool evenHasEmptyStage = false;
+  /// Prices the even split and the solver's layout with the cost model and
+  /// keeps the faster (the one that fits, first).
+  LogicalResult choose(RunOp run, const ResolvedRun &setup, bool evenHasEmpty);
 };
 } // namespace
 
-int64_t PipelinePartitionPass::stageCount(RunOp run) {
-  if (run.getSchedule() == PipelineSchedule::interleaved_1f1b &&
-      virtualStages > 0)
-    return run.getPp() * virtualStages;
-  return run.getNumStages();
-}
-
 LogicalResult PipelinePartitionPass::partition(RunOp run,
                                                SymbolTableCollection &symbols) {
-  auto model =
-      symbols.lookupNearestSymbolFrom<ModelOp>(run, run.getModelAttr());
-  if (!model)
-    return run.emitOpError("'model' ")
-           << run.getModelAttr() << " does not name a 'dsc.model'";
   MLIRContext *context = run.getContext();
   StringRef how = layout.empty() ? StringRef(mode) : "manual";
+  if (how != "manual" && how != "even" && how != "auto")
+    return run.emitError("dsc-pipeline-partition: unknown mode '")
+           << mode << "'; use auto, even or manual";
+  if (how == "manual" && layout.empty())
+    return run.emitError("dsc-pipeline-partition: mode=manual needs "
+                         "layout=..., e.g. layout=Et*3|t*4|t*4mL");
+  if (virtualStages < 0)
+    return run.emitError("dsc-pipeline-partition: virtual-stages must be "
+                         "positive, got ")
+           << virtualStages;
+  if (virtualStages > 0)
+    run.setVirtualStages(virtualStages);
+  // The stage count is the schedule's: resolve the run without a layout.
+  run.removeLayoutAttr();
+  if (failed(mlir::verify(run)) || failed(run.verifySymbolUses(symbols)))
+    return failure();
+  FailureOr<ResolvedRun> unlaid = resolveRun(run);
+  if (failed(unlaid))
+    return failure();
+  ModelOp model = unlaid->model;
+  int64_t stages = unlaid->shape.stages;
 
   if (how == "manual") {
-    if (layout.empty())
-      return run.emitError("dsc-pipeline-partition: mode=manual needs "
-                           "layout=..., e.g. layout=Et*3|t*4|t*4mL");
     FailureOr<PipelineLayoutAttr> parsed =
         PipelineLayoutAttr::parseMegatron(context, layout, [&] {
           return run.emitError("dsc-pipeline-partition: ");
@@ -74,31 +77,32 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
                  << s << " of layout \"" << layout
                  << "\" is empty; fill it or pass allow-empty-stages";
     run.setLayoutAttr(*parsed);
-  } else if (how == "even" || how == "auto") {
-    int64_t stages = stageCount(run);
-    StageLayout even = StageLayout::evenSplit(
-        model.getNumHiddenLayers(), model.getNumNextnPredictLayers(), stages);
-    evenHasEmptyStage = model.getNumHiddenLayers() < stages;
-    if (how == "even" && evenHasEmptyStage)
-      return run.emitError("dsc-pipeline-partition: ")
-             << model.getNumHiddenLayers() << " blocks cannot split evenly "
-             << "over " << stages
-             << " stages without an empty one; use mode=auto or a layout";
-    run.setLayoutAttr(even.toAttr(context));
-  } else {
-    return run.emitError("dsc-pipeline-partition: unknown mode '")
-           << mode << "'; use auto, even or manual";
-  }
-  // The layout must suit the model and schedule before it is priced.
-  if (failed(mlir::verify(run)) || failed(run.verifySymbolUses(symbols)))
-    return failure();
-  if (how != "auto")
+    // The layout must suit the model and the schedule's stages.
+    if (failed(run.verifySymbolUses(symbols)) || failed(resolveRun(run)))
+      return failure();
     return success();
+  }
 
-  PipelineLayoutAttr even = *run.getLayout();
-  RunSetup setup = resolveRun(run);
-  ParameterCountAnalysis params(setup.model);
-  llvm::Expected<PipelinePartition> best = partitionPipeline(setup, params);
+  bool evenHasEmpty = model.getNumHiddenLayers() < stages;
+  if (how == "even" && evenHasEmpty)
+    return run.emitError("dsc-pipeline-partition: ")
+           << model.getNumHiddenLayers() << " blocks cannot split evenly "
+           << "over " << stages
+           << " stages without an empty one; use mode=auto or a layout";
+  StageLayout even = StageLayout::evenSplit(
+      model.getNumHiddenLayers(), model.getNumNextnPredictLayers(), stages);
+  run.setLayoutAttr(even.toAttr(context));
+  if (how == "even")
+    return success();
+  return choose(run, withLayout(*unlaid, even), evenHasEmpty);
+}
+
+LogicalResult PipelinePartitionPass::choose(RunOp run,
+                                            const ResolvedRun &evenRun,
+                                            bool evenHasEmpty) {
+  CostModel evenCost(evenRun);
+  llvm::Expected<PipelinePartition> best =
+      partitionPipeline(evenRun, evenCost.parameters());
   if (!best)
     return run.emitError("dsc-pipeline-partition: ")
            << llvm::toString(best.takeError());
@@ -108,37 +112,29 @@ LogicalResult PipelinePartitionPass::partition(RunOp run,
            "the fullest GPU): recomputation or more pipeline or expert "
            "parallelism would help";
 
-  // The simulated schedule has the last word: the cost model balances
-  // ranks, the simulator also sees the order the stages run in.
-  double capacity = setup.cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
-  auto simulatedStep = [&](PipelineLayoutAttr candidate, bool &fits) {
-    run.setLayoutAttr(candidate);
-    RunSetup candidateSetup = resolveRun(run);
-    MemoryAnalysis memory(candidateSetup, params);
-    CommunicationAnalysis comm(candidateSetup, params);
-    fits = memory.largest().total() <= capacity;
-    return StepTimeAnalysis(candidateSetup, params, memory, comm)
-        .stepSeconds(/*overlap=*/true);
-  };
-  PipelineLayoutAttr chosen = best->layout.toAttr(context);
-  bool evenFits, chosenFits;
-  double evenStep = simulatedStep(even, evenFits),
-         chosenStep = simulatedStep(chosen, chosenFits);
-  if (!evenHasEmptyStage && evenStep < chosenStep &&
-      (evenFits || !chosenFits)) {
-    chosen = even;
+  // The simulated step has the last word: the solver balances ranks, the
+  // simulator also sees the order the stages run in.
+  ResolvedRun chosenRun = withLayout(evenRun, best->layout);
+  CostModel chosenCost(chosenRun);
+  double evenStep = evenCost.stepSeconds(), chosenStep = chosenCost.stepSeconds();
+  bool evenFits = evenCost.fitsMemory();
+  const ResolvedRun *chosen = &chosenRun;
+  if (!evenHasEmpty && evenStep < chosenStep &&
+      (evenFits || !chosenCost.fitsMemory())) {
+    chosen = &evenRun;
     chosenStep = evenStep;
   }
-  run.setLayoutAttr(chosen);
+  PipelineLayoutAttr layoutAttr = chosen->layout.toAttr(run.getContext());
+  run.setLayoutAttr(layoutAttr);
   run.emitRemark(
       llvm::formatv("dsc-pipeline-partition: @{0} layout \"{1}\": simulated "
                     "step {2:F3} ms (even split {3:F3} ms{4}), slowest rank "
                     "{5:F3} ms per micro-batch (even split {6:F3} ms)",
-                    run.getSymName(), chosen.toMegatron(), chosenStep * 1e3,
+                    run.getSymName(), layoutAttr.toMegatron(), chosenStep * 1e3,
                     evenStep * 1e3,
-                    evenHasEmptyStage ? ", an empty stage"
-                    : evenFits        ? ""
-                                      : ", over memory",
+                    evenHasEmpty ? ", an empty stage"
+                    : evenFits   ? ""
+                                 : ", over memory",
                     best->bottleneck * 1e3, best->evenBottleneck * 1e3)
           .str());
   return success();

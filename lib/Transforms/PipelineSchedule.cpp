@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Analysis/RunSetup.h"
-#include "dsc/Analysis/StepTime.h"
+#include "dsc/Run/ResolvedRun.h"
+#include "dsc/CostModel/CostModel.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
@@ -125,10 +125,8 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
     std::optional<ScheduleKind> parsed = parseScheduleKind(kind);
     if (!parsed)
       return run.emitError("dsc-pipeline-schedule: unknown kind '")
-             << kind
-             << "'; use 1f1b, interleaved-1f1b, zb-h1, zb-v, dualpipe or "
-                "dualpipev";
-    run.setSchedule(toPipelineSchedule(*parsed));
+             << kind << "'; use " << scheduleKindList();
+    run.setSchedule(*parsed);
   }
   if (microbatches < 0)
     return run.emitError("dsc-pipeline-schedule: microbatches must be "
@@ -136,11 +134,13 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
            << microbatches;
   if (microbatches > 0)
     run.setMicroBatches(microbatches);
-  // The run's verifier states each schedule's preconditions.
+  // Resolving the run states each schedule's preconditions.
   if (failed(mlir::verify(run)) || failed(run.verifySymbolUses(symbols)))
     return failure();
-
-  RunSetup setup = resolveRun(run);
+  FailureOr<ResolvedRun> resolved = resolveRun(run);
+  if (failed(resolved))
+    return failure();
+  const ResolvedRun &setup = *resolved;
   const ScheduledPipeline &pipeline = setup.pipeline;
   // A program per run: replace the one from an earlier schedule.
   ModuleOp module = getOperation();
@@ -167,12 +167,10 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
   if (failed(mlir::verify(program)))
     return failure();
 
-  // The same costs the step-time analysis uses.
-  ParameterCountAnalysis params(setup.model);
-  CommunicationAnalysis comm(setup, params);
+  // The cost model's simulation of this very program.
+  CostModel costs(setup);
   llvm::Expected<SimulationResult> simulated =
-      simulate(pipeline, pipelineCosts(estimateLayoutTimes(setup, comm),
-                                       /*overlap=*/true));
+      simulate(pipeline, costs.actionCosts(/*overlap=*/true));
   if (!simulated)
     return run.emitError("dsc-pipeline-schedule: ")
            << llvm::toString(simulated.takeError());
@@ -180,10 +178,12 @@ LogicalResult PipelineSchedulePass::schedule(RunOp run,
   int64_t peak = *llvm::max_element(simulated->peakActivations);
   run.emitRemark(
       llvm::formatv("dsc-pipeline-schedule: @{0} {1} on {2} ranks, {3} "
-                    "micro-batches: simulated pipeline {4:F3} ms, largest "
-                    "bubble {5:F3} ms, peak {6} stage activations",
+                    "stages, {4} micro-batches: simulated step {5:F3} ms "
+                    "(pipeline {6:F3} ms), largest bubble {7:F3} ms, peak {8} "
+                    "stage activations",
                     name, scheduleKindName(pipeline.kind), pipeline.numRanks(),
-                    pipeline.numMicroBatches, simulated->stepTime * 1e3,
+                    pipeline.numStages, pipeline.numMicroBatches,
+                    costs.stepSeconds() * 1e3, simulated->stepTime * 1e3,
                     bubble * 1e3, peak)
           .str());
   return success();

@@ -6,10 +6,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "Driver.h"
+#include "RunFlags.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Import/ImportModel.h"
-#include "dsc/Import/RunOptions.h"
 #include "dsc/Pipelines/Pipelines.h"
 #include "dsc/Target/PlanEmitter.h"
 #include "dsc/plan/PlanFile.h"
@@ -36,17 +36,6 @@ static cl::opt<std::string> compileCluster(
     "cluster", cl::init("h100x1"),
     cl::desc("Built-in cluster or cluster JSON (default h100x1: one rank)"),
     cl::sub(compileCommand));
-static cl::opt<int64_t> compileSeqLen("seq-len", cl::init(256),
-                                      cl::desc("Sequence length (default 256)"),
-                                      cl::sub(compileCommand));
-static cl::opt<int64_t> compileMicroBatch("micro-batch", cl::init(4),
-                                          cl::desc("Sequences per micro-batch "
-                                                   "(default 4)"),
-                                          cl::sub(compileCommand));
-static cl::opt<int64_t>
-    compileMicroBatches("micro-batches", cl::init(1),
-                        cl::desc("Micro-batches per step (default 1)"),
-                        cl::sub(compileCommand));
 static cl::opt<double> learningRate("lr", cl::init(1e-3),
                                     cl::desc("AdamW learning rate"),
                                     cl::sub(compileCommand));
@@ -80,20 +69,20 @@ int runCompile(MLIRContext &context) {
       loadModelOnCluster(context, compileInput, compileCluster);
   if (!loaded.module)
     return 1;
-  dsc::ModelOp model = loaded.model;
-  dsc::RunOptions options;
-  options.seqLen = compileSeqLen;
-  options.microBatch = compileMicroBatch;
-  options.microBatches = compileMicroBatches;
-  // Data parallelism over the cluster's GPUs, every expert on every rank and
-  // replicated optimizer states: what this version's plans can express.
-  options.pp = 1;
-  options.ep = 1;
-  options.zero = 0;
-  if (std::optional<dsc::FP8RecipeAttr> fp8 = model.getFp8())
-    options.recipe = dsc::Precision::fp8;
+  // A small training run by default; data parallelism over the cluster's
+  // GPUs, every expert on every rank and replicated optimizer states unless
+  // the options say otherwise.
+  dsc::RunOptions defaults;
+  defaults.seqLen = 256;
+  defaults.microBatch = 4;
+  defaults.microBatches = 1;
+  defaults.ep = 1;
+  defaults.zero = 0;
+  dsc::RunOptions options = runOptionsFromFlags(defaults);
+  if (options.mode != dsc::RunMode::training)
+    return WithColor::error() << "dsc compile: plans train; drop --mode\n", 1;
   FailureOr<dsc::RunOp> run = loaded.addRun(options, "compile");
-  if (failed(run))
+  if (failed(run) || failed(partitionRun(*loaded.module, *run, "auto")))
     return 1;
 
   PassManager manager(&context);

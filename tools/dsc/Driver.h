@@ -9,7 +9,7 @@
 #define DSC_TOOLS_DSC_DRIVER_H
 
 #include "dsc/IR/DscOps.h"
-#include "dsc/Import/RunOptions.h"
+#include "dsc/Run/RunOptions.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"

@@ -1,7 +1,7 @@
 //===- ModelCommands.cpp - dsc import, dsc describe -----------------------===//
 
 #include "Driver.h"
-#include "dsc/Analysis/ModelSummary.h"
+#include "dsc/Report/ModelSummary.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ImportModel.h"
 #include "llvm/Support/WithColor.h"

@@ -6,11 +6,13 @@
 //                                         step time on a cluster
 // dsc place --loads F --replicas R ...    expert placement from loads
 // dsc loads --layers L --experts E ...    synthetic expert loads
-// dsc schedule --kind K --pp P ...        pipeline schedule and simulation
+// dsc schedule --schedule K --pp P ...    pipeline schedule and simulation
+// dsc compile MODEL [run options] -o PLAN a plan for dsc-run
 //
 //===----------------------------------------------------------------------===//
 
 #include "Driver.h"
+#include "RunFlags.h"
 #include "dsc/IR/DscDialect.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -21,6 +23,7 @@ using namespace dsc::driver;
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  registerRunFlags();
   cl::ParseCommandLineOptions(
       argc, argv,
       "dsc: a compiler toolchain for DeepSeek-style models\n\n"
@@ -31,10 +34,12 @@ int main(int argc, char **argv) {
       "  dsc place --loads FILE --replicas R --groups G --nodes N --gpus P "
       "[--policy ...] [--format text|json|svg]\n"
       "  dsc loads --layers L --experts E [--distribution zipf --s S]\n"
-      "  dsc compile MODEL [--cluster C] [--seq-len N] [--micro-batch B] "
-      "[--micro-batches M] [--lr LR] -o PLAN\n"
-      "  dsc schedule --kind 1f1b|dualpipe|dualpipev --pp P --microbatches N "
-      "[--costs F=1,B=2,W=1,FB=2.5,comm=0] [--format text|json|trace]\n");
+      "  dsc compile MODEL [--cluster C] [run options] [--lr LR] -o PLAN\n"
+      "  dsc schedule [run options] [--costs F=1,B=2,W=1,FB=2.5,comm=0 | "
+      "--model MODEL [--cluster C]] [--format text|json|trace|svg]\n\n"
+      "run options: --pp P --dp D --ep E --zero 0|1 --schedule K "
+      "--micro-batches M [--virtual-stages V] [--partition auto|even|LAYOUT] "
+      "--seq-len N --micro-batch B --recipe bf16|fp8 ...\n");
 
   MLIRContext context;
   context.getOrLoadDialect<dsc::DscDialect>();

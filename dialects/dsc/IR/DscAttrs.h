@@ -7,7 +7,7 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
-#include "dsc/IR/DscEnums.h.inc"
+#include "dsc/IR/DscEnums.h"
 
 namespace dsc {
 /// Decoder blocks and MTP modules per pipeline stage.

@@ -54,7 +54,7 @@ def Dsc_MomentType : I32EnumAttr<"MomentType",
   let cppNamespace = "::dsc";
 }
 
-def Dsc_PipelineSchedule : I32EnumAttr<"PipelineSchedule",
+def Dsc_ScheduleKind : I32EnumAttr<"ScheduleKind",
     "pipeline schedule the cost model assumes until one is scheduled", [
       I32EnumAttrCase<"one_f_one_b", 0>,
       I32EnumAttrCase<"dualpipe", 1>,

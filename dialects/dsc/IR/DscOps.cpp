@@ -119,38 +119,43 @@ LogicalResult ClusterOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
-// RunOp
+// MeshOp
 //===----------------------------------------------------------------------===//
 
-PipelineSchedule dsc::toPipelineSchedule(ScheduleKind kind) {
-  switch (kind) {
-  case ScheduleKind::OneFOneB:
-    return PipelineSchedule::one_f_one_b;
-  case ScheduleKind::DualPipe:
-    return PipelineSchedule::dualpipe;
-  case ScheduleKind::DualPipeV:
-    return PipelineSchedule::dualpipev;
-  case ScheduleKind::InterleavedOneFOneB:
-    return PipelineSchedule::interleaved_1f1b;
-  case ScheduleKind::ZeroBubbleH1:
-    return PipelineSchedule::zb_h1;
-  case ScheduleKind::ZeroBubbleV:
-    return PipelineSchedule::zb_v;
-  }
-  return PipelineSchedule::one_f_one_b;
+LogicalResult MeshOp::verify() {
+  for (auto [name, size] : {std::pair<StringRef, int64_t>{"pp", getPp()},
+                            {"dp", getDp()},
+                            {"ep", getEp()}})
+    if (size < 1)
+      return emitOpError("axis '") << name << "' must be positive, got "
+                                   << size;
+  if (getDp() % getEp() != 0)
+    return emitOpError("'ep' (")
+           << getEp() << ") must divide 'dp' (" << getDp()
+           << "): ep is a sub-axis of dp, each pipeline rank's " << getDp()
+           << " replicas holding its experts in ep-way shards";
+  return success();
 }
 
-/// Stages per rank of a schedule, without a layout to say otherwise.
-static int64_t defaultStagesPerRank(PipelineSchedule schedule) {
-  switch (schedule) {
-  case PipelineSchedule::dualpipev:
-  case PipelineSchedule::zb_v:
-  case PipelineSchedule::interleaved_1f1b:
-    return 2;
-  default:
-    return 1;
-  }
+LogicalResult MeshOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto cluster =
+      symbols.lookupNearestSymbolFrom<ClusterOp>(*this, getClusterAttr());
+  if (!cluster)
+    return emitOpError("'cluster' ")
+           << getClusterAttr() << " does not name a 'dsc.cluster'";
+  int64_t gpus = cluster.getNumGPUs();
+  if (getNumRanks() != gpus)
+    return emitOpError("has pp * dp = ")
+           << getPp() << " * " << getDp() << " = " << getNumRanks()
+           << " ranks but cluster @" << cluster.getSymName() << " has "
+           << gpus << " GPUs; choose dp = " << std::max<int64_t>(gpus / getPp(), 1)
+           << (gpus % getPp() ? " (and a pp that divides the GPU count)" : "");
+  return success();
 }
+
+//===----------------------------------------------------------------------===//
+// RunOp
+//===----------------------------------------------------------------------===//
 
 LogicalResult RunOp::verify() {
   auto positive = [&](StringRef name, int64_t value) -> LogicalResult {
@@ -158,9 +163,7 @@ LogicalResult RunOp::verify() {
       return success();
     return emitOpError("'") << name << "' must be positive, got " << value;
   };
-  if (failed(positive("pp", getPp())) || failed(positive("ep", getEp())) ||
-      failed(positive("dp", getDp())) ||
-      failed(positive("seq_len", getSeqLen())) ||
+  if (failed(positive("seq_len", getSeqLen())) ||
       failed(positive("micro_batch", getMicroBatch())) ||
       failed(positive("micro_batches", getMicroBatches())))
     return failure();
@@ -172,85 +175,35 @@ LogicalResult RunOp::verify() {
            << getSeqLen() << " x " << getMicroBatch() << ") exceeds the "
            << kMaxTokens
            << " tokens a micro-batch can hold; use a smaller micro-batch";
-  if (getSchedule() != PipelineSchedule::one_f_one_b &&
+  if (getSchedule() != ScheduleKind::one_f_one_b &&
       getMode() != RunMode::training)
     return emitOpError("schedule ")
-           << stringifyPipelineSchedule(getSchedule())
+           << stringifyScheduleKind(getSchedule())
            << " interleaves forward and backward passes of training; use "
               "schedule one_f_one_b for inference";
   if (getZero() != 0 && getZero() != 1)
     return emitOpError("'zero' must be 0 (no sharding) or 1 (optimizer "
                        "states sharded over dp), got ")
            << getZero();
-  if (getSchedule() == PipelineSchedule::dualpipe &&
-      (getPp() % 2 != 0 || getMicroBatches() % 2 != 0 ||
-       getMicroBatches() < 2 * getPp()))
-    return emitOpError("DualPipe needs an even 'pp' and an even number of "
-                       "micro-batches of at least 2 * pp; have pp ")
-           << getPp() << " and " << getMicroBatches() << " micro-batches";
-  if (std::optional<PipelineLayoutAttr> layout = getLayout()) {
-    int64_t expected = getPp() * defaultStagesPerRank(getSchedule());
-    bool interleaved = getSchedule() == PipelineSchedule::interleaved_1f1b;
-    if (interleaved ? layout->getNumStages() % getPp() != 0 ||
-                          layout->getNumStages() == getPp()
-                    : layout->getNumStages() != expected)
-      return emitOpError("layout \"")
-             << layout->toMegatron() << "\" has " << layout->getNumStages()
-             << " stages but schedule "
-             << stringifyPipelineSchedule(getSchedule()) << " on pp " << getPp()
-             << " ranks runs "
-             << (interleaved ? "a multiple of pp, at least 2 * pp"
-                             : std::to_string(expected))
-             << "; repartition with dsc-pipeline-partition";
+  if (std::optional<int64_t> virtualStages = getVirtualStages()) {
+    if (getSchedule() != ScheduleKind::interleaved_1f1b)
+      return emitOpError("'virtual_stages' applies only to schedule "
+                         "interleaved_1f1b; drop it for ")
+             << stringifyScheduleKind(getSchedule());
+    if (*virtualStages < 2)
+      return emitOpError("'virtual_stages' must be at least 2 (model chunks "
+                         "per pipeline rank), got ")
+             << *virtualStages;
   }
-  // The schedule library states the remaining preconditions.
-  llvm::Expected<ScheduledPipeline> pipeline =
-      buildSchedule(getScheduleRequest());
-  if (!pipeline)
-    return emitOpError("schedule ")
-           << stringifyPipelineSchedule(getSchedule()) << " cannot run "
-           << getNumStages() << " stages on pp " << getPp() << " ranks with "
-           << getMicroBatches()
-           << " micro-batches: " << llvm::toString(pipeline.takeError());
-  if (getDp() % getEp() != 0)
-    return emitOpError("'ep' (") << getEp() << ") must divide 'dp' (" << getDp()
-                                 << "): each pipeline stage's " << getDp()
-                                 << " GPUs hold its experts in ep-way shards";
   return success();
 }
 
-int64_t RunOp::getNumStages() {
-  if (std::optional<PipelineLayoutAttr> layout = getLayout())
-    return layout->getNumStages();
-  return getPp() * defaultStagesPerRank(getSchedule());
+MeshOp RunOp::getMeshOp() {
+  return SymbolTable::lookupNearestSymbolFrom<MeshOp>(*this, getMeshAttr());
 }
 
-ScheduleRequest RunOp::getScheduleRequest() {
-  ScheduleRequest request;
-  request.pp = getNumStages();
-  request.microBatches = getMicroBatches();
-  request.virtualStages = getNumStages() / getPp();
-  switch (getSchedule()) {
-  case PipelineSchedule::one_f_one_b:
-    request.kind = ScheduleKind::OneFOneB;
-    break;
-  case PipelineSchedule::dualpipe:
-    request.kind = ScheduleKind::DualPipe;
-    break;
-  case PipelineSchedule::dualpipev:
-    request.kind = ScheduleKind::DualPipeV;
-    break;
-  case PipelineSchedule::interleaved_1f1b:
-    request.kind = ScheduleKind::InterleavedOneFOneB;
-    break;
-  case PipelineSchedule::zb_h1:
-    request.kind = ScheduleKind::ZeroBubbleH1;
-    break;
-  case PipelineSchedule::zb_v:
-    request.kind = ScheduleKind::ZeroBubbleV;
-    break;
-  }
-  return request;
+ModelOp RunOp::getModelOp() {
+  return SymbolTable::lookupNearestSymbolFrom<ModelOp>(*this, getModelAttr());
 }
 
 LogicalResult RunOp::verifyLayout(PipelineLayoutAttr layout, ModelOp model) {
@@ -274,11 +227,10 @@ LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (!model)
     return emitOpError("'model' ")
            << getModelAttr() << " does not name a 'dsc.model'";
-  auto cluster =
-      symbols.lookupNearestSymbolFrom<ClusterOp>(*this, getClusterAttr());
-  if (!cluster)
-    return emitOpError("'cluster' ")
-           << getClusterAttr() << " does not name a 'dsc.cluster'";
+  auto mesh = symbols.lookupNearestSymbolFrom<MeshOp>(*this, getMeshAttr());
+  if (!mesh)
+    return emitOpError("'mesh' ")
+           << getMeshAttr() << " does not name a 'dsc.mesh'";
 
   // The model's weights and FP8 recipe fix the precision the run trains in.
   if (getRecipe() == Precision::bf16 && model.hasFP8Weights())
@@ -294,40 +246,30 @@ LogicalResult RunOp::verifySymbolUses(SymbolTableCollection &symbols) {
              << stringifyMomentType(moments) << " AdamW moments of @"
              << model.getSymName() << "'s FP8 recipe";
   }
-
-  int64_t gpus = cluster.getNumGPUs();
-  if (getPp() * getDp() != gpus)
-    return emitOpError("uses pp * dp = ")
-           << getPp() << " * " << getDp() << " = " << getPp() * getDp()
-           << " GPUs but cluster @" << cluster.getSymName() << " has " << gpus
-           << "; choose dp = " << gpus / getPp()
-           << (gpus % getPp() ? " (and a pp that divides the GPU count)" : "");
-  if (std::optional<PipelineLayoutAttr> layout = getLayout()) {
+  if (std::optional<PipelineLayoutAttr> layout = getLayout())
     if (failed(verifyLayout(*layout, model)))
       return failure();
-  } else if (getPp() > model.getNumHiddenLayers()) {
-    return emitOpError("'pp' (")
-           << getPp() << ") exceeds the model's " << model.getNumHiddenLayers()
-           << " layers: every pipeline stage needs at least one layer";
-  }
+
+  int64_t ep = mesh.getEp();
   SmallVector<MoEOp> moes;
   model.walk([&](MoEOp moe) { moes.push_back(moe); });
   for (MoEOp moe : moes) {
     // A placement fixes the expert-parallel group; without one, ep must
     // split the experts evenly.
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement()) {
-      if (placement->getGpus() != getEp())
-        return emitOpError("'ep' (")
-               << getEp() << ") differs from the " << placement->getGpus()
+      if (placement->getGpus() != ep)
+        return emitOpError("mesh @")
+               << mesh.getSymName() << "'s 'ep' (" << ep
+               << ") differs from the " << placement->getGpus()
                << " GPUs the experts of " << moe.getScope()
-               << " are placed on; rerun dsc-expert-placement with ep="
-               << getEp();
+               << " are placed on; rerun dsc-expert-placement with ep=" << ep;
       continue;
     }
     int64_t experts = moe.getConfig().getNRoutedExperts();
-    if (experts % getEp() != 0)
-      return emitOpError("'ep' (")
-             << getEp() << ") must divide the model's " << experts
+    if (experts % ep != 0)
+      return emitOpError("mesh @")
+             << mesh.getSymName() << "'s 'ep' (" << ep
+             << ") must divide the model's " << experts
              << " routed experts so every GPU holds the same number";
   }
   return success();

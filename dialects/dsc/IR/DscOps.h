@@ -6,7 +6,6 @@
 #include "dsc/IR/DscAttrs.h"
 #include "dsc/IR/DscDialect.h"
 #include "dsc/IR/DscInterfaces.h"
-#include "dsc/Schedule/PipelineSchedule.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
@@ -24,6 +23,8 @@ struct ParameterGradientResource
 };
 
 class BlockOp;
+class MeshOp;
+class ModelOp;
 class MTPOp;
 } // namespace dsc
 
@@ -39,9 +40,6 @@ mlir::LogicalResult verifyLinears(ParameterOwnerOpInterface owner);
 /// The MTP module whose output `op` post-processes outside the module (its
 /// `shared_head.norm` and the shared head applied to it), or null.
 MTPOp getPostProcessedMTP(mlir::Operation *op);
-
-/// The run's schedule attribute for a schedule-library kind.
-PipelineSchedule toPipelineSchedule(ScheduleKind kind);
 } // namespace dsc
 
 #endif // DSC_IR_DSCOPS_H

@@ -258,69 +258,104 @@ def Dsc_ClusterOp : Dsc_Op<"cluster", [Symbol]> {
   }];
 }
 
+def Dsc_MeshOp : Dsc_Op<"mesh", [
+    Symbol, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "the parallel axes over a cluster's GPUs";
+  let description = [{
+    Names the cluster's GPUs by their coordinates on the axes `pp` (pipeline
+    ranks), `dp` (data-parallel replicas) and `ep`, a sub-axis of `dp` (the
+    expert-parallel group: `ep` consecutive replicas of a pipeline rank hold
+    one copy of its routed experts). No tensor parallelism, as DeepSeek-V3.
+
+    ```mlir
+    dsc.mesh @mesh cluster @h800x2048 pp 16 dp 128 ep 64
+    ```
+
+    Global ranks run over the GPUs in (node, GPU) order, `dp` fastest:
+    rank = pipeline_rank * dp + data_rank, on node rank / gpus_per_node. An
+    `ep` group is thus as close together as the GPUs allow (inside a node
+    when ep <= gpus_per_node), as DeepSeek-V3 keeps its all-to-all.
+  }];
+  let arguments = (ins
+    SymbolNameAttr:$sym_name,
+    FlatSymbolRefAttr:$cluster,
+    Dsc_I64Attr:$pp,
+    Dsc_I64Attr:$dp,
+    Dsc_I64Attr:$ep
+  );
+  let assemblyFormat = [{
+    $sym_name `cluster` $cluster `pp` $pp `dp` $dp `ep` $ep attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Every GPU: pp * dp.
+    int64_t getNumRanks() { return getPp() * getDp(); }
+    /// The global rank at (pipeline rank, data rank).
+    int64_t getRank(int64_t pipelineRank, int64_t dataRank) {
+      return pipelineRank * getDp() + dataRank;
+    }
+    int64_t getPipelineRank(int64_t rank) { return rank / getDp(); }
+    int64_t getDataRank(int64_t rank) { return rank % getDp(); }
+    /// The rank's place in its expert-parallel group.
+    int64_t getExpertRank(int64_t rank) { return getDataRank(rank) % getEp(); }
+  }];
+}
+
 def Dsc_RunOp : Dsc_Op<"run", [
     Symbol, DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
-  let summary = "how a model runs on a cluster: parallelism, batch, recipe";
+  let summary = "how a model runs on a mesh: batch, schedule, recipe";
   let description = [{
-    A training or inference setup of `model` on `cluster`: sequence length,
-    micro-batch size (sequences) and count, pipeline (`pp`), expert (`ep`)
-    and data (`dp`) parallel degrees (no tensor parallelism), ZeRO stage,
-    the matmul precision recipe, AdamW's moment storage and activation
-    recomputation. `pp * dp` GPUs run the attention part; each pipeline
-    stage's `dp` GPUs hold its experts in `ep`-way shards. For inference,
+    A training or inference setup of `model` on `mesh` (whose axes give the
+    pipeline, data and expert parallelism): sequence length, micro-batch
+    size (sequences) and count, ZeRO stage, the matmul precision recipe,
+    AdamW's moment storage and activation recomputation. For inference,
     `seq_len` is the context length and `micro_batch` the batch size.
 
     ```mlir
-    dsc.run @pretrain model @deepseek_v3 cluster @h800x2048 training
-        seq_len 4096 micro_batch 1 micro_batches 32 pp 16 ep 64 dp 128
-        zero 1 recipe fp8 moments bf16 recompute false schedule dualpipe
+    dsc.run @pretrain model @deepseek_v3 mesh @mesh training
+        seq_len 4096 micro_batch 1 micro_batches 32 zero 1 recipe fp8
+        moments bf16 recompute false schedule dualpipe
     ```
 
     `schedule` is the pipeline schedule (1F1B, DualPipe, DualPipeV,
-    interleaved 1F1B, ZB-H1, ZB-V); the analyses simulate it. `pp` counts
-    pipeline ranks: DualPipeV and ZB-V run two stages per rank in a V,
-    interleaved 1F1B `layout`'s stages / pp (2 without a layout) in turn.
-    `layout` (set by `dsc-pipeline-partition`) says which parts of the model
-    each pipeline stage holds; without it the analyses assume Megatron's
-    even split. Stage s runs on pipeline rank s (DualPipe: rank s also
-    holds stage pp - 1 - s for the micro-batches flowing the other way).
+    interleaved 1F1B, ZB-H1, ZB-V) over the mesh's `pp` pipeline ranks;
+    the schedule library fixes how many stages it runs (DualPipeV and ZB-V
+    two per rank in a V, interleaved 1F1B `virtual_stages` per rank, 2 by
+    default; the others one stage per rank, DualPipe running each rank's
+    mirror stage too). `layout` (set by `dsc-pipeline-partition`) says
+    which parts of the model each stage holds; without it, Megatron's even
+    split. Whether the schedule can run the stages and micro-batches is
+    checked when the run is resolved (dsc/Run/ResolvedRun.h), by the
+    schedule library.
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
     FlatSymbolRefAttr:$model,
-    FlatSymbolRefAttr:$cluster,
+    FlatSymbolRefAttr:$mesh,
     Dsc_RunMode:$mode,
     Dsc_I64Attr:$seq_len,
     Dsc_I64Attr:$micro_batch,
     Dsc_I64Attr:$micro_batches,
-    Dsc_I64Attr:$pp,
-    Dsc_I64Attr:$ep,
-    Dsc_I64Attr:$dp,
     Dsc_I64Attr:$zero,
     Dsc_Precision:$recipe,
     Dsc_MomentType:$moments,
     BoolAttr:$recompute,
-    Dsc_PipelineSchedule:$schedule,
+    Dsc_ScheduleKind:$schedule,
+    OptionalAttr<Dsc_I64Attr>:$virtual_stages,
     OptionalAttr<Dsc_PipelineLayoutAttr>:$layout
   );
   let assemblyFormat = [{
-    $sym_name `model` $model `cluster` $cluster $mode `seq_len` $seq_len
-    `micro_batch` $micro_batch `micro_batches` $micro_batches `pp` $pp
-    `ep` $ep `dp` $dp `zero` $zero `recipe` $recipe `moments` $moments
-    `recompute` $recompute `schedule` $schedule (`layout` $layout^)?
-    attr-dict
+    $sym_name `model` $model `mesh` $mesh $mode `seq_len` $seq_len
+    `micro_batch` $micro_batch `micro_batches` $micro_batches `zero` $zero
+    `recipe` $recipe `moments` $moments `recompute` $recompute
+    `schedule` $schedule (`virtual_stages` $virtual_stages^)?
+    (`layout` $layout^)? attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// Sequences per optimizer step over all data-parallel replicas.
-    int64_t getGlobalBatch() {
-      return getMicroBatch() * getMicroBatches() * getDp();
-    }
-    /// Pipeline stages: the layout's, or as many as the schedule runs on
-    /// pp ranks (two per rank for the V-shaped and interleaved ones).
-    int64_t getNumStages();
-    /// What the schedule library builds for this run.
-    ::dsc::ScheduleRequest getScheduleRequest();
+    /// The mesh and model the run names (null until symbols verify).
+    MeshOp getMeshOp();
+    ModelOp getModelOp();
     /// The layout's parts against the model's.
     ::mlir::LogicalResult verifyLayout(PipelineLayoutAttr layout,
                                        ModelOp model);

@@ -108,15 +108,20 @@ LogicalResult PipelineOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (!run)
     return emitOpError("'run' ")
            << getRunAttr() << " does not name a 'dsc.run'";
-  if (run.getSchedule() != getKind() || run.getNumStages() != getNumStages() ||
+  // The run's stages are the schedule library's to say; a laid-out run
+  // states them.
+  std::optional<PipelineLayoutAttr> layout = run.getLayout();
+  if (run.getSchedule() != getKind() ||
+      (layout && layout->getNumStages() != getNumStages()) ||
       run.getMicroBatches() != getMicroBatches())
     return emitOpError("is a ")
-           << stringifyPipelineSchedule(getKind()) << " program of "
+           << stringifyScheduleKind(getKind()) << " program of "
            << getNumStages() << " stages and " << getMicroBatches()
            << " micro-batches but run @" << run.getSymName() << " has "
-           << stringifyPipelineSchedule(run.getSchedule()) << ", "
-           << run.getNumStages() << " and " << run.getMicroBatches()
-           << "; rerun dsc-pipeline-schedule";
+           << stringifyScheduleKind(run.getSchedule()) << ", "
+           << (layout ? std::to_string(layout->getNumStages()) : "unlaid")
+           << " stages and " << run.getMicroBatches()
+           << " micro-batches; rerun dsc-pipeline-schedule";
   return success();
 }
 

@@ -34,7 +34,7 @@ def Dsc_PipelineOp : Dsc_Op<"pipeline", [
   let arguments = (ins
     SymbolNameAttr:$sym_name,
     FlatSymbolRefAttr:$run,
-    Dsc_PipelineSchedule:$kind,
+    Dsc_ScheduleKind:$kind,
     Dsc_I64Attr:$num_stages,
     Dsc_I64Attr:$micro_batches
   );

@@ -5,13 +5,16 @@
 // and W (backward for weights) of a global pipeline stage on a micro-batch,
 // or two of them overlapped (DualPipe's F&B pairs). Generators build the
 // published schedules; the simulator (PipelineSimulator.h) runs any of them.
-// Plain C++: the scheduling pass, `dsc schedule` and the benchmarks share it.
+// Plain C++ on the dialect's ScheduleKind enum (header only): the resolved
+// run, `dsc schedule` and the benchmarks share it. `pp` is always the number
+// of pipeline ranks; a schedule's stages follow from its shape.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef DSC_SCHEDULE_PIPELINESCHEDULE_H
 #define DSC_SCHEDULE_PIPELINESCHEDULE_H
 
+#include "dsc/IR/DscEnums.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
@@ -40,21 +43,37 @@ struct Step {
   std::optional<Action> overlapped;
 };
 
-enum class ScheduleKind {
-  OneFOneB,
-  DualPipe,
-  DualPipeV,
-  InterleavedOneFOneB,
-  ZeroBubbleH1,
-  ZeroBubbleV,
+/// `1f1b`, `interleaved-1f1b`, `zb-h1`, `zb-v`, `dualpipe`, `dualpipev`:
+/// the spelling of options and JSON (the IR spells ODS's keywords).
+llvm::StringRef scheduleKindName(ScheduleKind kind);
+/// Either spelling: `zb-v` or `zb_v`, `1f1b` or `one_f_one_b`.
+std::optional<ScheduleKind> parseScheduleKind(llvm::StringRef name);
+/// "1f1b, interleaved-1f1b, zb-h1, zb-v, dualpipe or dualpipev".
+std::string scheduleKindList();
+
+/// How a schedule lays stages on ranks: the one place that knows.
+struct PipelineShape {
+  ScheduleKind kind = ScheduleKind::one_f_one_b;
+  /// Pipeline ranks (`pp`).
+  int64_t ranks = 1;
+  /// Global pipeline stages: ranks for 1F1B, ZB-H1 and DualPipe, 2 ranks
+  /// for the V shapes (ZB-V, DualPipeV), virtual stages x ranks for
+  /// interleaved 1F1B.
+  int64_t stages = 1;
+  /// Stages whose parameters a rank holds: 2 for DualPipe (its own and its
+  /// mirror's, DeepSeek-V3 Table 2) and the V shapes, the virtual stages
+  /// for interleaved 1F1B, else 1.
+  int64_t stagesPerRank = 1;
 };
 
-/// `1f1b`, `interleaved-1f1b`, `zb-h1`, `zb-v`, `dualpipe`, `dualpipev`.
-llvm::StringRef scheduleKindName(ScheduleKind kind);
-std::optional<ScheduleKind> parseScheduleKind(llvm::StringRef name);
+/// The shape of `kind` on `pp` ranks; `virtualStages` only for interleaved
+/// 1F1B (at least 2; nullopt: 2).
+llvm::Expected<PipelineShape>
+pipelineShape(ScheduleKind kind, int64_t pp,
+              std::optional<int64_t> virtualStages = std::nullopt);
 
 struct ScheduledPipeline {
-  ScheduleKind kind = ScheduleKind::OneFOneB;
+  ScheduleKind kind = ScheduleKind::one_f_one_b;
   int64_t numStages = 0;
   int64_t numMicroBatches = 0;
   /// stageRank[direction][stage]: the rank running `stage` for micro-batches
@@ -86,10 +105,10 @@ struct ScheduleRequest {
   static constexpr int64_t kMaxMicroBatches = 65536;
   static constexpr int64_t kMaxStageMicroBatches = int64_t(1) << 20;
 
-  ScheduleKind kind = ScheduleKind::OneFOneB;
-  int64_t pp = 0; // pipeline stages
+  ScheduleKind kind = ScheduleKind::one_f_one_b;
+  int64_t pp = 0; // pipeline ranks
   int64_t microBatches = 0;
-  int64_t virtualStages = 2;
+  std::optional<int64_t> virtualStages;
 };
 
 /// The request field a rejected request should change, so that a tool can
@@ -118,13 +137,15 @@ llvm::Expected<ScheduledPipeline> buildSchedule(const ScheduleRequest &request);
 /// `F0.3`, `B15.2`, `F0.7&B15.2`.
 std::string formatStep(const Step &step);
 
+/// Every builder takes `pp`, the pipeline ranks.
+///
 /// 1F1B: pp ranks, warm-up forwards, steady one-forward-one-backward,
 /// cool-down backwards.
 llvm::Expected<ScheduledPipeline> buildOneFOneB(int64_t pp,
                                                 int64_t microBatches);
 
-/// Interleaved 1F1B (Megatron's virtual pipeline): pp stages on
-/// pp / virtualStages ranks, rank r running stages r, r + R, r + 2R, ... .
+/// Interleaved 1F1B (Megatron's virtual pipeline): pp * virtualStages
+/// stages on pp = R ranks, rank r running stages r, r + R, r + 2R, ... .
 /// Forwards go in groups of R micro-batches per chunk; rank r warms up with
 /// (R - r - 1) * 2 + (v - 1) * R forwards (all of them when m == R), then
 /// alternates, then drains. Needs m to be a multiple of R, as Megatron does.
@@ -144,12 +165,12 @@ buildInterleavedOneFOneB(int64_t pp, int64_t virtualStages,
 llvm::Expected<ScheduledPipeline> buildZeroBubbleH1(int64_t pp,
                                                     int64_t microBatches);
 
-/// ZB-V (same authors): pp stages on pp / 2 ranks in a V (rank r runs stages
-/// r and pp - 1 - r, like DualPipeV), B split into I and W. Keeps pp stage
-/// activations per rank, like 1F1B's first rank. With F = I = W and
-/// m >= pp - 1 its bubble is (pp / 2 - 1) F per rank, all of it before the
+/// ZB-V (same authors): 2 pp stages on pp ranks in a V (rank r runs stages
+/// r and 2 pp - 1 - r, like DualPipeV), B split into I and W. Keeps 2 pp
+/// stage activations per rank, like 1F1B's first rank. With F = I = W and
+/// m >= 2 pp - 1 its bubble is (pp - 1) F per rank, all of it before the
 /// rank's first pass and after its last; unequal passes leave gaps inside
-/// (the published order is tuned for equal ones). Needs an even pp.
+/// (the published order is tuned for equal ones).
 llvm::Expected<ScheduledPipeline> buildZeroBubbleV(int64_t pp,
                                                    int64_t microBatches);
 
@@ -160,9 +181,9 @@ llvm::Expected<ScheduledPipeline> buildZeroBubbleV(int64_t pp,
 llvm::Expected<ScheduledPipeline> buildDualPipe(int64_t pp,
                                                 int64_t microBatches);
 
-/// DualPipeV (DualPipe cut in half): pp / 2 ranks, rank r running stages r
-/// and pp - 1 - r of one V-shaped pipeline, in DualPipe's phases. Needs an
-/// even pp and at least pp micro-batches.
+/// DualPipeV (DualPipe cut in half): pp ranks, rank r running stages r
+/// and 2 pp - 1 - r of one V-shaped pipeline, in DualPipe's phases. Needs
+/// at least 2 pp micro-batches (one per stage).
 llvm::Expected<ScheduledPipeline> buildDualPipeV(int64_t pp,
                                                  int64_t microBatches);
 

@@ -37,8 +37,10 @@ static bool worthLowering(mlir::ModuleOp module) {
     if (auto run = llvm::dyn_cast<dsc::RunOp>(op)) {
       hasRun = true;
       small &= run.getMicroBatches() <= kMaxMicroBatches &&
-               run.getPp() <= kMaxStages;
+               run.getVirtualStages().value_or(2) <= kMaxStages;
     }
+    if (auto mesh = llvm::dyn_cast<dsc::MeshOp>(op))
+      small &= mesh.getPp() <= kMaxStages;
   });
   return hasRun && small && ops <= kMaxOps;
 }

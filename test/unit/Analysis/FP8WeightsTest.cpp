@@ -7,9 +7,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "RunFixture.h"
-#include "dsc/Analysis/Communication.h"
-#include "dsc/Analysis/Memory.h"
-#include "dsc/Analysis/StepTime.h"
+#include "dsc/CostModel/Communication.h"
+#include "dsc/CostModel/Memory.h"
+#include "dsc/CostModel/StepTime.h"
 
 using namespace dsc;
 
@@ -18,7 +18,7 @@ namespace {
 /// examples/tiny on one node of 8 H100, pp 2, dp 4, ep 4 (see MemoryTest).
 class FP8Weights : public RunFixture {
 protected:
-  RunSetup setUp(std::optional<DscFP8QuantizeOptions> quantize,
+  ResolvedRun setUp(std::optional<DscFP8QuantizeOptions> quantize,
                  int64_t seqLen = 128) {
     Options options;
     options.recipe = Precision::fp8;
@@ -44,7 +44,7 @@ template <typename Op> Op firstOp(ModelOp model) {
 }
 
 TEST_F(FP8Weights, StorageFollowsTheDeclaredTypes) {
-  RunSetup setup = setUp(DscFP8QuantizeOptions());
+  ResolvedRun setup = setUp(DscFP8QuantizeOptions());
   EXPECT_FALSE(setup.weights.assumesFP8());
   llvm::SmallVector<ParameterSpec> specs;
   firstOp<MoEOp>(setup.model).getParameterSpecs(specs);
@@ -64,7 +64,7 @@ TEST_F(FP8Weights, StorageFollowsTheDeclaredTypes) {
 // same weights, communication and step time.
 TEST_F(FP8Weights, PricingMatchesTheQuantizedModel) {
   // Only numbers outlive the first model (setUp loads a new one).
-  RunSetup priced = setUp(std::nullopt);
+  ResolvedRun priced = setUp(std::nullopt);
   EXPECT_TRUE(priced.weights.assumesFP8());
   ParameterCountAnalysis pricedParams(priced.model);
   MemoryAnalysis pricedMemory(priced, pricedParams);
@@ -77,7 +77,7 @@ TEST_F(FP8Weights, PricingMatchesTheQuantizedModel) {
     comm.push_back(stage.epInterNode + stage.epIntraNode);
   double step = pricedTime.stepSeconds(true);
 
-  RunSetup quantized = setUp(DscFP8QuantizeOptions());
+  ResolvedRun quantized = setUp(DscFP8QuantizeOptions());
   ParameterCountAnalysis params(quantized.model);
   MemoryAnalysis memory(quantized, params);
   CommunicationAnalysis commAnalysis(quantized, params);
@@ -97,7 +97,7 @@ TEST_F(FP8Weights, PricingMatchesTheQuantizedModel) {
 TEST_F(FP8Weights, ExcludedLayersStayBF16) {
   DscFP8QuantizeOptions options;
   options.exclude = {"routed_experts"};
-  RunSetup setup = setUp(options);
+  ResolvedRun setup = setUp(options);
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   // Stage 0 holds a quarter of layer 1's 16 experts: in BF16 now.
@@ -107,7 +107,7 @@ TEST_F(FP8Weights, ExcludedLayersStayBF16) {
             1383400 - 4 * expertFP8 + 4 * expertBF16);
 
   CommunicationAnalysis comm(setup, params);
-  RunSetup fp8 = setUp(DscFP8QuantizeOptions());
+  ResolvedRun fp8 = setUp(DscFP8QuantizeOptions());
   ParameterCountAnalysis fp8Params(fp8.model);
   CommunicationAnalysis fp8Comm(fp8, fp8Params);
   // Forward dispatch + combine + two BF16 gradients: (2 + 2 + 4) bytes per
@@ -120,7 +120,7 @@ TEST_F(FP8Weights, ExcludedLayersStayBF16) {
 // The FP8 linear layers run at the FP8 peak; the attention core stays at
 // the BF16 peak. At 4096 tokens of context MLA is compute-bound.
 TEST_F(FP8Weights, LinearLayersAtTheFP8Peak) {
-  RunSetup setup = setUp(DscFP8QuantizeOptions(), /*seqLen=*/4096);
+  ResolvedRun setup = setUp(DscFP8QuantizeOptions(), /*seqLen=*/4096);
   MLAOp mla = firstOp<MLAOp>(setup.model);
   llvm::SmallVector<ParameterSpec> specs;
   mla.getParameterSpecs(specs);

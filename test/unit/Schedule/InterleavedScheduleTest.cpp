@@ -16,7 +16,7 @@ TEST(InterleavedSchedule, BubbleIsOneFOneBsOverV) {
     for (int64_t v : {2, 3, 4}) {
       for (int64_t m : {ranks, 2 * ranks, 5 * ranks}) {
         ScheduledPipeline schedule =
-            llvm::cantFail(buildInterleavedOneFOneB(ranks * v, v, m));
+            llvm::cantFail(buildInterleavedOneFOneB(ranks, v, m));
         ASSERT_EQ(schedule.numRanks(), ranks);
         expectComplete(schedule);
         for (ActionCosts c : {costs(1, 2, 1), costs(2, 3, 1), costs(3, 1, 0)}) {
@@ -41,7 +41,7 @@ TEST(InterleavedSchedule, ActivationsAsMegatron) {
     for (int64_t v : {2, 3}) {
       for (int64_t m : {ranks, 2 * ranks, 3 * ranks}) {
         ScheduledPipeline schedule =
-            llvm::cantFail(buildInterleavedOneFOneB(ranks * v, v, m));
+            llvm::cantFail(buildInterleavedOneFOneB(ranks, v, m));
         SimulationResult result = run(schedule, unitCosts());
         for (int64_t rank = 0; rank < ranks; ++rank) {
           int64_t expected = m == ranks
@@ -58,7 +58,7 @@ TEST(InterleavedSchedule, ActivationsAsMegatron) {
 
 TEST(InterleavedSchedule, ChunksAndOrder) {
   ScheduledPipeline schedule =
-      llvm::cantFail(buildInterleavedOneFOneB(8, 2, 8));
+      llvm::cantFail(buildInterleavedOneFOneB(4, 2, 8));
   // Rank r holds stages r and r + R.
   for (int64_t s = 0; s < 8; ++s)
     EXPECT_EQ(schedule.stageRank[0][s], s % 4);
@@ -93,18 +93,15 @@ TEST(InterleavedSchedule, PreconditionsNameTheParameter) {
     return parameter;
   };
   std::string message;
-  EXPECT_EQ(parameterOf(buildInterleavedOneFOneB(8, 2, 6), message),
+  EXPECT_EQ(parameterOf(buildInterleavedOneFOneB(4, 2, 6), message),
             ScheduleParameter::MicroBatches);
   EXPECT_EQ(message, "interleaved 1F1B needs the micro-batches to be a "
-                     "multiple of the 4 ranks (pp 8 / 2 virtual stages), got "
-                     "6; use 8");
-  EXPECT_EQ(parameterOf(buildInterleavedOneFOneB(8, 1, 8), message),
+                     "multiple of the 4 pipeline ranks, got 6; use 8");
+  EXPECT_EQ(parameterOf(buildInterleavedOneFOneB(4, 1, 8), message),
             ScheduleParameter::VirtualStages);
-  EXPECT_EQ(parameterOf(buildInterleavedOneFOneB(9, 2, 8), message),
-            ScheduleParameter::VirtualStages);
-  EXPECT_EQ(message, "interleaved 1F1B spreads pp 9 stages over pp / virtual "
-                     "stages ranks, but 2 does not divide 9; use a divisor of "
-                     "pp");
+  EXPECT_EQ(message, "interleaved 1F1B needs at least 2 virtual stages (model "
+                     "chunks) per rank, got 1; use 1f1b for one chunk per "
+                     "rank");
 }
 
 } // namespace

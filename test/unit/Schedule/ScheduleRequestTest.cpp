@@ -1,6 +1,7 @@
 //===- ScheduleRequestTest.cpp - the dispatcher over schedule kinds -------===//
 
 #include "Schedule/ScheduleTestUtils.h"
+#include <set>
 
 using namespace dsc;
 using namespace dsc::test;
@@ -8,9 +9,9 @@ using namespace dsc::test;
 namespace {
 
 constexpr ScheduleKind allKinds[] = {
-    ScheduleKind::OneFOneB,     ScheduleKind::InterleavedOneFOneB,
-    ScheduleKind::ZeroBubbleH1, ScheduleKind::ZeroBubbleV,
-    ScheduleKind::DualPipe,     ScheduleKind::DualPipeV};
+    ScheduleKind::one_f_one_b,     ScheduleKind::interleaved_1f1b,
+    ScheduleKind::zb_h1, ScheduleKind::zb_v,
+    ScheduleKind::dualpipe,     ScheduleKind::dualpipev};
 
 TEST(ScheduleRequest, NamesRoundTrip) {
   std::vector<std::string> names;
@@ -21,28 +22,50 @@ TEST(ScheduleRequest, NamesRoundTrip) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"1f1b", "interleaved-1f1b", "zb-h1",
                                       "zb-v", "dualpipe", "dualpipev"}));
+  // The IR's keywords spell the same kinds.
+  for (ScheduleKind kind : allKinds)
+    EXPECT_EQ(parseScheduleKind(stringifyScheduleKind(kind)), kind);
+  EXPECT_EQ(scheduleKindList(),
+            "1f1b, interleaved-1f1b, zb-h1, zb-v, dualpipe or dualpipev");
   EXPECT_EQ(parseScheduleKind("zb-h2"), std::nullopt);
   EXPECT_EQ(parseScheduleKind("1F1B"), std::nullopt);
 }
 
-// Every kind through the one entry point: the kind asked for, its ranks,
-// all passes present, and a simulation that finishes.
-TEST(ScheduleRequest, BuildsEveryKind) {
-  const std::map<ScheduleKind, int64_t> ranksFor8 = {
-      {ScheduleKind::OneFOneB, 8},     {ScheduleKind::InterleavedOneFOneB, 4},
-      {ScheduleKind::ZeroBubbleH1, 8}, {ScheduleKind::ZeroBubbleV, 4},
-      {ScheduleKind::DualPipe, 8},     {ScheduleKind::DualPipeV, 4}};
+// Every kind through the one entry point, on pp = 4 ranks: the kind asked
+// for, pp ranks, the stages its shape says, all passes present, and a
+// simulation that finishes.
+TEST(ScheduleRequest, BuildsEveryKindOnPPRanks) {
+  const std::map<ScheduleKind, std::pair<int64_t, int64_t>> stagesFor4 = {
+      {ScheduleKind::one_f_one_b, {4, 1}}, {ScheduleKind::interleaved_1f1b, {8, 2}},
+      {ScheduleKind::zb_h1, {4, 1}},       {ScheduleKind::zb_v, {8, 2}},
+      {ScheduleKind::dualpipe, {4, 2}},    {ScheduleKind::dualpipev, {8, 2}}};
   for (ScheduleKind kind : allKinds) {
-    ScheduleRequest request{kind, 8, 16};
+    PipelineShape shape = llvm::cantFail(pipelineShape(kind, 4));
+    EXPECT_EQ(shape.ranks, 4);
+    EXPECT_EQ(shape.stages, stagesFor4.at(kind).first);
+    EXPECT_EQ(shape.stagesPerRank, stagesFor4.at(kind).second);
+    ScheduleRequest request{kind, 4, 16};
     ScheduledPipeline schedule = llvm::cantFail(buildSchedule(request));
     EXPECT_EQ(schedule.kind, kind);
-    EXPECT_EQ(schedule.numRanks(), ranksFor8.at(kind))
-        << scheduleKindName(kind).str();
+    EXPECT_EQ(schedule.numRanks(), 4) << scheduleKindName(kind).str();
+    EXPECT_EQ(schedule.numStages, shape.stages);
     expectComplete(schedule);
     EXPECT_GT(run(schedule, unitCosts()).stepTime, 0);
+    // Every rank runs as many stages as the shape says it holds.
+    for (int64_t rank = 0; rank < 4; ++rank) {
+      std::set<int64_t> stages;
+      for (const std::vector<int64_t> &direction : schedule.stageRank)
+        for (auto [stage, owner] : llvm::enumerate(direction))
+          if (owner == rank)
+            stages.insert(stage);
+      EXPECT_EQ(int64_t(stages.size()), shape.stagesPerRank)
+          << scheduleKindName(kind).str() << " rank " << rank;
+    }
   }
-  ScheduleRequest fourChunks{ScheduleKind::InterleavedOneFOneB, 8, 16, 4};
-  EXPECT_EQ(llvm::cantFail(buildSchedule(fourChunks)).numRanks(), 2);
+  ScheduleRequest fourChunks{ScheduleKind::interleaved_1f1b, 2, 16, 4};
+  ScheduledPipeline chunked = llvm::cantFail(buildSchedule(fourChunks));
+  EXPECT_EQ(chunked.numRanks(), 2);
+  EXPECT_EQ(chunked.numStages, 8);
 }
 
 ScheduleParameter rejected(const ScheduleRequest &request) {
@@ -59,14 +82,15 @@ ScheduleParameter rejected(const ScheduleRequest &request) {
 TEST(ScheduleRequest, ErrorsNameTheParameterToChange) {
   using K = ScheduleKind;
   using P = ScheduleParameter;
-  EXPECT_EQ(rejected({K::OneFOneB, 0, 4}), P::PP);
-  EXPECT_EQ(rejected({K::ZeroBubbleH1, 4, 0}), P::MicroBatches);
-  EXPECT_EQ(rejected({K::DualPipe, 3, 12}), P::PP);
-  EXPECT_EQ(rejected({K::DualPipe, 4, 6}), P::MicroBatches);
-  EXPECT_EQ(rejected({K::DualPipeV, 8, 6}), P::MicroBatches);
-  EXPECT_EQ(rejected({K::ZeroBubbleV, 7, 8}), P::PP);
-  EXPECT_EQ(rejected({K::InterleavedOneFOneB, 8, 6}), P::MicroBatches);
-  EXPECT_EQ(rejected({K::InterleavedOneFOneB, 8, 8, 3}), P::VirtualStages);
+  EXPECT_EQ(rejected({K::one_f_one_b, 0, 4}), P::PP);
+  EXPECT_EQ(rejected({K::zb_h1, 4, 0}), P::MicroBatches);
+  EXPECT_EQ(rejected({K::dualpipe, 3, 12}), P::PP);
+  EXPECT_EQ(rejected({K::dualpipe, 4, 6}), P::MicroBatches);
+  EXPECT_EQ(rejected({K::dualpipev, 4, 6}), P::MicroBatches);
+  EXPECT_EQ(rejected({K::zb_v, 4096, 8}), P::PP);
+  EXPECT_EQ(rejected({K::interleaved_1f1b, 4, 6}), P::MicroBatches);
+  EXPECT_EQ(rejected({K::interleaved_1f1b, 4, 8, 1}), P::VirtualStages);
+  EXPECT_EQ(rejected({K::dualpipe, 4, 8, 2}), P::VirtualStages);
 }
 
 } // namespace

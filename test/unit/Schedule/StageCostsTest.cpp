@@ -17,11 +17,11 @@ TEST(StageCosts, UniformStagesMatchUniformCosts) {
   ActionCosts pairs = unitCosts();
   pairs.forwardBackward = 2.5;
   for (ScheduleKind kind :
-       {ScheduleKind::OneFOneB, ScheduleKind::ZeroBubbleV,
-        ScheduleKind::DualPipe, ScheduleKind::InterleavedOneFOneB}) {
-    ScheduledPipeline schedule = llvm::cantFail(buildSchedule({kind, 8, 16}));
+       {ScheduleKind::one_f_one_b, ScheduleKind::zb_v,
+        ScheduleKind::dualpipe, ScheduleKind::interleaved_1f1b}) {
+    ScheduledPipeline schedule = llvm::cantFail(buildSchedule({kind, 4, 16}));
     ActionCosts staged = pairs;
-    staged.stages = uniformStages(8, pairs);
+    staged.stages = uniformStages(schedule.numStages, pairs);
     staged.forwardBackward.reset(); // the stages' own FB applies
     SimulationResult uniform = run(schedule, pairs);
     SimulationResult perStage = run(schedule, staged);

@@ -1,14 +1,18 @@
-//===- RunSetup.h - a dsc.run with its model, cluster and stages -*- C++
-//-*-===//
+//===- ResolvedRun.h - a dsc.run resolved once -------------------*- C++ -*-===//
 //
-// Resolves a `dsc.run`'s model and cluster and lays the model out on its
-// pipeline stages: the run's `layout` (set by dsc-pipeline-partition), or
-// without one the even split Megatron uses by default.
+// The one owner of a run's facts: its model, mesh and cluster, the pipeline
+// shape (ranks, stages, stages per rank) the schedule library gives, the
+// layout of the model's parts on those stages (the run's `layout`, set by
+// dsc-pipeline-partition, or Megatron's even split), and the schedule. The
+// partition and schedule passes, the analyses, the cost model, `dsc report`,
+// `dsc schedule --model` and the plan emitter all read it; none re-derives
+// any of it. Resolution is where the schedule's feasibility is checked, so
+// the dialect need not link the schedule library.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef DSC_ANALYSIS_RUNSETUP_H
-#define DSC_ANALYSIS_RUNSETUP_H
+#ifndef DSC_RUN_RESOLVEDRUN_H
+#define DSC_RUN_RESOLVEDRUN_H
 
 #include "dsc/Analysis/ParameterCount.h"
 #include "dsc/Analysis/WeightStorage.h"
@@ -56,10 +60,14 @@ struct StageLayout {
   PipelineLayoutAttr toAttr(mlir::MLIRContext *context) const;
 };
 
-struct RunSetup {
+struct ResolvedRun {
   RunOp run;
   ModelOp model;
+  MeshOp mesh;
   ClusterOp cluster;
+  /// Ranks, stages and stages per rank of the run's schedule on pp ranks.
+  PipelineShape shape;
+  /// shape.stages stages.
   StageLayout layout;
   /// The share of a layer's routed-expert parameters one GPU holds: 1 / ep,
   /// or with an expert placement its slots per GPU over the experts.
@@ -75,7 +83,12 @@ struct RunSetup {
   llvm::SmallVector<std::pair<mlir::Operation *, ModelPart>> otherParts;
 
   // Op handles are cheap values; the helpers read through copies so that a
-  // const RunSetup can be queried.
+  // const ResolvedRun can be queried.
+
+  /// The mesh's axes.
+  int64_t pp() const { return MeshOp(mesh).getPp(); }
+  int64_t dp() const { return MeshOp(mesh).getDp(); }
+  int64_t ep() const { return MeshOp(mesh).getEp(); }
 
   /// Tokens in one micro-batch.
   int64_t microBatchTokens() const {
@@ -96,9 +109,9 @@ struct RunSetup {
   /// simulating the schedule with uniform stages.
   std::vector<int64_t> peakActivations;
 
-  /// The stages pipeline rank `rank` runs (DualPipe: its own and pp - 1 -
-  /// rank for the micro-batches flowing the other way; V shapes: r and
-  /// 2 pp - 1 - r; interleaved: r, r + pp, ...).
+  /// The stages pipeline rank `rank` runs, from the schedule (DualPipe: its
+  /// own and pp - 1 - rank for the micro-batches flowing the other way; V
+  /// shapes: r and 2 pp - 1 - r; interleaved: r, r + pp, ...).
   llvm::SmallVector<int64_t, 2> stagesOnRank(int64_t rank) const;
   /// The share of the micro-batches that run `stage` on `rank`.
   double stageShare(int64_t rank, int64_t stage) const;
@@ -115,9 +128,16 @@ ComponentParams stageParameters(const StageLayout::Stage &stage,
 mlir::FailureOr<llvm::SmallVector<RunOp>>
 selectRuns(mlir::ModuleOp module, llvm::StringRef name, llvm::StringRef pass);
 
-/// Resolves `run` (which must verify) in its symbol table.
-RunSetup resolveRun(RunOp run);
+/// Resolves `run`, which must verify with its symbols: builds the shape,
+/// the layout and the schedule. A layout that does not fit the shape, or a
+/// schedule that cannot run the stages and micro-batches, is an error at
+/// the run that says what to change.
+mlir::FailureOr<ResolvedRun> resolveRun(RunOp run);
+
+/// The same run with another layout of the same stage count (the
+/// partitioner's candidates): the schedule does not depend on the layout.
+ResolvedRun withLayout(const ResolvedRun &run, StageLayout layout);
 
 } // namespace dsc
 
-#endif // DSC_ANALYSIS_RUNSETUP_H
+#endif // DSC_RUN_RESOLVEDRUN_H

@@ -1,16 +1,17 @@
 //===- Report.cpp - every analysis of a dsc.run ---------------------------===//
 
-#include "dsc/Analysis/Report.h"
+#include "dsc/Report/Report.h"
 #include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace dsc;
 
-RunReport::RunReport(RunOp run, double tokenBudget)
-    : setup(resolveRun(run)), tokenBudget(tokenBudget), params(setup.model),
-      flops(setup.model, run.getSeqLen()), kvCache(setup.model),
-      memory(setup, params), comm(setup, params),
-      stepTime(setup, params, memory, comm) {}
+RunReport::RunReport(const ResolvedRun &run, double tokenBudget)
+    : setup(run), tokenBudget(tokenBudget), costs(run),
+      params(costs.parameters()),
+      flops(run.model, RunOp(run.run).getSeqLen()), kvCache(run.model),
+      memory(costs.memory()), comm(costs.communication()),
+      stepTime(costs.stepTime()) {}
 
 /// "671.03B", "1.25 GB" style figures.
 static std::string scaled(double value, llvm::StringRef unit = "") {
@@ -47,7 +48,7 @@ struct ActivationBytes {
 };
 } // namespace
 
-static ActivationBytes microBatchActivations(const RunSetup &setup,
+static ActivationBytes microBatchActivations(const ResolvedRun &setup,
                                              BlockOp block) {
   int64_t tokens = setup.microBatchTokens();
   int64_t hidden = activationWidth(block.getInput());
@@ -73,13 +74,15 @@ void RunReport::printText(llvm::raw_ostream &os) const {
      << cluster.getGpusPerNode() << " " << cluster.getGpu().getName() << ")\n";
   os << stringifyRunMode(run.getMode()) << ": seq " << run.getSeqLen()
      << ", micro-batch " << run.getMicroBatch() << " x "
-     << run.getMicroBatches() << ", global batch " << run.getGlobalBatch()
-     << " sequences; PP " << run.getPp() << ", EP " << run.getEp() << ", DP "
-     << run.getDp() << ", ZeRO-" << run.getZero() << ", "
+     << run.getMicroBatches() << ", global batch " << run.getMicroBatch() * run.getMicroBatches() * setup.dp()
+     << " sequences; PP " << setup.pp() << ", EP " << setup.ep() << ", DP "
+     << setup.dp() << ", ZeRO-" << run.getZero() << ", "
      << stringifyPrecision(run.getRecipe()) << ", AdamW moments "
      << stringifyMomentType(run.getMoments())
      << (run.getRecompute() ? ", recompute" : "") << ", "
-     << scheduleKindName(run.getScheduleRequest().kind) << "\n\n";
+     << scheduleKindName(run.getSchedule()) << " (" << setup.shape.stages
+     << " stages, layout " << setup.layout.toAttr(run.getContext()).toMegatron()
+     << ")\n\n";
 
   os << "Parameters\n";
   os << llvm::format("  %-38s %12s\n", "total (main model)",
@@ -127,8 +130,8 @@ void RunReport::printText(llvm::raw_ostream &os) const {
                      scaled(perBlock.recomputed, "B").c_str());
 
   const MemoryBreakdown &largest = memory.largest();
-  os << "\nMemory per GPU (largest: stage " << memory.largestStage() << " of "
-     << run.getPp() << ")\n";
+  os << "\nMemory per GPU (largest: pipeline rank " << memory.largestStage()
+     << " of " << setup.pp() << ")\n";
   auto bytes = [&](const char *name, double value) {
     os << llvm::format("  %-38s %12s\n", name, scaled(value, "B").c_str());
   };
@@ -185,12 +188,20 @@ llvm::json::Value RunReport::toJSON() const {
         {"activation_bytes_per_micro_batch", bytes.saved},
         {"activation_bytes_per_micro_batch_recompute", bytes.recomputed}});
   }
-  llvm::json::Array stages;
-  for (auto [s, stageMemory] : llvm::enumerate(memory.stages())) {
-    const StageTimes &times = stepTime.stages()[s];
+  // Per pipeline stage, then per pipeline rank (which may run several).
+  llvm::json::Array stages, ranks;
+  for (auto [stage, times] :
+       llvm::zip(setup.layout.stages, costs.stageTimes()))
     stages.push_back(llvm::json::Object{
-        {"layers", llvm::json::Array(setup.layout.stages[s].layers)},
-        {"memory_bytes", stageMemory.total()},
+        {"layers", llvm::json::Array(stage.layers)},
+        {"mtp_modules", llvm::json::Array(stage.mtpModules)},
+        {"forward_s", times.forward(true)},
+        {"backward_s", times.backward(true)}});
+  for (auto [rank, rankMemory] : llvm::enumerate(memory.stages())) {
+    const StageTimes &times = stepTime.stages()[rank];
+    ranks.push_back(llvm::json::Object{
+        {"stages", llvm::json::Array(setup.stagesOnRank(rank))},
+        {"memory_bytes", rankMemory.total()},
         {"forward_s", times.forward(true)},
         {"backward_s", times.backward(true)}});
   }
@@ -198,7 +209,11 @@ llvm::json::Value RunReport::toJSON() const {
       {"model", model.getSymName()},
       {"cluster", cluster.getSymName()},
       {"mode", stringifyRunMode(run.getMode())},
-      {"schedule", scheduleKindName(run.getScheduleRequest().kind)},
+      {"schedule", scheduleKindName(run.getSchedule())},
+      {"pp", setup.pp()},
+      {"dp", setup.dp()},
+      {"ep", setup.ep()},
+      {"num_stages", setup.shape.stages},
       {"layout", setup.layout.toAttr(run.getContext()).toMegatron()},
       {"params_total", params.mainModel().total()},
       {"params_activated", params.activatedPerToken(true)},
@@ -228,5 +243,6 @@ llvm::json::Value RunReport::toJSON() const {
       {"mfu", stepTime.mfu(true)},
       {"gpu_hours", stepTime.gpuHours(tokenBudget, true)},
       {"token_budget", tokenBudget},
-      {"stages", std::move(stages)}};
+      {"stages", std::move(stages)},
+      {"ranks", std::move(ranks)}};
 }

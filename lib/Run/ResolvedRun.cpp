@@ -1,6 +1,6 @@
-//===- RunSetup.cpp - a dsc.run with its model, cluster and stages --------===//
+//===- ResolvedRun.cpp - a dsc.run with its model, cluster and stages --------===//
 
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Schedule/PipelineSimulator.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -103,7 +103,7 @@ ComponentParams dsc::stageParameters(const StageLayout::Stage &stage,
   return held;
 }
 
-SmallVector<int64_t, 2> RunSetup::stagesOnRank(int64_t rank) const {
+SmallVector<int64_t, 2> ResolvedRun::stagesOnRank(int64_t rank) const {
   SmallVector<int64_t, 2> stages;
   for (const std::vector<int64_t> &direction : pipeline.stageRank)
     for (auto [stage, owner] : llvm::enumerate(direction))
@@ -113,7 +113,7 @@ SmallVector<int64_t, 2> RunSetup::stagesOnRank(int64_t rank) const {
   return stages;
 }
 
-double RunSetup::stageShare(int64_t rank, int64_t stage) const {
+double ResolvedRun::stageShare(int64_t rank, int64_t stage) const {
   int64_t forwards = 0;
   for (const Step &step : pipeline.ranks[rank])
     for (const Action *action :
@@ -123,23 +123,54 @@ double RunSetup::stageShare(int64_t rank, int64_t stage) const {
   return double(forwards) / pipeline.numMicroBatches;
 }
 
-RunSetup dsc::resolveRun(RunOp run) {
-  RunSetup setup;
+FailureOr<ResolvedRun> dsc::resolveRun(RunOp run) {
+  ResolvedRun setup;
   setup.run = run;
-  setup.model =
-      SymbolTable::lookupNearestSymbolFrom<ModelOp>(run, run.getModelAttr());
+  setup.model = run.getModelOp();
+  setup.mesh = run.getMeshOp();
+  if (!setup.model || !setup.mesh)
+    return run.emitOpError("names a model or mesh that does not exist");
   setup.cluster = SymbolTable::lookupNearestSymbolFrom<ClusterOp>(
-      run, run.getClusterAttr());
-  if (std::optional<PipelineLayoutAttr> layout = run.getLayout())
+      setup.mesh, setup.mesh.getClusterAttr());
+  if (!setup.cluster)
+    return setup.mesh.emitOpError("names a cluster that does not exist");
+  int64_t pp = setup.mesh.getPp();
+  ScheduleKind kind = run.getSchedule();
+  auto scheduleError = [&](llvm::Error error) {
+    return run.emitOpError("schedule ")
+           << stringifyScheduleKind(kind) << " on pp " << pp << " ranks with "
+           << run.getMicroBatches()
+           << " micro-batches: " << llvm::toString(std::move(error));
+  };
+  llvm::Expected<PipelineShape> shape =
+      pipelineShape(kind, pp, run.getVirtualStages());
+  if (!shape)
+    return scheduleError(shape.takeError());
+  setup.shape = *shape;
+
+  if (std::optional<PipelineLayoutAttr> layout = run.getLayout()) {
+    if (layout->getNumStages() != shape->stages)
+      return run.emitOpError("layout \"")
+             << layout->toMegatron() << "\" has " << layout->getNumStages()
+             << " stages but schedule " << stringifyScheduleKind(kind)
+             << " on pp " << pp << " ranks runs " << shape->stages
+             << "; repartition with dsc-pipeline-partition";
     setup.layout = StageLayout::fromAttr(*layout);
-  else
+  } else {
     setup.layout = StageLayout::evenSplit(
         setup.model.getNumHiddenLayers(),
-        setup.model.getNumNextnPredictLayers(), run.getPp());
-  // The verifier built the same request; it cannot fail here.
-  setup.pipeline = llvm::cantFail(buildSchedule(run.getScheduleRequest()));
+        setup.model.getNumNextnPredictLayers(), shape->stages);
+  }
+
+  ScheduleRequest request{kind, pp, run.getMicroBatches(),
+                          run.getVirtualStages()};
+  llvm::Expected<ScheduledPipeline> pipeline = buildSchedule(request);
+  if (!pipeline)
+    return scheduleError(pipeline.takeError());
+  setup.pipeline = std::move(*pipeline);
   setup.peakActivations =
       llvm::cantFail(simulate(setup.pipeline, ActionCosts())).peakActivations;
+
   setup.weights = WeightStorage(setup.model, run.getRecipe() == Precision::fp8);
   setup.blocks = setup.model.getBlocks();
   setup.mtpModules = setup.model.getMTPModules();
@@ -147,13 +178,21 @@ RunSetup dsc::resolveRun(RunOp run) {
     if (!isa<BlockOp>(op))
       if (std::optional<ModelPart> part = modelPartOf(&op))
         setup.otherParts.push_back({&op, *part});
-  setup.routedShare = 1.0 / run.getEp();
+  setup.routedShare = 1.0 / setup.mesh.getEp();
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
       setup.routedShare = double(placement->getSlotsPerGPU()) /
                           moe.getConfig().getNRoutedExperts();
   });
   return setup;
+}
+
+ResolvedRun dsc::withLayout(const ResolvedRun &run, StageLayout layout) {
+  assert(static_cast<int64_t>(layout.stages.size()) == run.shape.stages &&
+         "a layout of the run's stages");
+  ResolvedRun copy = run;
+  copy.layout = std::move(layout);
+  return copy;
 }
 
 FailureOr<SmallVector<dsc::RunOp>>

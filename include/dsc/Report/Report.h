@@ -1,11 +1,11 @@
 //===- Report.h - every analysis of a dsc.run, for people and tools -*- C++
 //-*-===//
 
-#ifndef DSC_ANALYSIS_REPORT_H
-#define DSC_ANALYSIS_REPORT_H
+#ifndef DSC_REPORT_REPORT_H
+#define DSC_REPORT_REPORT_H
 
 #include "dsc/Analysis/KVCache.h"
-#include "dsc/Analysis/StepTime.h"
+#include "dsc/CostModel/CostModel.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -14,24 +14,26 @@ namespace dsc {
 /// The analyses of one run, computed once.
 class RunReport {
 public:
-  /// `run` must verify. `tokenBudget` tokens are priced in GPU-hours.
-  RunReport(RunOp run, double tokenBudget);
+  /// `tokenBudget` tokens are priced in GPU-hours; `run` must outlive the
+  /// report.
+  RunReport(const ResolvedRun &run, double tokenBudget);
 
   void printText(llvm::raw_ostream &os) const;
   /// The keys documented in the README.
   llvm::json::Value toJSON() const;
 
 private:
-  RunSetup setup;
+  const ResolvedRun &setup;
   double tokenBudget;
-  ParameterCountAnalysis params;
+  CostModel costs;
+  const ParameterCountAnalysis &params;
   FlopCountAnalysis flops;
   KVCacheAnalysis kvCache;
-  MemoryAnalysis memory;
-  CommunicationAnalysis comm;
-  StepTimeAnalysis stepTime;
+  const MemoryAnalysis &memory;
+  const CommunicationAnalysis &comm;
+  const StepTimeAnalysis &stepTime;
 };
 
 } // namespace dsc
 
-#endif // DSC_ANALYSIS_REPORT_H
+#endif // DSC_REPORT_REPORT_H

@@ -1,4 +1,4 @@
-//===- RunSetupTest.cpp - model parts and pipeline stage layouts ----------===//
+//===- ResolvedRunTest.cpp - model parts and pipeline stage layouts ----------===//
 
 #include "RunFixture.h"
 #include "gtest/gtest.h"
@@ -7,10 +7,10 @@ using namespace dsc;
 
 namespace {
 
-class RunSetupTest : public RunFixture {};
+class ResolvedRunTest : public RunFixture {};
 
-TEST_F(RunSetupTest, ModelPartsOfTopLevelOps) {
-  RunSetup setup = setUpRun("tiny", "h100x8", {});
+TEST_F(ResolvedRunTest, ModelPartsOfTopLevelOps) {
+  ResolvedRun setup = setUpRun("tiny", "h100x8", {});
   std::string parts;
   for (mlir::Operation &op : setup.model.getBody().front()) {
     std::optional<ModelPart> part = modelPartOf(&op);
@@ -24,8 +24,8 @@ TEST_F(RunSetupTest, ModelPartsOfTopLevelOps) {
   EXPECT_EQ(parts, "E0t0t1t2L0L0m0m0m0L0");
 }
 
-TEST_F(RunSetupTest, EvenSplitWithoutLayout) {
-  RunSetup setup = setUpRun("tiny", "h100x8", {});
+TEST_F(ResolvedRunTest, EvenSplitWithoutLayout) {
+  ResolvedRun setup = setUpRun("tiny", "h100x8", {});
   ASSERT_EQ(setup.layout.stages.size(), 2u);
   EXPECT_EQ(setup.layout.stages[0].layers, (llvm::SmallVector<int64_t>{0, 1}));
   EXPECT_EQ(setup.layout.stages[1].layers, (llvm::SmallVector<int64_t>{2}));
@@ -34,10 +34,10 @@ TEST_F(RunSetupTest, EvenSplitWithoutLayout) {
             "Et*2|tmL");
 }
 
-TEST_F(RunSetupTest, LayoutFromTheRun) {
+TEST_F(ResolvedRunTest, LayoutFromTheRun) {
   Options options;
   options.layout = "Et*3|mL";
-  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
   ASSERT_EQ(setup.layout.stages.size(), 2u);
   const StageLayout::Stage &first = setup.layout.stages[0];
   const StageLayout::Stage &last = setup.layout.stages[1];

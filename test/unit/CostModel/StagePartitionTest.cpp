@@ -1,6 +1,6 @@
 //===- StagePartitionTest.cpp - cutting parts into pipeline stages --------===//
 
-#include "dsc/Schedule/StagePartition.h"
+#include "dsc/CostModel/StagePartition.h"
 #include "gtest/gtest.h"
 #include <functional>
 #include <random>

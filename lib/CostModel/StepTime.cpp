@@ -1,6 +1,6 @@
 //===- StepTime.cpp - roofline step-time estimate of a dsc.run ------------===//
 
-#include "dsc/Analysis/StepTime.h"
+#include "dsc/CostModel/StepTime.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -17,7 +17,7 @@ struct OpWeights {
 };
 } // namespace
 
-static OpWeights opWeights(Operation *op, const RunSetup &setup) {
+static OpWeights opWeights(Operation *op, const ResolvedRun &setup) {
   OpWeights weights;
   auto owner = dyn_cast<ParameterOwnerOpInterface>(op);
   if (!owner)
@@ -52,7 +52,7 @@ static double activationBytes(Operation *op, double tokens) {
   return values * tokens * 2;
 }
 
-double dsc::rooflineForwardSeconds(Operation *op, const RunSetup &setup) {
+double dsc::rooflineForwardSeconds(Operation *op, const ResolvedRun &setup) {
   ClusterOp cluster = setup.cluster;
   GPUAttr gpu = cluster.getGpu();
   double tokens = setup.microBatchTokens();
@@ -80,7 +80,7 @@ double dsc::rooflineForwardSeconds(Operation *op, const RunSetup &setup) {
 
 /// Seconds to move `intra` bytes over NVLink and `inter` over InfiniBand in
 /// `messages` messages.
-static double transferSeconds(const RunSetup &setup, double intra, double inter,
+static double transferSeconds(const ResolvedRun &setup, double intra, double inter,
                               int64_t messages) {
   ClusterOp cluster = setup.cluster;
   LinkAttr nvlink = cluster.getNvlink(), ib = cluster.getInfiniband();
@@ -91,7 +91,7 @@ static double transferSeconds(const RunSetup &setup, double intra, double inter,
 }
 
 StageTimes
-dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
+dsc::estimateStageTimes(const ResolvedRun &setup, const StageLayout::Stage &stage,
                         const CommunicationAnalysis::MicroBatch &micro) {
   RunOp run = setup.run;
   ClusterOp cluster = setup.cluster;
@@ -134,7 +134,7 @@ dsc::estimateStageTimes(const RunSetup &setup, const StageLayout::Stage &stage,
 }
 
 SmallVector<StageTimes>
-dsc::estimateLayoutTimes(const RunSetup &setup,
+dsc::estimateLayoutTimes(const ResolvedRun &setup,
                          const CommunicationAnalysis &comm) {
   SmallVector<StageTimes> times;
   for (auto [s, stage] : llvm::enumerate(setup.layout.stages))
@@ -156,7 +156,7 @@ ActionCosts dsc::pipelineCosts(ArrayRef<StageTimes> stages, bool overlap) {
   return costs;
 }
 
-StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
+StepTimeAnalysis::StepTimeAnalysis(const ResolvedRun &setup,
                                    const ParameterCountAnalysis &params,
                                    const MemoryAnalysis &memory,
                                    const CommunicationAnalysis &comm) {
@@ -168,7 +168,7 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
 
   SmallVector<StageTimes> stageTimes = estimateLayoutTimes(setup, comm);
 
-  for (int64_t rank = 0; rank < run.getPp(); ++rank) {
+  for (int64_t rank = 0; rank < setup.pp(); ++rank) {
     // A micro-batch's time on the rank: its stages, weighted by the share of
     // micro-batches running through each (DualPipe: the average of two).
     StageTimes times;
@@ -206,7 +206,7 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
             .stepTime;
 
   tokensPerStep =
-      double(setup.microBatchTokens()) * run.getMicroBatches() * run.getDp();
+      double(setup.microBatchTokens()) * run.getMicroBatches() * setup.dp();
   FlopCountAnalysis flops(model, run.getSeqLen());
   flopsPerToken = flops.mainModel().forward + flops.mtpModules().forward;
   if (training)
@@ -215,11 +215,6 @@ StepTimeAnalysis::StepTimeAnalysis(const RunSetup &setup,
   peakFlops = cluster.getGpu().getBf16Tflops().convertToDouble() * 1e12;
 }
 
-StepTimeAnalysis::StepTimeAnalysis(Operation *run)
-    : StepTimeAnalysis(
-          resolveRun(cast<RunOp>(run)),
-          ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model),
-          MemoryAnalysis(run), CommunicationAnalysis(run)) {}
 
 double StepTimeAnalysis::stepSeconds(bool overlap) const {
   return pipelineSeconds[overlap] + dpSeconds + optimizer;

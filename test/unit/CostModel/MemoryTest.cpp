@@ -1,6 +1,6 @@
 //===- MemoryTest.cpp - memory per GPU of a dsc.run -----------------------===//
 
-#include "dsc/Analysis/Memory.h"
+#include "dsc/CostModel/Memory.h"
 #include "RunFixture.h"
 
 using namespace dsc;
@@ -12,7 +12,7 @@ namespace {
 /// the final norm, the head and the MTP module. 2 x 128-token micro-batches.
 class Memory : public RunFixture {
 protected:
-  RunSetup setUp(RunMode mode, Precision recipe, bool recompute) {
+  ResolvedRun setUp(RunMode mode, Precision recipe, bool recompute) {
     Options options;
     options.mode = mode;
     options.recipe = recipe;
@@ -22,7 +22,7 @@ protected:
 };
 
 TEST_F(Memory, TinyTrainingBF16) {
-  RunSetup setup = setUp(RunMode::training, Precision::bf16, false);
+  ResolvedRun setup = setUp(RunMode::training, Precision::bf16, false);
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   ASSERT_EQ(memory.stages().size(), 2u);
@@ -53,7 +53,7 @@ TEST_F(Memory, TinyTrainingBF16) {
 }
 
 TEST_F(Memory, RecomputeKeepsBlockInputs) {
-  RunSetup setup = setUp(RunMode::training, Precision::bf16, true);
+  ResolvedRun setup = setUp(RunMode::training, Precision::bf16, true);
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   // Each block's BF16 input per in-flight micro-batch, plus the largest
@@ -63,7 +63,7 @@ TEST_F(Memory, RecomputeKeepsBlockInputs) {
 }
 
 TEST_F(Memory, FP8HalvesMatmulWeightsAndInputs) {
-  RunSetup setup = setUp(RunMode::training, Precision::fp8, false);
+  ResolvedRun setup = setUp(RunMode::training, Precision::fp8, false);
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   const MemoryBreakdown &first = memory.stages()[0];
@@ -92,8 +92,8 @@ TEST_F(Memory, FP8HalvesMatmulWeightsAndInputs) {
 // only one micro-batch holds at a time).
 TEST_F(Memory, DualPipeHoldsTwoStages) {
   Options options;
-  options.schedule = PipelineSchedule::dualpipe;
-  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  options.schedule = ScheduleKind::dualpipe;
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   for (const MemoryBreakdown &rank : memory.stages()) {
@@ -105,7 +105,7 @@ TEST_F(Memory, DualPipeHoldsTwoStages) {
 }
 
 TEST_F(Memory, InferenceHoldsWeightsAndKVCache) {
-  RunSetup setup = setUp(RunMode::inference, Precision::bf16, false);
+  ResolvedRun setup = setUp(RunMode::inference, Precision::bf16, false);
   ParameterCountAnalysis params(setup.model);
   MemoryAnalysis memory(setup, params);
   const MemoryBreakdown &first = memory.stages()[0];

@@ -1,6 +1,6 @@
 //===- ModelSummary.cpp - what a model is, for people ---------------------===//
 
-#include "dsc/Analysis/ModelSummary.h"
+#include "dsc/Report/ModelSummary.h"
 #include "dsc/Analysis/WeightStorage.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/IR/Parameters.h"

@@ -1,7 +1,8 @@
 //===- StepTimeTest.cpp - roofline step-time estimate of a dsc.run --------===//
 
-#include "dsc/Analysis/StepTime.h"
+#include "dsc/CostModel/StepTime.h"
 #include "RunFixture.h"
+#include "dsc/CostModel/CostModel.h"
 #include "mlir/Pass/AnalysisManager.h"
 
 using namespace dsc;
@@ -15,7 +16,7 @@ protected:
     MemoryAnalysis memory;
     CommunicationAnalysis comm;
     StepTimeAnalysis time;
-    explicit Analyses(const RunSetup &setup)
+    explicit Analyses(const ResolvedRun &setup)
         : params(setup.model), memory(setup, params), comm(setup, params),
           time(setup, params, memory, comm) {}
   };
@@ -25,7 +26,7 @@ protected:
 // with 112 of 132 SMs computing: 201 MFLOP take 0.24 us, its 786 KB of
 // weights and 262 KB of activations 0.31 us at 3350 GB/s: memory-bound.
 TEST_F(StepTime, RooflineOfOneOp) {
-  RunSetup setup = setUpRun("tiny", "h100x8", Options());
+  ResolvedRun setup = setUpRun("tiny", "h100x8", Options());
   MLPOp mlp;
   setup.model.walk([&](MLPOp op) { mlp = op; });
   double compute = 2.0 * 3 * 512 * 256 * 256 / (989e12 * 112 / 132);
@@ -35,7 +36,7 @@ TEST_F(StepTime, RooflineOfOneOp) {
 }
 
 TEST_F(StepTime, PipelineAndThroughput) {
-  RunSetup setup = setUpRun("tiny", "h100x8", Options());
+  ResolvedRun setup = setUpRun("tiny", "h100x8", Options());
   Analyses a(setup);
   ASSERT_EQ(a.time.stages().size(), 2u);
   llvm::SmallVector<StageTimes> stages = estimateLayoutTimes(setup, a.comm);
@@ -77,8 +78,8 @@ TEST_F(StepTime, PipelineAndThroughput) {
 // pairs, with Table 2's bubble (pp/2 - 1)(...) = 0 for uniform stages.
 TEST_F(StepTime, DualPipe) {
   Options options;
-  options.schedule = PipelineSchedule::dualpipe;
-  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  options.schedule = ScheduleKind::dualpipe;
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
   Analyses a(setup);
   ASSERT_EQ(a.time.stages().size(), 2u);
   const StageTimes &rank0 = a.time.stages()[0], &rank1 = a.time.stages()[1];
@@ -96,26 +97,27 @@ TEST_F(StepTime, DualPipe) {
   EXPECT_LT(a.time.stepSeconds(true), a.time.stepSeconds(false));
 }
 
-// Passes get the analyses from MLIR's analysis manager.
-TEST_F(StepTime, FromTheAnalysisManager) {
-  RunSetup setup = setUpRun("tiny", "h100x8", Options());
+// The cost model prices the run once: its step is the step-time analysis's
+// with overlap, and its action costs are what that analysis simulates.
+TEST_F(StepTime, CostModelIsTheOneStepTime) {
+  ResolvedRun setup = setUpRun("tiny", "h100x8", Options());
   Analyses a(setup);
-  mlir::ModuleAnalysisManager modules(*module, /*passInstrumentor=*/nullptr);
-  mlir::AnalysisManager manager = modules;
-  mlir::AnalysisManager forRun = manager.nest(setup.run);
-  EXPECT_DOUBLE_EQ(forRun.getAnalysis<StepTimeAnalysis>().stepSeconds(true),
-                   a.time.stepSeconds(true));
-  EXPECT_EQ(forRun.getAnalysis<MemoryAnalysis>().largest().total(),
-            a.memory.largest().total());
-  EXPECT_DOUBLE_EQ(
-      forRun.getAnalysis<CommunicationAnalysis>().stages()[0].total(),
-      a.comm.stages()[0].total());
+  CostModel costs(setup);
+  EXPECT_DOUBLE_EQ(costs.stepSeconds(), a.time.stepSeconds(true));
+  EXPECT_EQ(costs.memory().largest().total(), a.memory.largest().total());
+  double pipeline =
+      llvm::cantFail(simulate(setup.pipeline, costs.actionCosts(true)))
+          .stepTime;
+  EXPECT_NEAR(costs.stepSeconds(),
+              pipeline + a.time.dataParallelSeconds() +
+                  a.time.optimizerSeconds(),
+              1e-12);
 }
 
 TEST_F(StepTime, RecomputeRepeatsTheForward) {
   Options options;
   options.recompute = true;
-  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
   Analyses a(setup);
   for (const StageTimes &stage : a.time.stages())
     EXPECT_DOUBLE_EQ(stage.backwardCompute, 3 * stage.forwardCompute);
@@ -124,7 +126,7 @@ TEST_F(StepTime, RecomputeRepeatsTheForward) {
 TEST_F(StepTime, InferenceHasNoBackward) {
   Options options;
   options.mode = RunMode::inference;
-  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
   Analyses a(setup);
   for (const StageTimes &stage : a.time.stages()) {
     EXPECT_EQ(stage.backwardCompute, 0);

@@ -1,6 +1,6 @@
 //===- ScheduleReport.cpp - schedules for people and tools ----------------===//
 
-#include "dsc/Schedule/ScheduleReport.h"
+#include "dsc/Report/ScheduleReport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include <cmath>
@@ -57,9 +57,12 @@ json::Value dsc::scheduleToJSON(const ScheduledPipeline &schedule,
   }
   json::Object object{
       {"kind", scheduleKindName(schedule.kind)},
-      {"pp", schedule.numStages},
+      {"pp", schedule.numRanks()},
+      {"stages", schedule.numStages},
       {"microbatches", schedule.numMicroBatches},
       {"ranks", std::move(ranks)},
+      // The simulated pipeline; the step adds the data-parallel exchange
+      // and the optimizer when a cost model priced it (`step_time_ms`).
       {"step_time", result.stepTime},
       {"bubble", json::Array(result.bubble)},
       {"peak_activations", json::Array(result.peakActivations)}};

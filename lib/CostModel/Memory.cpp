@@ -1,6 +1,6 @@
 //===- Memory.cpp - memory per GPU of a dsc.run ---------------------------===//
 
-#include "dsc/Analysis/Memory.h"
+#include "dsc/CostModel/Memory.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -50,7 +50,7 @@ StageFootprint &StageFootprint::operator+=(const StageFootprint &other) {
   return *this;
 }
 
-StageFootprint dsc::stageFootprint(const RunSetup &setup,
+StageFootprint dsc::stageFootprint(const ResolvedRun &setup,
                                    const StageLayout::Stage &stage,
                                    const ParameterCountAnalysis &params,
                                    const ParameterCountAnalysis &stored) {
@@ -84,12 +84,12 @@ StageFootprint dsc::stageFootprint(const RunSetup &setup,
   return footprint;
 }
 
-MemoryBreakdown dsc::rankMemory(const RunSetup &setup,
+MemoryBreakdown dsc::rankMemory(const ResolvedRun &setup,
                                 const StageFootprint &footprint,
                                 int64_t inFlight) {
   RunOp run = setup.run;
   bool fp8 = setup.isFP8();
-  int64_t ep = run.getEp(), dp = run.getDp();
+  int64_t ep = setup.ep(), dp = setup.dp();
   int64_t tokens = setup.microBatchTokens();
   const ComponentParams &held = footprint.held;
 
@@ -144,14 +144,14 @@ StageFootprint dsc::rankFootprint(const ParameterCountAnalysis &params,
   return footprint;
 }
 
-MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
+MemoryAnalysis::MemoryAnalysis(const ResolvedRun &setup,
                                const ParameterCountAnalysis &params) {
   ParameterCountAnalysis stored(setup.model, &setup.weights);
   SmallVector<StageFootprint> footprints;
   for (const StageLayout::Stage &stage : setup.layout.stages)
     footprints.push_back(stageFootprint(setup, stage, params, stored));
   RunOp run = setup.run;
-  for (int64_t rank = 0; rank < run.getPp(); ++rank) {
+  for (int64_t rank = 0; rank < setup.pp(); ++rank) {
     SmallVector<StageLayout::Stage, 2> stages;
     SmallVector<StageFootprint, 2> stageFootprints;
     for (int64_t s : setup.stagesOnRank(rank)) {
@@ -165,10 +165,6 @@ MemoryAnalysis::MemoryAnalysis(const RunSetup &setup,
   }
 }
 
-MemoryAnalysis::MemoryAnalysis(Operation *run)
-    : MemoryAnalysis(
-          resolveRun(cast<RunOp>(run)),
-          ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model)) {}
 
 int64_t MemoryAnalysis::largestStage() const {
   int64_t largest = 0;

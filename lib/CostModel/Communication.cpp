@@ -1,6 +1,6 @@
 //===- Communication.cpp - bytes each GPU sends per step ------------------===//
 
-#include "dsc/Analysis/Communication.h"
+#include "dsc/CostModel/Communication.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -8,7 +8,7 @@ using namespace dsc;
 /// Bytes per value the MoE all-to-all dispatch sends: FP8 with one FP32
 /// scale per tile when the MoE's plan (or, for an FP8 run of a BF16 model,
 /// dsc-fp8-quantize's defaults) dispatches FP8, else BF16.
-static double dispatchBytesPerValue(MoEOp moe, const RunSetup &setup) {
+static double dispatchBytesPerValue(MoEOp moe, const ResolvedRun &setup) {
   if (setup.weights.assumesFP8())
     return 1 + 4.0 / setup.weights.getActTileWidth();
   for (auto quantize : moe.getLinears().getOps<QuantizeOp>())
@@ -17,11 +17,11 @@ static double dispatchBytesPerValue(MoEOp moe, const RunSetup &setup) {
   return 2;
 }
 
-DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEOp moeOp) {
+DispatchFanout dsc::computeDispatchFanout(const ResolvedRun &setup, MoEOp moeOp) {
   MoEAttr moe = moeOp.getConfig();
   RunOp run = setup.run;
   ClusterOp cluster = setup.cluster;
-  int64_t ep = run.getEp();
+  int64_t ep = setup.ep();
   int64_t gpusPerNode = cluster.getGpusPerNode();
   DispatchFanout fanout;
   fanout.nodes = (ep + gpusPerNode - 1) / gpusPerNode;
@@ -57,13 +57,9 @@ DispatchFanout dsc::computeDispatchFanout(const RunSetup &setup, MoEOp moeOp) {
   return fanout;
 }
 
-CommunicationAnalysis::CommunicationAnalysis(Operation *run)
-    : CommunicationAnalysis(
-          resolveRun(cast<RunOp>(run)),
-          ParameterCountAnalysis(resolveRun(cast<RunOp>(run)).model)) {}
 
 CommunicationAnalysis::MicroBatch
-dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
+dsc::microBatchTraffic(const ResolvedRun &setup, const StageLayout::Stage &stage,
                        bool sendsForward, bool sendsBackward) {
   ModelOp model = setup.model;
   bool training = setup.isTraining();
@@ -105,10 +101,10 @@ dsc::microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
 }
 
 CommunicationAnalysis::CommunicationAnalysis(
-    const RunSetup &setup, const ParameterCountAnalysis &params) {
+    const ResolvedRun &setup, const ParameterCountAnalysis &params) {
   RunOp run = setup.run;
   bool training = setup.isTraining();
-  int64_t pp = run.getPp(), ep = run.getEp(), dp = run.getDp();
+  int64_t pp = setup.pp(), ep = setup.ep(), dp = setup.dp();
   int64_t microBatches = run.getMicroBatches();
 
   // Neighbouring stages on one rank (the bottom of a V) pass activations in

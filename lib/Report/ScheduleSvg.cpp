@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Schedule/ScheduleReport.h"
+#include "dsc/Report/ScheduleReport.h"
 #include "llvm/Support/Format.h"
 #include <algorithm>
 #include <cmath>
@@ -32,7 +32,7 @@ constexpr const char *kindNames[] = {"F", "B", "I", "W"};
 /// odd model chunks of a rank holding several (DualPipeV, ZB-V, interleaved
 /// 1F1B), so the two legs of a V can be told apart.
 bool isDark(const ScheduledPipeline &schedule, const Action &action) {
-  if (schedule.kind == ScheduleKind::DualPipe)
+  if (schedule.kind == ScheduleKind::dualpipe)
     return schedule.directionOf(action.microBatch) == 1;
   return (action.stage / schedule.numRanks()) % 2 == 1;
 }
@@ -111,7 +111,7 @@ void SvgWriter::legend() {
                "height=\"14\" fill=\"none\" stroke=\"#222\"/>\n",
                lx, y, palette[0].light, lx, y + 7, palette[1].dark, lx, y);
   // Shades mean something only where a rank runs two directions or chunks.
-  const char *dark = schedule.kind == ScheduleKind::DualPipe
+  const char *dark = schedule.kind == ScheduleKind::dualpipe
                          ? "; dark: reverse-direction micro-batches"
                      : schedule.numRanks() < schedule.numStages
                          ? "; dark: a rank's odd model chunks"

@@ -1,6 +1,6 @@
 //===- StagePartition.cpp - cut a chain of parts into pipeline stages -----===//
 
-#include "dsc/Schedule/StagePartition.h"
+#include "dsc/CostModel/StagePartition.h"
 #include "llvm/ADT/Twine.h"
 #include <algorithm>
 #include <cmath>

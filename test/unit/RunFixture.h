@@ -1,10 +1,10 @@
 //===- RunFixture.h - a model, a cluster and a run for tests ----*- C++ -*-===//
 
-#ifndef DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
-#define DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
+#ifndef DSC_TEST_UNIT_RUNFIXTURE_H
+#define DSC_TEST_UNIT_RUNFIXTURE_H
 
 #include "ExampleModel.h"
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"
@@ -23,7 +23,7 @@ protected:
     Precision recipe = Precision::bf16;
     MomentType moments = MomentType::fp32;
     bool recompute = false;
-    PipelineSchedule schedule = PipelineSchedule::one_f_one_b;
+    ScheduleKind schedule = ScheduleKind::one_f_one_b;
     /// Megatron's layout syntax; empty: the even split.
     std::string layout;
     /// Runs dsc-fp8-quantize with these options on the model first.
@@ -31,7 +31,7 @@ protected:
   };
 
   /// `cluster`: a preset name or a cluster JSON file.
-  RunSetup setUpRun(llvm::StringRef example, llvm::StringRef cluster,
+  ResolvedRun setUpRun(llvm::StringRef example, llvm::StringRef cluster,
                     const Options &o) {
     ModelOp model = load(example);
     if (o.fp8Quantize) {
@@ -42,10 +42,12 @@ protected:
     mlir::OpBuilder b(module->getBody(), module->getBody()->end());
     mlir::FailureOr<ClusterOp> clusterOp = importCluster(cluster, b);
     EXPECT_TRUE(mlir::succeeded(clusterOp));
+    auto mesh = MeshOp::create(b, b.getUnknownLoc(), "mesh",
+                               clusterOp->getSymName(), o.pp, o.dp, o.ep);
     auto run = RunOp::create(
-        b, b.getUnknownLoc(), "run", model.getSymName(),
-        clusterOp->getSymName(), o.mode, o.seqLen, o.microBatch, o.microBatches,
-        o.pp, o.ep, o.dp, o.zero, o.recipe, o.moments, o.recompute, o.schedule,
+        b, b.getUnknownLoc(), "run", model.getSymName(), mesh.getSymName(),
+        o.mode, o.seqLen, o.microBatch, o.microBatches, o.zero, o.recipe,
+        o.moments, o.recompute, o.schedule, /*virtual_stages=*/nullptr,
         /*layout=*/nullptr);
     if (!o.layout.empty()) {
       mlir::FailureOr<PipelineLayoutAttr> layout =
@@ -57,10 +59,12 @@ protected:
         run.setLayoutAttr(*layout);
     }
     EXPECT_TRUE(mlir::succeeded(mlir::verify(*module)));
-    return resolveRun(run);
+    mlir::FailureOr<ResolvedRun> resolved = resolveRun(run);
+    EXPECT_TRUE(mlir::succeeded(resolved));
+    return std::move(*resolved);
   }
 };
 
 } // namespace dsc
 
-#endif // DSC_TEST_UNIT_ANALYSIS_RUNFIXTURE_H
+#endif // DSC_TEST_UNIT_RUNFIXTURE_H

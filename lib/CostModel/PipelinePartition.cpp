@@ -1,9 +1,9 @@
 //===- PipelinePartition.cpp - lay a model out on pipeline stages ---------===//
 
-#include "dsc/Analysis/PipelinePartition.h"
-#include "dsc/Analysis/Memory.h"
-#include "dsc/Analysis/StepTime.h"
-#include "dsc/Schedule/StagePartition.h"
+#include "dsc/CostModel/PipelinePartition.h"
+#include "dsc/CostModel/Memory.h"
+#include "dsc/CostModel/StepTime.h"
+#include "dsc/CostModel/StagePartition.h"
 
 using namespace mlir;
 using namespace dsc;
@@ -13,7 +13,7 @@ namespace {
 /// The model's parts in order, E, t..., m..., L, priced once.
 class PartTable {
 public:
-  PartTable(const RunSetup &setup, const ParameterCountAnalysis &params)
+  PartTable(const ResolvedRun &setup, const ParameterCountAnalysis &params)
       : setup(setup), params(params), stored(setup.model, &setup.weights) {
     ModelOp model = setup.model;
     numBlocks = model.getNumHiddenLayers();
@@ -81,7 +81,7 @@ public:
   }
 
 private:
-  const RunSetup &setup;
+  const ResolvedRun &setup;
   const ParameterCountAnalysis &params;
   /// Bytes of the compute copy (FP8 weights and their scales).
   ParameterCountAnalysis stored;
@@ -93,17 +93,16 @@ private:
 } // namespace
 
 Expected<PipelinePartition>
-dsc::partitionPipeline(const RunSetup &setup,
+dsc::partitionPipeline(const ResolvedRun &setup,
                        const ParameterCountAnalysis &params) {
   ClusterOp cluster = setup.cluster;
   ModelOp model = setup.model;
   PartTable table(setup, params);
   const ScheduledPipeline &pipeline = setup.pipeline;
   int64_t numStages = pipeline.numStages;
-  ScheduleKind kind = pipeline.kind;
-  bool mirrored = kind == ScheduleKind::DualPipe ||
-                  kind == ScheduleKind::DualPipeV ||
-                  kind == ScheduleKind::ZeroBubbleV;
+  // DualPipe and the V shapes put stages r and S - 1 - r on one rank.
+  bool mirrored = setup.shape.stagesPerRank == 2 &&
+                  setup.shape.kind != ScheduleKind::interleaved_1f1b;
   double capacity = cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
 
   auto cost = [&](int64_t stage, PartRange range) {

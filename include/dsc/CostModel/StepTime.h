@@ -20,9 +20,9 @@
 #ifndef DSC_ANALYSIS_STEPTIME_H
 #define DSC_ANALYSIS_STEPTIME_H
 
-#include "dsc/Analysis/Communication.h"
+#include "dsc/CostModel/Communication.h"
 #include "dsc/Analysis/FlopCount.h"
-#include "dsc/Analysis/Memory.h"
+#include "dsc/CostModel/Memory.h"
 #include "dsc/Schedule/PipelineSimulator.h"
 
 namespace dsc {
@@ -53,27 +53,25 @@ struct StageTimes {
 /// Roofline seconds of `op`'s forward over one micro-batch on one GPU: its
 /// FP8 linear layers at the FP8 peak, the rest of its FLOPs at the BF16
 /// peak, against its weights (as stored) and activations at HBM bandwidth.
-double rooflineForwardSeconds(mlir::Operation *op, const RunSetup &setup);
+double rooflineForwardSeconds(mlir::Operation *op, const ResolvedRun &setup);
 
 /// Seconds of one micro-batch through `stage` with traffic `micro`.
-StageTimes estimateStageTimes(const RunSetup &setup,
+StageTimes estimateStageTimes(const ResolvedRun &setup,
                               const StageLayout::Stage &stage,
                               const CommunicationAnalysis::MicroBatch &micro);
 
 /// Seconds of one micro-batch through each stage of the run's layout.
 llvm::SmallVector<StageTimes>
-estimateLayoutTimes(const RunSetup &setup, const CommunicationAnalysis &comm);
+estimateLayoutTimes(const ResolvedRun &setup, const CommunicationAnalysis &comm);
 
 /// The simulator's costs of stages taking `stages` (by global stage).
 ActionCosts pipelineCosts(llvm::ArrayRef<StageTimes> stages, bool overlap);
 
 class StepTimeAnalysis {
 public:
-  StepTimeAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params,
+  StepTimeAnalysis(const ResolvedRun &setup, const ParameterCountAnalysis &params,
                    const MemoryAnalysis &memory,
                    const CommunicationAnalysis &comm);
-  /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
-  explicit StepTimeAnalysis(mlir::Operation *run);
 
   /// Per pipeline rank: one micro-batch through the rank's stages.
   llvm::ArrayRef<StageTimes> stages() const { return perStage; }

@@ -15,7 +15,7 @@
 #define DSC_ANALYSIS_PIPELINEPARTITION_H
 
 #include "dsc/Analysis/ParameterCount.h"
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "llvm/Support/Error.h"
 
 namespace dsc {
@@ -31,7 +31,7 @@ struct PipelinePartition {
 
 /// The fastest layout for the run's schedule and stage count.
 llvm::Expected<PipelinePartition>
-partitionPipeline(const RunSetup &setup, const ParameterCountAnalysis &params);
+partitionPipeline(const ResolvedRun &setup, const ParameterCountAnalysis &params);
 
 } // namespace dsc
 

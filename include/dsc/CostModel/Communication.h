@@ -14,7 +14,7 @@
 // - dp: ring reduce-scatter of FP32 gradients and all-gather of BF16
 //   parameters (ZeRO-1), or a ring all-reduce without ZeRO; replicated
 //   parameters over dp GPUs, routed experts over dp / ep.
-// A rank with several stages (RunSetup::stagesOnRank) sends for each the
+// A rank with several stages (ResolvedRun::stagesOnRank) sends for each the
 // share of micro-batches it runs through it (DualPipe: half) and exchanges
 // the gradients of all.
 //
@@ -24,7 +24,7 @@
 #define DSC_ANALYSIS_COMMUNICATION_H
 
 #include "dsc/Analysis/ParameterCount.h"
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 
 namespace dsc {
 
@@ -49,14 +49,12 @@ struct DispatchFanout {
 
 /// The fan-out of `moe`'s dispatch; with an expert placement, experts that
 /// have a replica on the token's node are served there.
-DispatchFanout computeDispatchFanout(const RunSetup &setup, MoEOp moe);
+DispatchFanout computeDispatchFanout(const ResolvedRun &setup, MoEOp moe);
 
 class CommunicationAnalysis {
 public:
-  CommunicationAnalysis(const RunSetup &setup,
+  CommunicationAnalysis(const ResolvedRun &setup,
                         const ParameterCountAnalysis &params);
-  /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
-  explicit CommunicationAnalysis(mlir::Operation *run);
 
   /// Per GPU of each pipeline rank.
   llvm::ArrayRef<CommVolume> stages() const { return perStage; }
@@ -79,7 +77,7 @@ private:
 /// One micro-batch's traffic through `stage`, sending its activations to
 /// the next stage's rank and its input gradients to the previous one's.
 CommunicationAnalysis::MicroBatch
-microBatchTraffic(const RunSetup &setup, const StageLayout::Stage &stage,
+microBatchTraffic(const ResolvedRun &setup, const StageLayout::Stage &stage,
                   bool sendsForward, bool sendsBackward);
 
 } // namespace dsc

@@ -1,6 +1,6 @@
 //===- CommunicationTest.cpp - bytes each GPU sends per step --------------===//
 
-#include "dsc/Analysis/Communication.h"
+#include "dsc/CostModel/Communication.h"
 #include "RunFixture.h"
 
 using namespace dsc;
@@ -12,7 +12,7 @@ class Communication : public RunFixture {};
 // examples/tiny on one node (pp 2, dp 4, ep 4, BF16): no InfiniBand; each
 // token's 4 expert copies stay on the receiving GPU 1 time in 4.
 TEST_F(Communication, TinyOnOneNode) {
-  RunSetup setup = setUpRun("tiny", "h100x8", Options());
+  ResolvedRun setup = setUpRun("tiny", "h100x8", Options());
   ParameterCountAnalysis params(setup.model);
   CommunicationAnalysis comm(setup, params);
   ASSERT_EQ(comm.stages().size(), 2u);
@@ -39,7 +39,7 @@ TEST_F(Communication, TinyOnOneNode) {
 TEST_F(Communication, NoZeroAllReduces) {
   Options options;
   options.zero = 0;
-  RunSetup setup = setUpRun("tiny", "h100x8", options);
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
   ParameterCountAnalysis params(setup.model);
   CommunicationAnalysis comm(setup, params);
   EXPECT_DOUBLE_EQ(comm.stages()[0].dp, 2 * 0.75 * 853328 * 4);
@@ -57,7 +57,7 @@ TEST_F(Communication, DeepSeekV3NodeLimitedDispatch) {
   options.ep = 64;
   options.dp = 128;
   options.recipe = Precision::fp8;
-  RunSetup setup = setUpRun("deepseek-v3", "h800x2048", options);
+  ResolvedRun setup = setUpRun("deepseek-v3", "h800x2048", options);
   MoEOp moe;
   setup.model.walk([&](MoEOp op) { moe = op; });
   DispatchFanout fanout = computeDispatchFanout(setup, moe);
@@ -83,7 +83,7 @@ TEST_F(Communication, PlacementServesTokensLocally) {
   options.pp = 1;
   options.dp = 8;
   options.ep = 8;
-  RunSetup setup = setUpRun(
+  ResolvedRun setup = setUpRun(
       "tiny", DSC_SOURCE_DIR "/test/Tools/Inputs/two-nodes.json", options);
   MoEOp moe;
   setup.model.walk([&](MoEOp op) { moe = op; });

@@ -12,7 +12,7 @@
 // Activations: what backward reads, per token (matmul inputs in FP8 under the
 // FP8 recipe, the rest in BF16); with recomputation only each block's input
 // plus one block being recomputed. The peak is the simulated schedule's
-// (RunSetup::peakActivations; DeepSeek-V3 Table 2: 1F1B keeps
+// (ResolvedRun::peakActivations; DeepSeek-V3 Table 2: 1F1B keeps
 // min(pp - s, micro_batches) micro-batches in flight on stage s, DualPipe
 // pp + 1 over the two stages of a rank), a micro-batch of a rank with
 // several stages costing their average.
@@ -23,7 +23,7 @@
 #define DSC_ANALYSIS_MEMORY_H
 
 #include "dsc/Analysis/ParameterCount.h"
-#include "dsc/Analysis/RunSetup.h"
+#include "dsc/Run/ResolvedRun.h"
 
 namespace dsc {
 
@@ -75,7 +75,7 @@ struct StageFootprint {
 
 /// `stored` counts bytes of the compute copy (ParameterCountAnalysis with
 /// the run's WeightStorage).
-StageFootprint stageFootprint(const RunSetup &setup,
+StageFootprint stageFootprint(const ResolvedRun &setup,
                               const StageLayout::Stage &stage,
                               const ParameterCountAnalysis &params,
                               const ParameterCountAnalysis &stored);
@@ -90,16 +90,14 @@ StageFootprint rankFootprint(const ParameterCountAnalysis &params,
 
 /// Bytes per GPU of a pipeline rank keeping `footprint` with `inFlight`
 /// micro-batches of activations.
-MemoryBreakdown rankMemory(const RunSetup &setup,
+MemoryBreakdown rankMemory(const ResolvedRun &setup,
                            const StageFootprint &footprint, int64_t inFlight);
 
 class MemoryAnalysis {
 public:
-  MemoryAnalysis(const RunSetup &setup, const ParameterCountAnalysis &params);
-  /// As an MLIR analysis of a verified `dsc.run` (getAnalysis<...>()).
-  explicit MemoryAnalysis(mlir::Operation *run);
+  MemoryAnalysis(const ResolvedRun &setup, const ParameterCountAnalysis &params);
 
-  /// Per GPU of each pipeline rank (RunSetup::stagesOnRank).
+  /// Per GPU of each pipeline rank (ResolvedRun::stagesOnRank).
   llvm::ArrayRef<MemoryBreakdown> stages() const { return perStage; }
   /// The stage whose GPUs need the most memory.
   int64_t largestStage() const;
