@@ -102,7 +102,8 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
 // expected-error @+1 {{'dsc.pipeline' op stage 1 micro-batch 1 needs one forward and one backward (or one backward_input and one backward_weight); has 1, 0 (0, 0)}}
 dsc.pipeline @p run @train kind one_f_one_b stages 2 micro_batches 2 {
   dsc.rank 0 {
@@ -231,7 +232,8 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
 // expected-error @+1 {{'dsc.pipeline' op rank 0 sends 1 the activation of stage 0 micro-batch 1 without a matching receive}}
 dsc.pipeline @p run @train kind one_f_one_b stages 2 micro_batches 2 {
   dsc.rank 0 {
@@ -360,7 +362,8 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
 dsc.pipeline @p run @train kind one_f_one_b stages 2 micro_batches 2 {
   dsc.rank 0 {
     dsc.pass forward stage 0 micro_batch 0
@@ -486,7 +489,8 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
 dsc.pipeline @p run @train kind one_f_one_b stages 2 micro_batches 2 {
   dsc.rank 0 {
     dsc.pass forward stage 0 micro_batch 0
@@ -616,8 +620,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
-// expected-error @+1 {{'dsc.pipeline' op is a zb_h1 program of 2 stages and 2 micro-batches but run @train has one_f_one_b, 2 and 2; rerun dsc-pipeline-schedule}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+1 {{'dsc.pipeline' op is a zb_h1 program of 2 stages and 2 micro-batches but run @train has one_f_one_b and 2 micro-batches; rerun dsc-pipeline-schedule}}
 dsc.pipeline @p run @train kind zb_h1 stages 2 micro_batches 2 {
   dsc.rank 0 {
     dsc.pass forward stage 0 micro_batch 0
@@ -746,7 +751,8 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
 dsc.pipeline @p run @train kind one_f_one_b stages 2 micro_batches 2 {
   dsc.rank 0 {
     dsc.pass forward stage 0 micro_batch 0
@@ -886,7 +892,8 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 2 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 2 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b
 dsc.pipeline @p run @train kind one_f_one_b stages 2 micro_batches 2 {
   dsc.rank 0 {
     dsc.pass forward stage 0 micro_batch 0

@@ -102,8 +102,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op uses pp * dp = 2 * 2 = 4 GPUs but cluster @node has 8; choose dp = 4}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 2 dp 2 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+1 {{'dsc.mesh' op has pp * dp = 2 * 2 = 4 ranks but cluster @node has 8 GPUs; choose dp = 4}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 2 ep 2
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -209,8 +210,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'pp' (4) exceeds the model's 2 layers: every pipeline stage needs at least one layer}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 4 ep 2 dp 2 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+2 {{'dsc.run' op mesh @train_mesh's 'ep' (8) must divide the model's 4 routed experts so every GPU holds the same number}}
+dsc.mesh @train_mesh cluster @node pp 1 dp 8 ep 8
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -316,8 +318,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'ep' (8) must divide the model's 4 routed experts so every GPU holds the same number}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 1 ep 8 dp 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+1 {{'dsc.mesh' op 'ep' (3) must divide 'dp' (4): ep is a sub-axis of dp, each pipeline rank's 4 replicas holding its experts in ep-way shards}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 3
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -423,8 +426,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'ep' (3) must divide 'dp' (4): each pipeline stage's 4 GPUs hold its experts in ep-way shards}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 3 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+2 {{'dsc.run' op 'zero' must be 0 (no sharding) or 1 (optimizer states sharded over dp), got 2}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 2 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -530,8 +534,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'zero' must be 0 (no sharding) or 1 (optimizer states sharded over dp), got 2}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 2 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+2 {{'dsc.run' op 'seq_len' must be positive, got 0}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 0 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -637,8 +642,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'seq_len' must be positive, got 0}}
-dsc.run @train model @micro cluster @node training seq_len 0 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+2 {{'dsc.run' op 'model' @nope does not name a 'dsc.model'}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @nope mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -744,8 +750,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'model' @nope does not name a 'dsc.model'}}
-dsc.run @train model @nope cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+1 {{'dsc.mesh' op 'cluster' @micro does not name a 'dsc.cluster'}}
+dsc.mesh @train_mesh cluster @micro pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
 
@@ -851,8 +858,9 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op 'cluster' @micro does not name a 'dsc.cluster'}}
-dsc.run @train model @micro cluster @micro training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// expected-error @+2 {{'dsc.run' op schedule dualpipe interleaves forward and backward passes of training; use schedule one_f_one_b for inference}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh inference seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe fp8 moments bf16 recompute false schedule dualpipe
 
 // -----
 
@@ -958,11 +966,11 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op DualPipe needs an even 'pp' and an even number of micro-batches of at least 2 * pp; have pp 2 and 3 micro-batches}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 3 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule dualpipe
+// expected-error @+2 {{'dsc.run' op layout "Et*2|tmL" places 3 decoder blocks and 1 MTP modules but @micro has 2 and 1}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"Et*2|tmL">
 
 // -----
-
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -1065,11 +1073,11 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op schedule dualpipe interleaves forward and backward passes of training; use schedule one_f_one_b for inference}}
-dsc.run @train model @micro cluster @node inference seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule dualpipe
+// expected-error @+1 {{'dsc.mesh' op axis 'pp' must be positive, got 0}}
+dsc.mesh @train_mesh cluster @node pp 0 dp 8 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
 
 // -----
-
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -1172,11 +1180,11 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op layout "Et|t|mL" has 3 stages but schedule one_f_one_b on pp 2 ranks runs 2; repartition with dsc-pipeline-partition}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"Et|t|mL">
+// expected-error @+2 {{'dsc.run' op 'virtual_stages' applies only to schedule interleaved_1f1b; drop it for one_f_one_b}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b virtual_stages 2
 
 // -----
-
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -1279,11 +1287,11 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op layout "Et*2|tmL" places 3 decoder blocks and 1 MTP modules but @micro has 2 and 1}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"Et*2|tmL">
+// expected-error @+2 {{'dsc.run' op 'virtual_stages' must be at least 2 (model chunks per pipeline rank), got 1}}
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule interleaved_1f1b virtual_stages 1
 
 // -----
-
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -1386,5 +1394,6 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-// expected-error @+1 {{'dsc.run' op schedule interleaved_1f1b cannot run 4 stages on pp 2 ranks with 3 micro-batches: interleaved 1F1B needs the micro-batches to be a multiple of the 2 ranks (pp 4 / 2 virtual stages), got 3; use 4}}
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 3 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule interleaved_1f1b
+// expected-error @+2 {{'dsc.run' op 'mesh' @train_mesh does not name a 'dsc.mesh'}}
+dsc.cluster @other nodes 1 gpus_per_node 8 gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0> nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b

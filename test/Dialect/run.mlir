@@ -1,11 +1,13 @@
 // RUN: dsc-opt %s | dsc-opt | FileCheck %s
 
-// CHECK-LABEL: dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
-// CHECK-LABEL: dsc.run @serve model @micro cluster @node inference seq_len 32768 micro_batch 64 micro_batches 1 pp 1 ep 4 dp 8 zero 0 recipe bf16 moments fp32 recompute true schedule one_f_one_b
-// CHECK-LABEL: dsc.run @dual model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipe
-// CHECK-LABEL: dsc.run @laid_out model @micro cluster @node training {{.*}} schedule one_f_one_b layout <"Et|tmL">
-// CHECK-LABEL: dsc.run @v_shape model @micro cluster @node training {{.*}} schedule zb_v layout <"Et|t||mL">
-// CHECK-LABEL: dsc.run @dualpipev model @micro cluster @node training {{.*}} schedule dualpipev
+// CHECK: dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+// CHECK-LABEL: dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+// CHECK-LABEL: dsc.run @serve model @micro mesh @serve_mesh inference seq_len 32768 micro_batch 64 micro_batches 1 zero 0 recipe bf16 moments fp32 recompute true schedule one_f_one_b
+// CHECK-LABEL: dsc.run @dual model @micro mesh @dual_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipe
+// CHECK-LABEL: dsc.run @laid_out model @micro mesh @laid_out_mesh training {{.*}} schedule one_f_one_b layout <"Et|tmL">
+// CHECK-LABEL: dsc.run @v_shape model @micro mesh @v_shape_mesh training {{.*}} schedule zb_v layout <"Et|t||mL">
+// CHECK-LABEL: dsc.run @dualpipev model @micro mesh @dualpipev_mesh training {{.*}} schedule dualpipev
+// CHECK-LABEL: dsc.run @chunked {{.*}} schedule interleaved_1f1b virtual_stages 3
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -108,9 +110,17 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
-dsc.run @serve model @micro cluster @node inference seq_len 32768 micro_batch 64 micro_batches 1 pp 1 ep 4 dp 8 zero 0 recipe bf16 moments fp32 recompute true schedule one_f_one_b
-dsc.run @dual model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipe
-dsc.run @laid_out model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"E, t | t, m, L">
-dsc.run @v_shape model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule zb_v layout <"Et|t||mL">
-dsc.run @dualpipev model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 4 pp 2 ep 4 dp 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipev
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b
+dsc.mesh @serve_mesh cluster @node pp 1 dp 8 ep 4
+dsc.run @serve model @micro mesh @serve_mesh inference seq_len 32768 micro_batch 64 micro_batches 1 zero 0 recipe bf16 moments fp32 recompute true schedule one_f_one_b
+dsc.mesh @dual_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @dual model @micro mesh @dual_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipe
+dsc.mesh @laid_out_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @laid_out model @micro mesh @laid_out_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"E, t | t, m, L">
+dsc.mesh @v_shape_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @v_shape model @micro mesh @v_shape_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule zb_v layout <"Et|t||mL">
+dsc.mesh @dualpipev_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @dualpipev model @micro mesh @dualpipev_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipev
+dsc.mesh @chunked_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @chunked model @micro mesh @chunked_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule interleaved_1f1b virtual_stages 3

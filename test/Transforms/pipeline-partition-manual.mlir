@@ -105,4 +105,5 @@ dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positi
 dsc.cluster @node nodes 1 gpus_per_node 8
     gpu <name = "H100", sms = 132, bf16_tflops = 989.0, fp8_tflops = 1979.0, hbm_gb = 80.0, hbm_gbps = 3350.0>
     nvlink <gbps = 450.0, latency_us = 2.0> infiniband <gbps = 50.0, latency_us = 5.0> comm_sms 20
-dsc.run @train model @micro cluster @node training seq_len 4096 micro_batch 1 micro_batches 8 pp 2 ep 4 dp 4 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"Et*2|mL">
+dsc.mesh @train_mesh cluster @node pp 2 dp 4 ep 4
+dsc.run @train model @micro mesh @train_mesh training seq_len 4096 micro_batch 1 micro_batches 8 zero 1 recipe fp8 moments bf16 recompute false schedule one_f_one_b layout <"Et*2|mL">

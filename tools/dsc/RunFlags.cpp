@@ -42,7 +42,7 @@ struct RunFlags {
       cl::cat(category)};
   cl::alias microBatchesAlias{"microbatches",
                               cl::desc("Alias for --micro-batches"),
-                              cl::aliasopt(microBatches), in};
+                              cl::aliasopt(microBatches)};
   cl::opt<int64_t> globalBatch{
       "global-batch", cl::desc("Sequences per step; sets --micro-batches"), in,
       cl::cat(category)};
@@ -95,7 +95,7 @@ struct RunFlags {
                      "DualPipeV: DualPipe cut in half, two stages per rank")),
       in, cl::cat(category)};
   cl::alias scheduleAlias{"kind", cl::desc("Alias for --schedule"),
-                          cl::aliasopt(schedule), in};
+                          cl::aliasopt(schedule)};
   cl::opt<int64_t> virtualStages{
       "virtual-stages",
       cl::desc("Model chunks per rank for interleaved-1f1b (default 2)"), in,

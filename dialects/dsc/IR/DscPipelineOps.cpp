@@ -118,9 +118,11 @@ LogicalResult PipelineOp::verifySymbolUses(SymbolTableCollection &symbols) {
            << stringifyScheduleKind(getKind()) << " program of "
            << getNumStages() << " stages and " << getMicroBatches()
            << " micro-batches but run @" << run.getSymName() << " has "
-           << stringifyScheduleKind(run.getSchedule()) << ", "
-           << (layout ? std::to_string(layout->getNumStages()) : "unlaid")
-           << " stages and " << run.getMicroBatches()
+           << stringifyScheduleKind(run.getSchedule())
+           << (layout ? ", " + std::to_string(layout->getNumStages()) +
+                            " stages"
+                      : std::string())
+           << " and " << run.getMicroBatches()
            << " micro-batches; rerun dsc-pipeline-schedule";
   return success();
 }

@@ -105,7 +105,8 @@ TEST(StagePartition, TooFewParts) {
   llvm::Expected<Partition> none = partitionStages(problem);
   ASSERT_FALSE(static_cast<bool>(none));
   EXPECT_EQ(llvm::toString(none.takeError()),
-            "cannot cut 2 parts into 3 non-empty stages");
+            "cannot cut 2 parts into 3 non-empty stages; use a schedule or pp "
+            "with at most 2 stages");
 }
 
 // The bisection finds the exhaustive optimum on random chains, linear and
