@@ -144,6 +144,10 @@ LogicalResult MeshOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return emitOpError("'cluster' ")
            << getClusterAttr() << " does not name a 'dsc.cluster'";
   int64_t gpus = cluster.getNumGPUs();
+  if (getPp() > gpus)
+    return emitOpError("has pp ")
+           << getPp() << " pipeline ranks but cluster @" << cluster.getSymName()
+           << " has " << gpus << " GPUs; use a pp of at most " << gpus;
   if (getNumRanks() != gpus)
     return emitOpError("has pp * dp = ")
            << getPp() << " * " << getDp() << " = " << getNumRanks()
