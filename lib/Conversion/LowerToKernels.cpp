@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Conversion/Passes.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Verifier.h"
@@ -33,7 +33,8 @@ public:
         // so the step's gradients, summed over micro-batches and
         // data-parallel replicas, are means over every sequence of the
         // global batch.
-        lossShare(1.0 / double(run.getMicroBatches() * run.getMeshOp().getDp())) {
+        lossShare(1.0 /
+                  double(run.getMicroBatches() * run.getMeshOp().getDp())) {
     for (ParameterOp parameter : model.getBody().getOps<ParameterOp>())
       parameters[parameter.getSymName()] = parameter;
   }

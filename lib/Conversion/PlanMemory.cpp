@@ -6,8 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Analysis/ArenaPlanner.h"
-#include "dsc/CostModel/Memory.h"
 #include "dsc/Conversion/Passes.h"
+#include "dsc/CostModel/Memory.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/FormatVariadic.h"
 

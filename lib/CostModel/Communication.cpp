@@ -17,7 +17,8 @@ static double dispatchBytesPerValue(MoEOp moe, const ResolvedRun &setup) {
   return 2;
 }
 
-DispatchFanout dsc::computeDispatchFanout(const ResolvedRun &setup, MoEOp moeOp) {
+DispatchFanout dsc::computeDispatchFanout(const ResolvedRun &setup,
+                                          MoEOp moeOp) {
   MoEAttr moe = moeOp.getConfig();
   RunOp run = setup.run;
   ClusterOp cluster = setup.cluster;
@@ -57,10 +58,10 @@ DispatchFanout dsc::computeDispatchFanout(const ResolvedRun &setup, MoEOp moeOp)
   return fanout;
 }
 
-
 CommunicationAnalysis::MicroBatch
-dsc::microBatchTraffic(const ResolvedRun &setup, const StageLayout::Stage &stage,
-                       bool sendsForward, bool sendsBackward) {
+dsc::microBatchTraffic(const ResolvedRun &setup,
+                       const StageLayout::Stage &stage, bool sendsForward,
+                       bool sendsBackward) {
   ModelOp model = setup.model;
   bool training = setup.isTraining();
   double tokens = setup.microBatchTokens();

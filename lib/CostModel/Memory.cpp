@@ -165,7 +165,6 @@ MemoryAnalysis::MemoryAnalysis(const ResolvedRun &setup,
   }
 }
 
-
 int64_t MemoryAnalysis::largestStage() const {
   int64_t largest = 0;
   for (auto [s, memory] : llvm::enumerate(perStage))

@@ -2,8 +2,8 @@
 
 #include "dsc/CostModel/PipelinePartition.h"
 #include "dsc/CostModel/Memory.h"
-#include "dsc/CostModel/StepTime.h"
 #include "dsc/CostModel/StagePartition.h"
+#include "dsc/CostModel/StepTime.h"
 
 using namespace mlir;
 using namespace dsc;

@@ -186,8 +186,8 @@ dsc::partitionStages(const PartitionProblem &problem) {
   if (problem.numStages < 1 || problem.numParts < problem.numStages)
     return fail("cannot cut " + llvm::Twine(problem.numParts) + " parts into " +
                 llvm::Twine(problem.numStages) +
-                    " non-empty stages; use a schedule or pp with at most " +
-                    llvm::Twine(problem.numParts) + " stages");
+                " non-empty stages; use a schedule or pp with at most " +
+                llvm::Twine(problem.numParts) + " stages");
   if (problem.mirrored && problem.numStages % 2 != 0)
     return fail("mirrored stages need an even stage count, got " +
                 llvm::Twine(problem.numStages));

@@ -80,8 +80,8 @@ double dsc::rooflineForwardSeconds(Operation *op, const ResolvedRun &setup) {
 
 /// Seconds to move `intra` bytes over NVLink and `inter` over InfiniBand in
 /// `messages` messages.
-static double transferSeconds(const ResolvedRun &setup, double intra, double inter,
-                              int64_t messages) {
+static double transferSeconds(const ResolvedRun &setup, double intra,
+                              double inter, int64_t messages) {
   ClusterOp cluster = setup.cluster;
   LinkAttr nvlink = cluster.getNvlink(), ib = cluster.getInfiniband();
   double seconds = intra / (nvlink.getGbps().convertToDouble() * 1e9) +
@@ -91,7 +91,8 @@ static double transferSeconds(const ResolvedRun &setup, double intra, double int
 }
 
 StageTimes
-dsc::estimateStageTimes(const ResolvedRun &setup, const StageLayout::Stage &stage,
+dsc::estimateStageTimes(const ResolvedRun &setup,
+                        const StageLayout::Stage &stage,
                         const CommunicationAnalysis::MicroBatch &micro) {
   RunOp run = setup.run;
   ClusterOp cluster = setup.cluster;
@@ -214,7 +215,6 @@ StepTimeAnalysis::StepTimeAnalysis(const ResolvedRun &setup,
   gpus = cluster.getNumGPUs();
   peakFlops = cluster.getGpu().getBf16Tflops().convertToDouble() * 1e12;
 }
-
 
 double StepTimeAnalysis::stepSeconds(bool overlap) const {
   return pipelineSeconds[overlap] + dpSeconds + optimizer;

@@ -8,9 +8,8 @@ using namespace dsc;
 
 RunReport::RunReport(const ResolvedRun &run, double tokenBudget)
     : setup(run), tokenBudget(tokenBudget), costs(run),
-      params(costs.parameters()),
-      flops(run.model, RunOp(run.run).getSeqLen()), kvCache(run.model),
-      memory(costs.memory()), comm(costs.communication()),
+      params(costs.parameters()), flops(run.model, RunOp(run.run).getSeqLen()),
+      kvCache(run.model), memory(costs.memory()), comm(costs.communication()),
       stepTime(costs.stepTime()) {}
 
 /// "671.03B", "1.25 GB" style figures.
@@ -74,7 +73,8 @@ void RunReport::printText(llvm::raw_ostream &os) const {
      << cluster.getGpusPerNode() << " " << cluster.getGpu().getName() << ")\n";
   os << stringifyRunMode(run.getMode()) << ": seq " << run.getSeqLen()
      << ", micro-batch " << run.getMicroBatch() << " x "
-     << run.getMicroBatches() << ", global batch " << run.getMicroBatch() * run.getMicroBatches() * setup.dp()
+     << run.getMicroBatches() << ", global batch "
+     << run.getMicroBatch() * run.getMicroBatches() * setup.dp()
      << " sequences; PP " << setup.pp() << ", EP " << setup.ep() << ", DP "
      << setup.dp() << ", ZeRO-" << run.getZero() << ", "
      << stringifyPrecision(run.getRecipe()) << ", AdamW moments "
@@ -190,13 +190,12 @@ llvm::json::Value RunReport::toJSON() const {
   }
   // Per pipeline stage, then per pipeline rank (which may run several).
   llvm::json::Array stages, ranks;
-  for (auto [stage, times] :
-       llvm::zip(setup.layout.stages, costs.stageTimes()))
-    stages.push_back(llvm::json::Object{
-        {"layers", llvm::json::Array(stage.layers)},
-        {"mtp_modules", llvm::json::Array(stage.mtpModules)},
-        {"forward_s", times.forward(true)},
-        {"backward_s", times.backward(true)}});
+  for (auto [stage, times] : llvm::zip(setup.layout.stages, costs.stageTimes()))
+    stages.push_back(
+        llvm::json::Object{{"layers", llvm::json::Array(stage.layers)},
+                           {"mtp_modules", llvm::json::Array(stage.mtpModules)},
+                           {"forward_s", times.forward(true)},
+                           {"backward_s", times.backward(true)}});
   for (auto [rank, rankMemory] : llvm::enumerate(memory.stages())) {
     const StageTimes &times = stepTime.stages()[rank];
     ranks.push_back(llvm::json::Object{

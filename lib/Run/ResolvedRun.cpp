@@ -1,4 +1,5 @@
-//===- ResolvedRun.cpp - a dsc.run with its model, cluster and stages --------===//
+//===- ResolvedRun.cpp - a dsc.run with its model, cluster and stages
+//--------===//
 
 #include "dsc/Run/ResolvedRun.h"
 #include "dsc/Schedule/PipelineSimulator.h"

@@ -40,8 +40,8 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
     moments = fp8->getMoments().isF32() ? MomentType::fp32 : MomentType::bf16;
   moments = options.moments.value_or(moments);
 
-  auto mesh = MeshOp::create(builder, loc, "mesh", cluster.getSymName(), pp,
-                             dp, ep);
+  auto mesh =
+      MeshOp::create(builder, loc, "mesh", cluster.getSymName(), pp, dp, ep);
   IntegerAttr virtualStages;
   if (options.virtualStages)
     virtualStages = builder.getI64IntegerAttr(*options.virtualStages);

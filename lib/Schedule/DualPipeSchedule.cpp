@@ -195,9 +195,9 @@ llvm::Expected<ScheduledPipeline> dsc::buildDualPipeV(int64_t pp,
         "stages; have pp " +
             llvm::Twine(pp) + " and " + llvm::Twine(microBatches) +
             " micro-batches; use " + llvm::Twine(stages));
-  ScheduledPipeline schedule = emptySchedule(
-      ScheduleKind::dualpipev, stages, microBatches, pp,
-      [&](int64_t s) { return s < pp ? s : stages - 1 - s; });
+  ScheduledPipeline schedule =
+      emptySchedule(ScheduleKind::dualpipev, stages, microBatches, pp,
+                    [&](int64_t s) { return s < pp ? s : stages - 1 - s; });
   DualPipeShape shape{/*vShape=*/true, pp, microBatches};
   for (int64_t rank = 0; rank < pp; ++rank)
     DualPipeRank(shape, rank, schedule.ranks[rank]).build();

@@ -16,9 +16,8 @@ llvm::Expected<ScheduledPipeline> dsc::buildZeroBubbleH1(int64_t pp,
                                                          int64_t microBatches) {
   if (llvm::Error error = checkCounts(pp, pp, microBatches))
     return std::move(error);
-  ScheduledPipeline schedule =
-      emptySchedule(ScheduleKind::zb_h1, pp, microBatches, pp,
-                    [](int64_t s) { return s; });
+  ScheduledPipeline schedule = emptySchedule(
+      ScheduleKind::zb_h1, pp, microBatches, pp, [](int64_t s) { return s; });
   // In the steady state, slot x of rank r runs F of micro-batch x, I of
   // x - (pp - 1 - r) (1F1B's offset, so the same activations stay alive)
   // and W of x - (pp - 1): every rank lags its W's by the same amount, so
@@ -125,9 +124,9 @@ llvm::Expected<ScheduledPipeline> dsc::buildZeroBubbleV(int64_t pp,
   int64_t stages = 2 * pp;
   if (llvm::Error error = checkCounts(pp, stages, microBatches))
     return std::move(error);
-  ScheduledPipeline schedule = emptySchedule(
-      ScheduleKind::zb_v, stages, microBatches, pp,
-      [&](int64_t s) { return s < pp ? s : stages - 1 - s; });
+  ScheduledPipeline schedule =
+      emptySchedule(ScheduleKind::zb_v, stages, microBatches, pp,
+                    [&](int64_t s) { return s < pp ? s : stages - 1 - s; });
   for (int64_t rank = 0; rank < pp; ++rank)
     ZeroBubbleVRank(pp, rank, microBatches, schedule.ranks[rank]).build();
   return schedule;

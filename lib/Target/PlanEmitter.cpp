@@ -568,8 +568,9 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
   }
   rank.schedule.push_back({2, -1});
   plan.ranks.push_back(std::move(rank));
-  replicateDataParallel(plan, static_cast<int32_t>(setup.dp()),
-                        static_cast<int32_t>(ClusterOp(setup.cluster).getGpusPerNode()));
+  replicateDataParallel(
+      plan, static_cast<int32_t>(setup.dp()),
+      static_cast<int32_t>(ClusterOp(setup.cluster).getGpusPerNode()));
   return std::move(plan);
 }
 

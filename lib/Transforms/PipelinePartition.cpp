@@ -116,7 +116,8 @@ LogicalResult PipelinePartitionPass::choose(RunOp run,
   // simulator also sees the order the stages run in.
   ResolvedRun chosenRun = withLayout(evenRun, best->layout);
   CostModel chosenCost(chosenRun);
-  double evenStep = evenCost.stepSeconds(), chosenStep = chosenCost.stepSeconds();
+  double evenStep = evenCost.stepSeconds(),
+         chosenStep = chosenCost.stepSeconds();
   bool evenFits = evenCost.fitsMemory();
   const ResolvedRun *chosen = &chosenRun;
   if (!evenHasEmpty && evenStep < chosenStep &&

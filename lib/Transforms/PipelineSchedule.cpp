@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Run/ResolvedRun.h"
 #include "dsc/CostModel/CostModel.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"

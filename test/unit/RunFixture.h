@@ -4,8 +4,8 @@
 #define DSC_TEST_UNIT_RUNFIXTURE_H
 
 #include "ExampleModel.h"
-#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Import/ClusterImport.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
@@ -32,7 +32,7 @@ protected:
 
   /// `cluster`: a preset name or a cluster JSON file.
   ResolvedRun setUpRun(llvm::StringRef example, llvm::StringRef cluster,
-                    const Options &o) {
+                       const Options &o) {
     ModelOp model = load(example);
     if (o.fp8Quantize) {
       mlir::PassManager pm(&context);

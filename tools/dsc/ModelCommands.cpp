@@ -1,9 +1,9 @@
 //===- ModelCommands.cpp - dsc import, dsc describe -----------------------===//
 
 #include "Driver.h"
-#include "dsc/Report/ModelSummary.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ImportModel.h"
+#include "dsc/Report/ModelSummary.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;

@@ -2,10 +2,10 @@
 
 #include "Driver.h"
 #include "RunFlags.h"
-#include "dsc/Report/Report.h"
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Import/ImportModel.h"
+#include "dsc/Report/Report.h"
 #include "dsc/Run/ResolvedRun.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"

@@ -77,8 +77,8 @@ struct RunFlags {
                  clEnumValN(dsc::MomentType::bf16, "bf16", "BF16")),
       in, cl::cat(category)};
   cl::opt<bool> recompute{"recompute",
-                          cl::desc("Recompute activations in the backward"),
-                          in, cl::cat(category)};
+                          cl::desc("Recompute activations in the backward"), in,
+                          cl::cat(category)};
   cl::opt<dsc::ScheduleKind> schedule{
       "schedule", cl::desc("Pipeline schedule (default 1f1b)"),
       cl::values(

@@ -6,8 +6,8 @@
 #include "dsc/IR/DscOps.h"
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Import/ImportModel.h"
-#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Report/ScheduleReport.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "dsc/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -104,10 +104,9 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context) {
     return failure();
   dsc::CostModel costs(*setup);
   // Milliseconds read better than seconds in every format.
-  return PricedSchedule{setup->pipeline,
-                        costs.actionCosts(/*overlap=*/true, /*scale=*/1e3),
-                        setup->layout.toAttr(&context).toMegatron(),
-                        costs.stepSeconds() * 1e3};
+  return PricedSchedule{
+      setup->pipeline, costs.actionCosts(/*overlap=*/true, /*scale=*/1e3),
+      setup->layout.toAttr(&context).toMegatron(), costs.stepSeconds() * 1e3};
 }
 
 int runSchedule(MLIRContext &context) {
@@ -139,8 +138,7 @@ int runSchedule(MLIRContext &context) {
       handleAllErrors(
           schedule.takeError(),
           [&](const dsc::ScheduleRequestError &error) {
-            message =
-                (optionFor(error.parameter) + ": " + error.message).str();
+            message = (optionFor(error.parameter) + ": " + error.message).str();
           },
           [&](const ErrorInfoBase &error) { message = error.message(); });
       return fail(message);

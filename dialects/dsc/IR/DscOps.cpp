@@ -127,8 +127,8 @@ LogicalResult MeshOp::verify() {
                             {"dp", getDp()},
                             {"ep", getEp()}})
     if (size < 1)
-      return emitOpError("axis '") << name << "' must be positive, got "
-                                   << size;
+      return emitOpError("axis '")
+             << name << "' must be positive, got " << size;
   if (getDp() % getEp() != 0)
     return emitOpError("'ep' (")
            << getEp() << ") must divide 'dp' (" << getDp()
@@ -151,8 +151,8 @@ LogicalResult MeshOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (getNumRanks() != gpus)
     return emitOpError("has pp * dp = ")
            << getPp() << " * " << getDp() << " = " << getNumRanks()
-           << " ranks but cluster @" << cluster.getSymName() << " has "
-           << gpus << " GPUs; choose dp = " << std::max<int64_t>(gpus / getPp(), 1)
+           << " ranks but cluster @" << cluster.getSymName() << " has " << gpus
+           << " GPUs; choose dp = " << std::max<int64_t>(gpus / getPp(), 1)
            << (gpus % getPp() ? " (and a pp that divides the GPU count)" : "");
   return success();
 }

@@ -119,9 +119,9 @@ LogicalResult PipelineOp::verifySymbolUses(SymbolTableCollection &symbols) {
            << getNumStages() << " stages and " << getMicroBatches()
            << " micro-batches but run @" << run.getSymName() << " has "
            << stringifyScheduleKind(run.getSchedule())
-           << (layout ? ", " + std::to_string(layout->getNumStages()) +
-                            " stages"
-                      : std::string())
+           << (layout
+                   ? ", " + std::to_string(layout->getNumStages()) + " stages"
+                   : std::string())
            << " and " << run.getMicroBatches()
            << " micro-batches; rerun dsc-pipeline-schedule";
   return success();

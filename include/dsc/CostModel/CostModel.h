@@ -1,4 +1,5 @@
-//===- CostModel.h - the one cost model of a resolved run --------*- C++ -*-===//
+//===- CostModel.h - the one cost model of a resolved run --------*- C++
+//-*-===//
 //
 // Prices a resolved run once: its parameters, each rank's memory and
 // traffic, each stage's roofline time and the simulated step. The partition

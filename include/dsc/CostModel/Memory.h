@@ -95,7 +95,8 @@ MemoryBreakdown rankMemory(const ResolvedRun &setup,
 
 class MemoryAnalysis {
 public:
-  MemoryAnalysis(const ResolvedRun &setup, const ParameterCountAnalysis &params);
+  MemoryAnalysis(const ResolvedRun &setup,
+                 const ParameterCountAnalysis &params);
 
   /// Per GPU of each pipeline rank (ResolvedRun::stagesOnRank).
   llvm::ArrayRef<MemoryBreakdown> stages() const { return perStage; }

@@ -31,7 +31,8 @@ struct PipelinePartition {
 
 /// The fastest layout for the run's schedule and stage count.
 llvm::Expected<PipelinePartition>
-partitionPipeline(const ResolvedRun &setup, const ParameterCountAnalysis &params);
+partitionPipeline(const ResolvedRun &setup,
+                  const ParameterCountAnalysis &params);
 
 } // namespace dsc
 

@@ -20,8 +20,8 @@
 #ifndef DSC_ANALYSIS_STEPTIME_H
 #define DSC_ANALYSIS_STEPTIME_H
 
-#include "dsc/CostModel/Communication.h"
 #include "dsc/Analysis/FlopCount.h"
+#include "dsc/CostModel/Communication.h"
 #include "dsc/CostModel/Memory.h"
 #include "dsc/Schedule/PipelineSimulator.h"
 
@@ -62,14 +62,16 @@ StageTimes estimateStageTimes(const ResolvedRun &setup,
 
 /// Seconds of one micro-batch through each stage of the run's layout.
 llvm::SmallVector<StageTimes>
-estimateLayoutTimes(const ResolvedRun &setup, const CommunicationAnalysis &comm);
+estimateLayoutTimes(const ResolvedRun &setup,
+                    const CommunicationAnalysis &comm);
 
 /// The simulator's costs of stages taking `stages` (by global stage).
 ActionCosts pipelineCosts(llvm::ArrayRef<StageTimes> stages, bool overlap);
 
 class StepTimeAnalysis {
 public:
-  StepTimeAnalysis(const ResolvedRun &setup, const ParameterCountAnalysis &params,
+  StepTimeAnalysis(const ResolvedRun &setup,
+                   const ParameterCountAnalysis &params,
                    const MemoryAnalysis &memory,
                    const CommunicationAnalysis &comm);
 

@@ -1,4 +1,5 @@
-//===- ResolvedRun.h - a dsc.run resolved once -------------------*- C++ -*-===//
+//===- ResolvedRun.h - a dsc.run resolved once -------------------*- C++
+//-*-===//
 //
 // The one owner of a run's facts: its model, mesh and cluster, the pipeline
 // shape (ranks, stages, stages per rank) the schedule library gives, the

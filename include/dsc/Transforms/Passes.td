@@ -46,7 +46,8 @@ def DscPipelinePartition
     Sets every `dsc.run`'s `layout`, in Megatron's layout syntax, for the
     run's schedule: one stage per pipeline rank (1F1B, ZB-H1, DualPipe,
     whose rank r also runs stage pp - 1 - r), two per rank in a V (DualPipeV,
-    ZB-V) or `virtual-stages` per rank (interleaved 1F1B).
+    ZB-V) or `virtual-stages` per rank (interleaved 1F1B, written back to
+    the run): as many stages as the resolved run's pipeline shape has.
 
     - `auto` prices every part with the step-time and memory analyses and
       takes the layout whose slowest rank is fastest within each GPU's
@@ -81,9 +82,10 @@ def DscPipelineSchedule
     for weights), DualPipe's overlapped pairs cut into attention, dispatch,
     MLP and combine pieces on the compute and communication streams, and the
     sends and receives between ranks. Kinds: 1f1b, interleaved-1f1b, zb-h1,
-    zb-v, dualpipe, dualpipev; their preconditions are the run's verifier's.
-    A remark gives the simulated step time, the largest bubble and the peak
-    activations under the cost model.
+    zb-v, dualpipe, dualpipev; resolving the run checks their preconditions.
+    A remark gives the cost model's step time (the pipeline, the data-parallel
+    exchange and the optimizer), the simulated pipeline, the largest bubble
+    and the peak activations.
   }];
   let options = [
     Option<"kind", "kind", "std::string", "\"\"",

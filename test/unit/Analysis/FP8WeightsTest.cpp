@@ -19,7 +19,7 @@ namespace {
 class FP8Weights : public RunFixture {
 protected:
   ResolvedRun setUp(std::optional<DscFP8QuantizeOptions> quantize,
-                 int64_t seqLen = 128) {
+                    int64_t seqLen = 128) {
     Options options;
     options.recipe = Precision::fp8;
     options.moments = MomentType::bf16;

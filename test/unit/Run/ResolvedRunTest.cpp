@@ -1,4 +1,5 @@
-//===- ResolvedRunTest.cpp - model parts and pipeline stage layouts ----------===//
+//===- ResolvedRunTest.cpp - model parts and pipeline stage layouts
+//----------===//
 
 #include "RunFixture.h"
 #include "gtest/gtest.h"

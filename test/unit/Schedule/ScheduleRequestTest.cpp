@@ -9,9 +9,9 @@ using namespace dsc::test;
 namespace {
 
 constexpr ScheduleKind allKinds[] = {
-    ScheduleKind::one_f_one_b,     ScheduleKind::interleaved_1f1b,
-    ScheduleKind::zb_h1, ScheduleKind::zb_v,
-    ScheduleKind::dualpipe,     ScheduleKind::dualpipev};
+    ScheduleKind::one_f_one_b, ScheduleKind::interleaved_1f1b,
+    ScheduleKind::zb_h1,       ScheduleKind::zb_v,
+    ScheduleKind::dualpipe,    ScheduleKind::dualpipev};
 
 TEST(ScheduleRequest, NamesRoundTrip) {
   std::vector<std::string> names;
@@ -36,9 +36,12 @@ TEST(ScheduleRequest, NamesRoundTrip) {
 // simulation that finishes.
 TEST(ScheduleRequest, BuildsEveryKindOnPPRanks) {
   const std::map<ScheduleKind, std::pair<int64_t, int64_t>> stagesFor4 = {
-      {ScheduleKind::one_f_one_b, {4, 1}}, {ScheduleKind::interleaved_1f1b, {8, 2}},
-      {ScheduleKind::zb_h1, {4, 1}},       {ScheduleKind::zb_v, {8, 2}},
-      {ScheduleKind::dualpipe, {4, 2}},    {ScheduleKind::dualpipev, {8, 2}}};
+      {ScheduleKind::one_f_one_b, {4, 1}},
+      {ScheduleKind::interleaved_1f1b, {8, 2}},
+      {ScheduleKind::zb_h1, {4, 1}},
+      {ScheduleKind::zb_v, {8, 2}},
+      {ScheduleKind::dualpipe, {4, 2}},
+      {ScheduleKind::dualpipev, {8, 2}}};
   for (ScheduleKind kind : allKinds) {
     PipelineShape shape = llvm::cantFail(pipelineShape(kind, 4));
     EXPECT_EQ(shape.ranks, 4);

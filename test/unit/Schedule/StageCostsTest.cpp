@@ -17,8 +17,8 @@ TEST(StageCosts, UniformStagesMatchUniformCosts) {
   ActionCosts pairs = unitCosts();
   pairs.forwardBackward = 2.5;
   for (ScheduleKind kind :
-       {ScheduleKind::one_f_one_b, ScheduleKind::zb_v,
-        ScheduleKind::dualpipe, ScheduleKind::interleaved_1f1b}) {
+       {ScheduleKind::one_f_one_b, ScheduleKind::zb_v, ScheduleKind::dualpipe,
+        ScheduleKind::interleaved_1f1b}) {
     ScheduledPipeline schedule = llvm::cantFail(buildSchedule({kind, 4, 16}));
     ActionCosts staged = pairs;
     staged.stages = uniformStages(schedule.numStages, pairs);
