@@ -61,3 +61,62 @@ TEST_F(ResolvedRunTest, LayoutFromTheRun) {
 }
 
 } // namespace
+
+namespace {
+class ResolvedRunShape : public RunFixture {};
+
+// The layout is sized from the schedule's shape, not from pp: ZB-V and
+// DualPipeV run 2 pp stages, DualPipe pp stages with two on every rank.
+TEST_F(ResolvedRunShape, LayoutSizedFromTheShape) {
+  struct Case {
+    ScheduleKind kind;
+    int64_t stages, stagesPerRank;
+    llvm::SmallVector<int64_t, 2> onRank0;
+  };
+  for (const Case &c : {Case{ScheduleKind::one_f_one_b, 2, 1, {0}},
+                        Case{ScheduleKind::zb_v, 4, 2, {0, 3}},
+                        Case{ScheduleKind::dualpipev, 4, 2, {0, 3}},
+                        Case{ScheduleKind::dualpipe, 2, 2, {0, 1}},
+                        Case{ScheduleKind::interleaved_1f1b, 4, 2, {0, 2}}}) {
+    Options options;
+    options.schedule = c.kind;
+    ResolvedRun setup = setUpRun("tiny", "h100x8", options);
+    EXPECT_EQ(setup.shape.ranks, 2);
+    EXPECT_EQ(setup.shape.stages, c.stages);
+    EXPECT_EQ(setup.shape.stagesPerRank, c.stagesPerRank);
+    EXPECT_EQ(int64_t(setup.layout.stages.size()), c.stages);
+    EXPECT_EQ(setup.pipeline.numStages, c.stages);
+    EXPECT_EQ(setup.stagesOnRank(0), c.onRank0)
+        << scheduleKindName(c.kind).str();
+  }
+}
+
+// A layout of another stage count is refused when the run is resolved,
+// with the stage count the schedule runs.
+TEST_F(ResolvedRunShape, LayoutOfTheWrongStageCountIsRefused) {
+  Options options;
+  options.layout = "Et*2|tmL";
+  ResolvedRun setup = setUpRun("tiny", "h100x8", options);
+  RunOp run = setup.run;
+  run.setSchedule(ScheduleKind::zb_v);
+  std::string message;
+  mlir::ScopedDiagnosticHandler handler(
+      &context, [&](mlir::Diagnostic &diag) { message = diag.str(); });
+  EXPECT_TRUE(mlir::failed(resolveRun(run)));
+  EXPECT_EQ(message, "'dsc.run' op layout \"Et*2|tmL\" has 2 stages but "
+                     "schedule zb_v on pp 2 ranks runs 4; repartition with "
+                     "dsc-pipeline-partition");
+}
+
+// The mesh owns rank coordinates: pp outermost, dp inside, ep the fastest
+// part of dp.
+TEST_F(ResolvedRunShape, MeshCoordinates) {
+  ResolvedRun setup = setUpRun("tiny", "h100x8", Options());
+  MeshOp mesh = setup.mesh;
+  EXPECT_EQ(mesh.getNumRanks(), 8);
+  EXPECT_EQ(mesh.getRank(1, 2), 6);
+  EXPECT_EQ(mesh.getPipelineRank(6), 1);
+  EXPECT_EQ(mesh.getDataRank(6), 2);
+  EXPECT_EQ(mesh.getExpertRank(7), 3);
+}
+} // namespace
