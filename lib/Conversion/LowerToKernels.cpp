@@ -25,16 +25,14 @@ namespace {
 /// Emits one run's forward pass as kernel ops into a function body.
 class ForwardLowering {
 public:
-  ForwardLowering(RunOp run, ModelOp model, const StageLayout &layout,
-                  OpBuilder &builder)
-      : run(run), model(model), layout(layout), builder(builder),
-        seqLen(run.getSeqLen()),
+  ForwardLowering(const ResolvedRun &setup, OpBuilder &builder)
+      : run(setup.run), model(setup.model), layout(setup.layout),
+        builder(builder), seqLen(run.getSeqLen()),
         // Each micro-batch's losses are weighted 1 / (micro-batches x dp),
         // so the step's gradients, summed over micro-batches and
         // data-parallel replicas, are means over every sequence of the
         // global batch.
-        lossShare(1.0 /
-                  double(run.getMicroBatches() * run.getMeshOp().getDp())) {
+        lossShare(1.0 / double(run.getMicroBatches() * setup.dp())) {
     for (ParameterOp parameter : model.getBody().getOps<ParameterOp>())
       parameters[parameter.getSymName()] = parameter;
   }
@@ -412,7 +410,7 @@ struct LowerToKernelsPass
         builder.getFunctionType({tokens, tokens}, {scalar}));
     Block *entry = func.addEntryBlock();
     builder.setInsertionPointToStart(entry);
-    ForwardLowering lowering(run, setup.model, setup.layout, builder);
+    ForwardLowering lowering(setup, builder);
     FailureOr<Value> loss =
         lowering.lower(entry->getArgument(0), entry->getArgument(1));
     if (failed(loss))

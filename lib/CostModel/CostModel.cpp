@@ -28,6 +28,5 @@ ActionCosts CostModel::actionCosts(bool overlap, double scale) const {
 
 bool CostModel::fitsMemory() const {
   ClusterOp cluster = resolved.cluster;
-  double capacity = cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
-  return memoryAnalysis.largest().total() <= capacity;
+  return memoryAnalysis.largest().total() <= cluster.getGpu().getHbmBytes();
 }

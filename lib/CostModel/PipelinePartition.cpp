@@ -103,7 +103,7 @@ dsc::partitionPipeline(const ResolvedRun &setup,
   // DualPipe and the V shapes put stages r and S - 1 - r on one rank.
   bool mirrored = setup.shape.stagesPerRank == 2 &&
                   setup.shape.kind != ScheduleKind::interleaved_1f1b;
-  double capacity = cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
+  double capacity = cluster.getGpu().getHbmBytes();
 
   auto cost = [&](int64_t stage, PartRange range) {
     return table.stageCost(stage, numStages, range);

@@ -142,7 +142,7 @@ void RunReport::printText(llvm::raw_ostream &os) const {
   if (largest.kvCache)
     bytes("KV cache", largest.kvCache);
   bytes("total", largest.total());
-  double hbm = cluster.getGpu().getHbmGb().convertToDouble() * 1e9;
+  double hbm = cluster.getGpu().getHbmBytes();
   os << llvm::format("  %-38s %12s\n", "HBM per GPU", scaled(hbm, "B").c_str());
   if (largest.total() > hbm)
     os << "  warning: does not fit; recompute activations (--recompute), "

@@ -1,5 +1,4 @@
-//===- ResolvedRun.cpp - a dsc.run with its model, cluster and stages
-//--------===//
+//===- ResolvedRun.cpp - a dsc.run resolved once --------------------------===//
 
 #include "dsc/Run/ResolvedRun.h"
 #include "dsc/Schedule/PipelineSimulator.h"

@@ -78,23 +78,24 @@ int runCompile(MLIRContext &context) {
   defaults.microBatches = 1;
   defaults.ep = 1;
   defaults.zero = 0;
-  dsc::RunOptions options = runOptionsFromFlags(defaults);
-  if (options.mode != dsc::RunMode::training)
-    return WithColor::error() << "dsc compile: plans train; drop --mode\n", 1;
-  FailureOr<dsc::RunOp> run = loaded.addRun(options, "compile");
-  if (failed(run) || failed(partitionRun(*loaded.module, *run, "auto")))
+  FailureOr<dsc::ResolvedRun> resolved =
+      addRunFromFlags(loaded, defaults, "compile");
+  if (failed(resolved))
     return 1;
+  if (!resolved->isTraining())
+    return WithColor::error() << "dsc compile: plans train; drop --mode\n", 1;
+  dsc::RunOp run = resolved->run;
 
   PassManager manager(&context);
   dsc::buildTrainingPipeline(manager, storage);
   if (failed(manager.run(*loaded.module)))
     return 1;
   auto train = loaded.module->lookupSymbol<func::FuncOp>(
-      (run->getSymName() + "_train").str());
+      (run.getSymName() + "_train").str());
   dsc::PlanOptions planOptions;
   planOptions.learningRate = learningRate;
   planOptions.warmupSteps = warmup;
-  FailureOr<dsc::plan::Plan> plan = dsc::emitPlan(*run, train, planOptions);
+  FailureOr<dsc::plan::Plan> plan = dsc::emitPlan(run, train, planOptions);
   if (failed(plan))
     return 1;
   std::string error;

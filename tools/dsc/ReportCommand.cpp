@@ -45,14 +45,8 @@ int runReport(MLIRContext &context) {
   ModelOnCluster loaded = loadModelOnCluster(context, reportInput, clusterName);
   if (!loaded.module)
     return 1;
-  dsc::RunOptions defaults;
-  defaults.seqLen = 4096;
-  defaults.microBatch = 1;
-  FailureOr<dsc::RunOp> run =
-      loaded.addRun(runOptionsFromFlags(defaults), "report");
-  if (failed(run) || failed(partitionRun(*loaded.module, *run, "auto")))
-    return 1;
-  FailureOr<dsc::ResolvedRun> resolved = dsc::resolveRun(*run);
+  FailureOr<dsc::ResolvedRun> resolved =
+      addRunFromFlags(loaded, dsc::RunOptions(), "report");
   if (failed(resolved))
     return 1;
 

@@ -140,21 +140,26 @@ dsc::RunOptions runOptionsFromFlags(dsc::RunOptions options) {
   return options;
 }
 
-bool scheduleFlagGiven() { return flags().schedule.getNumOccurrences() > 0; }
-
-LogicalResult partitionRun(ModuleOp module, dsc::RunOp run,
-                           StringRef defaultMode) {
+FailureOr<dsc::ResolvedRun> addRunFromFlags(ModelOnCluster &loaded,
+                                            dsc::RunOptions defaults,
+                                            StringRef command) {
+  FailureOr<dsc::RunOp> run =
+      loaded.addRun(runOptionsFromFlags(std::move(defaults)), command);
+  if (failed(run))
+    return failure();
   const cl::opt<std::string> &partition = flags().partition;
   StringRef mode =
-      partition.getNumOccurrences() ? StringRef(partition) : defaultMode;
+      partition.getNumOccurrences() ? StringRef(partition) : "auto";
   dsc::DscPipelinePartitionOptions options;
   if (mode == "auto" || mode == "even")
     options.mode = mode.str();
   else
     options.layout = mode.str();
-  options.runName = run.getSymName().str();
-  PassManager manager(module.getContext());
+  options.runName = run->getSymName().str();
+  PassManager manager(loaded.module->getContext());
   manager.addPass(dsc::createDscPipelinePartition(options));
-  return manager.run(module);
+  if (failed(manager.run(*loaded.module)))
+    return failure();
+  return dsc::resolveRun(*run);
 }
 } // namespace dsc::driver

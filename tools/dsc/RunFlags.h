@@ -1,5 +1,4 @@
-//===- RunFlags.h - the run options of dsc report, schedule, compile -*- C++
-//-*-===//
+//===- RunFlags.h - the options that describe a run ------------*- C++ -*-===//
 //
 // One definition of every option that describes a run (parallelism, batch,
 // schedule, recipe, layout), registered in each subcommand that builds one,
@@ -13,6 +12,7 @@
 #define DSC_TOOLS_DSC_RUNFLAGS_H
 
 #include "Driver.h"
+#include "dsc/Run/ResolvedRun.h"
 
 namespace dsc::driver {
 
@@ -23,13 +23,13 @@ void registerRunFlags();
 /// only the options given on the command line override them.
 dsc::RunOptions runOptionsFromFlags(dsc::RunOptions defaults);
 
-/// Whether --schedule (or --kind) was given.
-bool scheduleFlagGiven();
-
-/// Lays out `run` as --partition says (auto, even or a Megatron layout;
-/// default `defaultMode`) with dsc-pipeline-partition.
-mlir::LogicalResult partitionRun(mlir::ModuleOp module, dsc::RunOp run,
-                                 llvm::StringRef defaultMode);
+/// Adds the run the options describe over `defaults` to `loaded`'s module,
+/// lays it out as --partition says (auto by default, else even or a
+/// Megatron layout) with dsc-pipeline-partition and resolves it; failure
+/// after the diagnostics (located at "dsc <command> options").
+mlir::FailureOr<dsc::ResolvedRun> addRunFromFlags(ModelOnCluster &loaded,
+                                                  dsc::RunOptions defaults,
+                                                  llvm::StringRef command);
 
 } // namespace dsc::driver
 

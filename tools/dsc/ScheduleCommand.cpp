@@ -69,14 +69,6 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-/// The schedule's default run: what `dsc schedule` has always assumed.
-static dsc::RunOptions scheduleDefaults() {
-  dsc::RunOptions defaults;
-  defaults.seqLen = 4096;
-  defaults.microBatch = 1;
-  return defaults;
-}
-
 namespace {
 /// A schedule priced by the cost model: the run it was built for.
 struct PricedSchedule {
@@ -95,11 +87,8 @@ static FailureOr<PricedSchedule> priceSchedule(MLIRContext &context) {
       loadModelOnCluster(context, modelFile, scheduleCluster);
   if (!loaded.module)
     return failure();
-  FailureOr<dsc::RunOp> run =
-      loaded.addRun(runOptionsFromFlags(scheduleDefaults()), "schedule");
-  if (failed(run) || failed(partitionRun(*loaded.module, *run, "auto")))
-    return failure();
-  FailureOr<dsc::ResolvedRun> setup = dsc::resolveRun(*run);
+  FailureOr<dsc::ResolvedRun> setup =
+      addRunFromFlags(loaded, dsc::RunOptions(), "schedule");
   if (failed(setup))
     return failure();
   dsc::CostModel costs(*setup);
@@ -127,7 +116,7 @@ int runSchedule(MLIRContext &context) {
     layout = std::move(priced->layout);
     stepMs = priced->stepMs;
   } else {
-    dsc::RunOptions options = runOptionsFromFlags(scheduleDefaults());
+    dsc::RunOptions options = runOptionsFromFlags(dsc::RunOptions());
     int64_t pp = options.pp.value_or(1);
     dsc::ScheduleRequest request{options.schedule, pp,
                                  options.microBatches.value_or(2 * pp),

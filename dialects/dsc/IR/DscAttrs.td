@@ -388,6 +388,10 @@ def Dsc_GPUAttr : Dsc_Attr<"GPU", "gpu"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// HBM capacity in bytes.
+    double getHbmBytes() const { return getHbmGb().convertToDouble() * 1e9; }
+  }];
 }
 
 def Dsc_LinkAttr : Dsc_Attr<"Link", "link"> {

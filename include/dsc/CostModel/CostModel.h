@@ -1,10 +1,9 @@
-//===- CostModel.h - the one cost model of a resolved run --------*- C++
-//-*-===//
+//===- CostModel.h - the one cost model of a run ---------------*- C++ -*-===//
 //
 // Prices a resolved run once: its parameters, each rank's memory and
 // traffic, each stage's roofline time and the simulated step. The partition
-// pass, the schedule pass, `dsc report`, `dsc schedule --model` and the plan
-// emitter ask this object, so that one run and layout has one step time.
+// pass, the schedule pass, `dsc report` and `dsc schedule --model` ask this
+// object, so that one run and layout has one step time.
 //
 //===----------------------------------------------------------------------===//
 
