@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dsc/Conversion/KernelProgram.h"
 #include "dsc/Conversion/Passes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -45,9 +46,18 @@ private:
                                builder.getF64FloatAttr(0.0)))
         .getOutput();
   }
+  /// Tags a backward op with its forward op's stage and with the part of
+  /// the backward it belongs to: the weight gradients (which zero-bubble
+  /// schedules defer) or the rest.
   template <typename OpTy> OpTy tag(OpTy op) {
     if (stage)
       op->setAttr("dsc.stage", stage);
+    bool weight = isa<KLinearGradWeightOp, KGroupedLinearGradWeightOp,
+                      KEmbeddingGradOp>(op.getOperation());
+    op->setAttr(kPassAttrName,
+                PassKindAttr::get(op->getContext(),
+                                  weight ? PassKind::backward_weight
+                                         : PassKind::backward_input));
     return op;
   }
   LogicalResult differentiate(Operation *op);

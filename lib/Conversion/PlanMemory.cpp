@@ -5,7 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FragmentMemory.h"
 #include "dsc/Analysis/ArenaPlanner.h"
+#include "dsc/Conversion/KernelProgram.h"
 #include "dsc/Conversion/Passes.h"
 #include "dsc/CostModel/Memory.h"
 #include "mlir/IR/Builders.h"
@@ -20,72 +22,6 @@ using namespace mlir;
 using namespace dsc;
 
 namespace {
-/// Rows of each tensor's dynamic leading dimension for one micro-batch.
-class RowCounter {
-public:
-  RowCounter(int64_t tokens, bool floatsAsF32)
-      : tokens(tokens), floatsAsF32(floatsAsF32) {}
-
-  void define(Operation *op) {
-    for (Value result : op->getResults())
-      rows[result] = rowsOf(op, result);
-  }
-  int64_t bytes(Value value) const {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type)
-      return 0;
-    int64_t count = 1;
-    for (auto [dim, size] : llvm::enumerate(type.getShape()))
-      count *= ShapedType::isDynamic(size) ? rows.lookup(value) : size;
-    Type element = type.getElementType();
-    int64_t bits = isa<FloatType>(element) && floatsAsF32
-                       ? 32
-                       : element.getIntOrFloatBitWidth();
-    return count * std::max<int64_t>(bits / 8, 1);
-  }
-  /// The leading dimension of `value` for one micro-batch (1 for scalars).
-  int64_t leading(Value value) const {
-    auto type = dyn_cast<RankedTensorType>(value.getType());
-    if (!type || type.getRank() == 0)
-      return 1;
-    return type.isDynamicDim(0) ? known(value) : type.getDimSize(0);
-  }
-  void setArgument(Value argument) { rows[argument] = tokens; }
-
-private:
-  int64_t known(Value value) const {
-    auto it = rows.find(value);
-    return it == rows.end() ? tokens : it->second;
-  }
-  int64_t rowsOf(Operation *op, Value result) const {
-    // Each token's k copies after a dispatch; back to tokens at the combine.
-    if (auto dispatch = dyn_cast<KDispatchOp>(op))
-      if (result == dispatch.getRows()) {
-        auto experts = cast<RankedTensorType>(dispatch.getExperts().getType());
-        return known(dispatch.getExperts()) * experts.getDimSize(1);
-      }
-    if (auto combine = dyn_cast<KCombineOp>(op))
-      return known(combine.getExperts());
-    if (auto scatter = dyn_cast<KDispatchGradOp>(op))
-      return known(scatter.getExperts());
-    if (auto combineGrad = dyn_cast<KCombineGradOp>(op))
-      return result == combineGrad.getRowsGrad()
-                 ? known(combineGrad.getRows())
-                 : known(combineGrad.getWeights());
-    // Otherwise as many rows as the first operand with a dynamic leading
-    // dimension (a fill of zeros: a micro-batch's tokens).
-    for (Value operand : op->getOperands())
-      if (auto type = dyn_cast<RankedTensorType>(operand.getType()))
-        if (type.getRank() > 0 && type.isDynamicDim(0))
-          return known(operand);
-    return tokens;
-  }
-
-  int64_t tokens;
-  bool floatsAsF32;
-  DenseMap<Value, int64_t> rows;
-};
-
 struct PlanMemoryPass : public dsc::impl::DscPlanMemoryBase<PlanMemoryPass> {
   using DscPlanMemoryBase::DscPlanMemoryBase;
   void runOnOperation() override;
@@ -96,7 +32,8 @@ struct PlanMemoryPass : public dsc::impl::DscPlanMemoryBase<PlanMemoryPass> {
 LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
   int64_t tokens = run.getMicroBatch() * run.getSeqLen();
   Block &body = func.getBody().front();
-  RowCounter counter(tokens, storage == "f32");
+  TensorRows counter(tokens);
+  bool floatsAsF32 = storage == "f32";
   for (BlockArgument argument : body.getArguments())
     counter.setArgument(argument);
 
@@ -143,7 +80,7 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
           }
       stage = std::max<int64_t>(stage, 0);
       buffers.push_back(
-          {result, {counter.bytes(result), position[&op], last}, stage});
+          {result, {counter.bytes(result, floatsAsF32), position[&op], last}, stage});
     }
   }
 
@@ -209,6 +146,17 @@ void PlanMemoryPass::runOnOperation() {
   }
   bool planned = false;
   for (RunOp run : module.getOps<RunOp>()) {
+    // A pipelined run: its fragments and slots.
+    auto pipeline = module.lookupSymbol<PipelineOp>(
+        (run.getSymName() + "_pipeline").str());
+    if (pipeline && callsFragments(pipeline)) {
+      planned = true;
+      FailureOr<ResolvedRun> setup = resolveRun(run);
+      if (failed(setup) || failed(planFragmentMemory(module, *setup, pipeline,
+                                                     storage == "f32")))
+        return signalPassFailure();
+      continue;
+    }
     auto train =
         module.lookupSymbol<func::FuncOp>((run.getSymName() + "_train").str());
     auto func = train ? train

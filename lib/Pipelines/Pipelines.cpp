@@ -13,6 +13,7 @@ void dsc::buildTrainingPipeline(mlir::OpPassManager &manager,
   manager.addPass(createDscPipelineSchedule());
   manager.addPass(createDscLowerToKernels());
   manager.addPass(createDscKernelAutodiff());
+  manager.addPass(createDscFragment());
   DscPlanMemoryOptions memory;
   memory.storage = storage.str();
   manager.addPass(createDscPlanMemory(memory));
@@ -21,7 +22,7 @@ void dsc::buildTrainingPipeline(mlir::OpPassManager &manager,
 void dsc::registerDscPipelines() {
   mlir::PassPipelineRegistration<>(
       "dsc-training-pipeline",
-      "Partition, schedule, lower to kernels, differentiate and plan memory "
-      "for a model's dsc.run",
+      "Partition, schedule, lower to kernels, differentiate, split into "
+      "fragments and plan memory for a model's dsc.run",
       [](mlir::OpPassManager &manager) { buildTrainingPipeline(manager); });
 }

@@ -1,42 +1,65 @@
-//===- PlanEmitter.cpp - a memory-planned training program as a plan ------===//
+//===- PlanEmitter.cpp - dsc.pipeline and its fragments as a plan ---------===//
 //
-// One rank's programs (replicated over data-parallel ranks by
-// DataParallel.cpp): parameters, their gradients and AdamW states (and FP32
-// master weights where parameters are stored in BF16), the
-// inputs, persistent accumulators (losses, expert loads) and every other
-// tensor at its dsc-plan-memory offset; the forward program (up to the loss
-// gradient's seed), the backward program and the optimizer program, which
-// also zeroes the accumulators for the next step. Tensors a kernel needs
-// per head ([T, heads, d]) get that shape; others are [rows, width].
+// The translation of a run's `dsc.pipeline` and the fragments it calls
+// (the end of dsc-training-pipeline) into the runtime's plan: per pipeline
+// rank, the parameters its fragments use (with FP32 gradients, AdamW
+// states and master weights), the inputs, each stage's activation slots
+// and the transients at their dsc-plan-memory offsets, one program per
+// fragment, send / recv / copy programs for what crosses stages, and the
+// optimizer program, which sums every gradient over exactly the ranks that
+// hold its parameter. The schedule is the rank's program order; data
+// parallel ranks are replicas of pipeline rank (p, 0).
 //
 //===----------------------------------------------------------------------===//
 
 #include "dsc/Target/PlanEmitter.h"
+#include "dsc/Conversion/KernelProgram.h"
 #include "dsc/Run/ResolvedRun.h"
-#include "dsc/Target/DataParallel.h"
+
+#include "llvm/ADT/StringSet.h"
+
+#include <map>
+#include <numeric>
+#include <set>
 
 using namespace mlir;
 using namespace dsc;
 namespace pl = dsc::plan;
 
 namespace {
+
+/// A value that lives in a stage's activation slot: (stage, dsc.value).
+using SlotKey = std::pair<int64_t, std::string>;
+
 class PlanEmitter {
 public:
-  PlanEmitter(const ResolvedRun &setup, func::FuncOp train,
+  PlanEmitter(const ResolvedRun &setup, ModuleOp module, PipelineOp pipeline,
               const PlanOptions &options)
-      : run(setup.run), train(train), options(options), setup(setup),
-        model(setup.model) {}
+      : run(setup.run), module(module), pipeline(pipeline), options(options),
+        setup(setup), model(setup.model), mesh(setup.mesh) {}
 
   FailureOr<pl::Plan> emit();
 
 private:
   using Ids = std::vector<uint32_t>;
 
-  LogicalResult addParameters();
+  LogicalResult collectHolders();
+  int32_t groupOf(std::vector<int32_t> ranks);
+  LogicalResult emitRank(RankOp rankOp);
+  void addParameterBuffers(const llvm::StringSet<> &used);
+  LogicalResult addFragment(func::FuncOp fragment);
+  LogicalResult addTransfer(Operation *op, int64_t stage, Payload payload,
+                            int64_t mb, int64_t peer, ArrayAttr values,
+                            bool receive);
+  void addOptimizer();
   uint32_t buffer(pl::Buffer buffer) {
     rank.buffers.push_back(std::move(buffer));
     return rank.buffers.size() - 1;
   }
+  uint32_t slotBuffer(int64_t stage, StringRef name, Type type, int64_t rows,
+                      int64_t slotOffset, int64_t slotBytes);
+  pl::Buffer tensorBuffer(StringRef name, Type type, int64_t rows,
+                          int64_t heads) const;
   /// The plan dtype of a tensor's elements: FP32 for every float with
   /// `f32` storage, else the IR's BF16 / F16 / F32. FP8 weights are kept in
   /// BF16: the CPU's FP8 linears quantize them on the fly.
@@ -62,92 +85,71 @@ private:
   LogicalResult emitOp(Operation *op, pl::Program &program);
 
   RunOp run;
-  func::FuncOp train;
+  ModuleOp module;
+  PipelineOp pipeline;
   const PlanOptions &options;
   const ResolvedRun &setup;
   ModelOp model;
+  MeshOp mesh;
   /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`): then
   /// every floating buffer is FP32, the AdamW moments included.
   bool f32Storage = true;
   pl::Plan plan;
+  /// Per parameter: the pipeline ranks whose fragments use it.
+  llvm::StringMap<std::set<int64_t>> holders;
+  std::map<std::vector<int32_t>, int32_t> groups;
+
+  // The rank being translated.
   pl::Rank rank;
+  int64_t pipelineRank = 0;
+  ArrayRef<int64_t> slotCounts, slotBases;
   llvm::StringMap<uint32_t> parameterBuffers, gradientBuffers;
   llvm::StringMap<std::pair<uint32_t, uint32_t>> moments;
   /// FP32 master copies of the parameters stored in BF16 / F16.
   llvm::StringMap<uint32_t> masters;
   DenseMap<Value, int64_t> headViews;
+  std::map<SlotKey, int64_t> slotHeads;
+  std::map<SlotKey, uint32_t> slotBuffers;
   DenseMap<Value, uint32_t> valueBuffers;
+  uint32_t idsBuffer = 0, labelsBuffer = 0;
+  /// Program index of each fragment and of each transfer.
+  llvm::StringMap<uint32_t> fragmentPrograms;
+  std::map<std::string, uint32_t> transferPrograms;
   /// Accumulators the optimizer program zeroes after the step.
   Ids accumulators;
   /// (loads buffer, bias parameter) of every biased router.
   std::vector<std::pair<uint32_t, std::string>> biasUpdates;
 };
-} // namespace
 
-LogicalResult PlanEmitter::addParameters() {
-  for (ParameterOp parameter : model.getBody().getOps<ParameterOp>()) {
-    auto type = cast<RankedTensorType>(parameter.getType());
-    pl::Parameter entry;
-    entry.name = parameter.getSymName().str();
-    // Checkpoints in other dtypes convert when they are loaded. FP8 block
-    // scales are only read by GPU kernels, which are not planned yet.
-    bool scales = StringRef(entry.name).ends_with("_scale_inv");
-    entry.dtype = scales ? pl::DType::f32 : dtypeOf(type.getElementType());
-    entry.shape.assign(type.getShape().begin(), type.getShape().end());
-    entry.ranks = {0};
-    // Stacked routed experts stand for one checkpoint tensor per expert
-    // (HuggingFace's names); one rank holds them all.
-    if (parameter.isStackedExperts()) {
-      auto experts = static_cast<int32_t>(type.getDimSize(0));
-      entry.experts = pl::ExpertSlice{0, experts, experts};
-    }
-    // The routing bias moves by DeepSeek-V3's balancing rule, not AdamW;
-    // FP8 block scales are not learned (the CPU's FP8 linears quantize the
-    // FP32 weights on the fly and never read them).
-    entry.trainable =
-        !StringRef(entry.name).ends_with("e_score_correction_bias") && !scales;
-    int32_t index = plan.parameters.size();
-    plan.parameters.push_back(entry);
-
-    pl::Buffer weights;
-    weights.name = entry.name;
-    weights.role = pl::BufferRole::parameter;
-    weights.dtype = entry.dtype;
-    weights.shape = entry.shape;
-    weights.parameter = index;
-    parameterBuffers[entry.name] = buffer(weights);
-    if (!entry.trainable)
-      continue;
-    // DeepSeek-V3's recipe: FP32 gradients and master weights beside
-    // lower-precision parameters; BF16 or FP32 moments as the run says,
-    // except that FP32 storage keeps every floating buffer in FP32.
-    pl::Buffer gradient = weights;
-    gradient.name = entry.name + ".grad";
-    gradient.role = pl::BufferRole::gradient;
-    gradient.dtype = pl::DType::f32;
-    uint32_t gradientId = buffer(gradient);
-    gradientBuffers[entry.name] = gradientId;
-    accumulators.push_back(gradientId);
-    pl::Buffer state = weights;
-    state.role = pl::BufferRole::optimizer_state;
-    state.dtype = !f32Storage && run.getMoments() == MomentType::bf16
-                      ? pl::DType::bf16
-                      : pl::DType::f32;
-    state.name = entry.name + ".exp_avg";
-    state.state = pl::OptimizerState::exp_avg;
-    uint32_t m = buffer(state);
-    state.name = entry.name + ".exp_avg_sq";
-    state.state = pl::OptimizerState::exp_avg_sq;
-    moments[entry.name] = {m, buffer(state)};
-    if (entry.dtype == pl::DType::f32)
-      continue;
-    state.name = entry.name + ".master_weight";
-    state.state = pl::OptimizerState::master_weight;
-    state.dtype = pl::DType::f32;
-    masters[entry.name] = buffer(state);
-  }
-  return success();
+/// The parameters an op reads or whose gradient it writes.
+void usedParameters(Operation *op, llvm::StringSet<> &used) {
+  for (NamedAttribute attr : op->getAttrs())
+    if (auto symbol = dyn_cast<FlatSymbolRefAttr>(attr.getValue()))
+      used.insert(symbol.getValue());
+  if (auto route = dyn_cast<KRouteOp>(op))
+    if (std::optional<StringRef> bias = route.getBias())
+      used.insert(*bias);
 }
+
+/// The fragments a rank's program calls, in first-call order.
+SmallVector<FlatSymbolRefAttr> calledFragments(RankOp rank) {
+  SmallVector<FlatSymbolRefAttr> out;
+  auto add = [&](FlatSymbolRefAttr fragment) {
+    if (fragment && !llvm::is_contained(out, fragment))
+      out.push_back(fragment);
+  };
+  for (Operation &op : rank.getBody().front()) {
+    if (auto pass = dyn_cast<PassOp>(op))
+      add(pass.getFragmentAttr());
+    else if (auto overlap = dyn_cast<OverlapOp>(op)) {
+      add(overlap.getForwardFragmentAttr());
+      add(overlap.getBackwardFragmentAttr());
+    }
+  }
+  return out;
+}
+
+} // namespace
 
 void PlanEmitter::collectViews(Operation *op) {
   if (auto rope = dyn_cast<KRopeOp>(op)) {
@@ -421,130 +423,369 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
   return success();
 }
 
-FailureOr<pl::Plan> PlanEmitter::emit() {
-  // Data parallelism replicates the one-rank plan; pipeline stages, expert
-  // shards and ZeRO's optimizer shards need per-rank programs not written
-  // yet.
-  if (setup.pp() != 1 || setup.ep() != 1 ||
-      (setup.dp() > 1 && run.getZero() != 0))
-    return run.emitError("dsc compile: this version writes data-parallel "
-                         "plans (pp 1, ep 1, zero 0), got pp ")
-           << setup.pp() << ", ep " << setup.ep() << " and zero "
-           << run.getZero()
-           << "; pipeline, expert and ZeRO sharding come with the "
-              "multi-rank executor";
-  auto arenas = train->getAttrOfType<DenseI64ArrayAttr>("dsc.arena_bytes");
-  auto storage = train->getAttrOfType<StringAttr>("dsc.storage");
-  if (!arenas || arenas.size() != 1 || !storage)
-    return train.emitError("dsc compile: run dsc-plan-memory first");
-  f32Storage = storage.getValue() == "f32";
 
-  plan.producer = "dsc compile";
-  plan.worldSize = 1;
-  plan.placement = {{0, 0}};
-  plan.model.name = model.getSymName().str();
-  plan.model.vocabSize = model.getVocabSize();
-  plan.model.hiddenSize = model.getHiddenSize();
-  plan.model.seqLen = run.getSeqLen();
-  plan.model.microBatchSize = run.getMicroBatch();
-  plan.model.microBatches = run.getMicroBatches();
-  plan.optimizer.lr = options.learningRate;
-  plan.optimizer.minLr = options.learningRate;
-  plan.optimizer.warmupSteps = options.warmupSteps;
-  plan.groups.push_back({"world", pl::GroupKind::world, {0}});
-  rank.rank = 0;
-  rank.ppStage = 0;
-  rank.dpRank = 0;
-  rank.epRank = 0;
-  rank.dataShard = 0;
-  rank.arenaSize = arenas[0];
-  if (failed(addParameters()))
-    return failure();
+LogicalResult PlanEmitter::collectHolders() {
+  for (RankOp rankOp : pipeline.getBody().getOps<RankOp>()) {
+    llvm::StringSet<> used;
+    for (FlatSymbolRefAttr name : calledFragments(rankOp))
+      if (auto fragment = module.lookupSymbol<func::FuncOp>(name))
+        fragment.walk([&](Operation *op) { usedParameters(op, used); });
+    for (const auto &entry : used)
+      holders[entry.getKey()].insert(rankOp.getIndex());
+  }
+  // A parameter no fragment reads (an FP8 block scale) stays with the
+  // first pipeline rank, so that checkpoints still carry it.
+  for (ParameterOp parameter : model.getBody().getOps<ParameterOp>())
+    if (holders[parameter.getSymName()].empty())
+      holders[parameter.getSymName()].insert(0);
+  return success();
+}
 
-  Block &body = train.getBody().front();
-  int64_t tokens = run.getMicroBatch() * run.getSeqLen();
-  pl::Buffer ids{
-      "input_ids", pl::BufferRole::input_ids, pl::DType::i32, {tokens}};
-  pl::Buffer labels{"labels", pl::BufferRole::labels, pl::DType::i32, {tokens}};
-  valueBuffers[body.getArgument(0)] = buffer(ids);
-  valueBuffers[body.getArgument(1)] = buffer(labels);
+int32_t PlanEmitter::groupOf(std::vector<int32_t> ranks) {
+  llvm::sort(ranks);
+  if (auto it = groups.find(ranks); it != groups.end())
+    return it->second;
+  pl::ProcessGroup group;
+  group.ranks = ranks;
+  int64_t first = mesh.getPipelineRank(ranks.front());
+  bool dataGroup = int64_t(ranks.size()) == mesh.getDp() &&
+                   llvm::all_of(ranks, [&](int32_t r) {
+                     return mesh.getPipelineRank(r) == first;
+                   });
+  // A pipeline rank's data-parallel copies are its dp group even when
+  // they are the whole world (pp 1).
+  if (!dataGroup && ranks.size() == plan.groups.front().ranks.size())
+    return 0;
+  group.kind = dataGroup ? pl::GroupKind::dp : pl::GroupKind::other;
+  group.name = !dataGroup      ? "holders" + std::to_string(plan.groups.size())
+               : mesh.getPp() == 1 ? std::string("dp")
+                                   : "dp" + std::to_string(first);
+  int32_t index = plan.groups.size();
+  plan.groups.push_back(std::move(group));
+  groups[ranks] = index;
+  return index;
+}
 
-  for (Operation &op : body)
-    collectViews(&op);
-  // Every result: at its offset in the arena, or persistent when it
-  // accumulates over the micro-batches of a step (losses, expert loads).
-  for (Operation &op : body) {
+/// The world ranks that hold a parameter: every data-parallel copy of the
+/// pipeline ranks whose fragments use it.
+static std::vector<int32_t> worldRanks(MeshOp mesh,
+                                       const std::set<int64_t> &pipeline) {
+  std::vector<int32_t> ranks;
+  for (int64_t p : pipeline)
+    for (int64_t d = 0; d < mesh.getDp(); ++d)
+      ranks.push_back(int32_t(mesh.getRank(p, d)));
+  llvm::sort(ranks);
+  return ranks;
+}
+
+void PlanEmitter::addParameterBuffers(const llvm::StringSet<> &used) {
+  for (auto [index, entry] : llvm::enumerate(plan.parameters)) {
+    if (!used.contains(entry.name) &&
+        !(pipelineRank == 0 && holders[entry.name].count(0)))
+      continue;
+    pl::Buffer weights;
+    weights.name = entry.name;
+    weights.role = pl::BufferRole::parameter;
+    weights.dtype = entry.dtype;
+    weights.shape = entry.shape;
+    weights.parameter = int32_t(index);
+    parameterBuffers[entry.name] = buffer(weights);
+    if (!entry.trainable)
+      continue;
+    // DeepSeek-V3's recipe: FP32 gradients and master weights beside
+    // lower-precision parameters; BF16 or FP32 moments as the run says,
+    // except that FP32 storage keeps every floating buffer in FP32.
+    pl::Buffer gradient = weights;
+    gradient.name = entry.name + ".grad";
+    gradient.role = pl::BufferRole::gradient;
+    gradient.dtype = pl::DType::f32;
+    uint32_t gradientId = buffer(gradient);
+    gradientBuffers[entry.name] = gradientId;
+    accumulators.push_back(gradientId);
+    pl::Buffer state = weights;
+    state.role = pl::BufferRole::optimizer_state;
+    state.dtype = !f32Storage && run.getMoments() == MomentType::bf16
+                      ? pl::DType::bf16
+                      : pl::DType::f32;
+    state.name = entry.name + ".exp_avg";
+    state.state = pl::OptimizerState::exp_avg;
+    uint32_t m = buffer(state);
+    state.name = entry.name + ".exp_avg_sq";
+    state.state = pl::OptimizerState::exp_avg_sq;
+    moments[entry.name] = {m, buffer(state)};
+    if (entry.dtype == pl::DType::f32)
+      continue;
+    state.name = entry.name + ".master_weight";
+    state.state = pl::OptimizerState::master_weight;
+    state.dtype = pl::DType::f32;
+    masters[entry.name] = buffer(state);
+  }
+}
+
+pl::Buffer PlanEmitter::tensorBuffer(StringRef name, Type type, int64_t rows,
+                                     int64_t heads) const {
+  auto tensor = cast<RankedTensorType>(type);
+  pl::Buffer buf;
+  buf.name = name.str();
+  buf.dtype = dtypeOf(tensor.getElementType());
+  if (tensor.getRank() > 0) {
+    buf.shape.push_back(tensor.isDynamicDim(0) ? rows : tensor.getDimSize(0));
+    if (tensor.getRank() == 2) {
+      int64_t width = tensor.getDimSize(1);
+      if (heads > 0 && width % heads == 0) {
+        buf.shape.push_back(heads);
+        buf.shape.push_back(width / heads);
+      } else {
+        buf.shape.push_back(width);
+      }
+    }
+  }
+  buf.size = pl::dtypeBytes(buf.dtype);
+  for (int64_t dim : buf.shape)
+    buf.size *= dim;
+  return buf;
+}
+
+uint32_t PlanEmitter::slotBuffer(int64_t stage, StringRef name, Type type,
+                                 int64_t rows, int64_t slotOffset,
+                                 int64_t slotBytes) {
+  SlotKey key{stage, name.str()};
+  if (auto it = slotBuffers.find(key); it != slotBuffers.end())
+    return it->second;
+  auto heads = slotHeads.find(key);
+  pl::Buffer buf =
+      tensorBuffer(("s" + std::to_string(stage) + "." + name).str(), type,
+                   rows, heads == slotHeads.end() ? 0 : heads->second);
+  buf.role = pl::BufferRole::activation;
+  buf.offset = uint64_t(slotBases[stage] + slotOffset);
+  buf.slots = uint32_t(std::max<int64_t>(1, slotCounts[stage]));
+  buf.slotStride = buf.slots > 1 ? uint64_t(slotBytes) : 0;
+  uint32_t id = buffer(std::move(buf));
+  slotBuffers[key] = id;
+  return id;
+}
+
+LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
+  std::optional<FragmentKey> key = fragmentKeyOf(fragment);
+  auto slotBytes = fragment->getAttrOfType<IntegerAttr>("dsc.slot_bytes");
+  if (!key || !slotBytes)
+    return fragment.emitError("dsc compile: @")
+           << fragment.getSymName()
+           << " is not a memory-planned fragment; run dsc-fragment and "
+              "dsc-plan-memory first";
+  int64_t stage = key->stage;
+  if (stage < 0 || stage >= int64_t(slotCounts.size()))
+    return fragment.emitError("dsc compile: stage ")
+           << stage << " is outside the pipeline's " << slotCounts.size();
+  int64_t bytes = slotBytes.getInt();
+  Block &body = fragment.getBody().front();
+  for (BlockArgument argument : body.getArguments()) {
+    unsigned i = argument.getArgNumber();
+    auto name = fragment.getArgAttrOfType<StringAttr>(i, kValueAttrName);
+    auto rows = fragment.getArgAttrOfType<IntegerAttr>(i, kRowsAttrName);
+    auto offset =
+        fragment.getArgAttrOfType<IntegerAttr>(i, kSlotOffsetAttrName);
+    if (name && name.getValue() == "input_ids") {
+      valueBuffers[argument] = idsBuffer;
+    } else if (name && name.getValue() == "labels") {
+      valueBuffers[argument] = labelsBuffer;
+    } else if (name && rows && offset) {
+      valueBuffers[argument] =
+          slotBuffer(stage, name.getValue(), argument.getType(), rows.getInt(),
+                     offset.getInt(), bytes);
+    } else {
+      return fragment.emitError("dsc compile: argument ")
+             << i << " of @" << fragment.getSymName()
+             << " has no dsc.value, dsc.rows and dsc.slot_offset";
+    }
+  }
+  Operation *terminator = body.getTerminator();
+  for (auto [i, value] : llvm::enumerate(terminator->getOperands())) {
+    auto name = fragment.getResultAttrOfType<StringAttr>(i, kValueAttrName);
+    auto offset =
+        fragment.getResultAttrOfType<IntegerAttr>(i, kSlotOffsetAttrName);
+    if (!name || !offset)
+      return fragment.emitError("dsc compile: result ")
+             << i << " of @" << fragment.getSymName()
+             << " has no dsc.value and dsc.slot_offset";
+    auto rows = value.getDefiningOp()
+                    ? value.getDefiningOp()->getAttrOfType<DenseI64ArrayAttr>(
+                          "dsc.rows")
+                    : DenseI64ArrayAttr();
+    int64_t leading = setup.microBatchTokens();
+    if (rows)
+      leading = rows[cast<OpResult>(value).getResultNumber()];
+    valueBuffers.try_emplace(value,
+                             slotBuffer(stage, name.getValue(), value.getType(),
+                                        leading, offset.getInt(), bytes));
+  }
+
+  pl::ProgramKind kind = pl::ProgramKind::forward;
+  switch (key->pass) {
+  case PassKind::forward:
+    break;
+  case PassKind::backward:
+    kind = pl::ProgramKind::backward;
+    break;
+  case PassKind::backward_input:
+    kind = pl::ProgramKind::backward_input;
+    break;
+  case PassKind::backward_weight:
+    kind = pl::ProgramKind::backward_weight;
+    break;
+  }
+  pl::Program program{fragmentSuffix(*key), kind, -1, {}};
+  std::string prefix = program.name + ".";
+  for (Operation &op : body.without_terminator()) {
     auto offsets = op.getAttrOfType<DenseI64ArrayAttr>("dsc.offsets");
     auto rows = op.getAttrOfType<DenseI64ArrayAttr>("dsc.rows");
     for (auto [index, result] : llvm::enumerate(op.getResults())) {
-      auto type = cast<RankedTensorType>(result.getType());
-      pl::Buffer buf;
-      buf.name = "v" + std::to_string(valueBuffers.size());
-      buf.dtype = dtypeOf(type.getElementType());
-      if (type.getRank() > 0) {
-        buf.shape.push_back(rows ? rows[index] : tokens);
-        if (type.getRank() == 2) {
-          int64_t width = type.getDimSize(1);
-          int64_t heads = headViews.lookup(result);
-          if (heads > 0 && width % heads == 0) {
-            buf.shape.push_back(heads);
-            buf.shape.push_back(width / heads);
-          } else {
-            buf.shape.push_back(width);
-          }
-        }
-      }
+      // Losses and expert loads accumulate over the step's micro-batches.
       bool isLoss = isa<KCrossEntropyOp, KBalanceLossOp>(op);
       bool accumulates = isLoss || (isa<KRouteOp>(op) &&
                                     result == cast<KRouteOp>(op).getLoads());
+      int64_t leading = rows ? rows[index] : setup.microBatchTokens();
       if (accumulates) {
+        pl::Buffer buf = tensorBuffer(
+            prefix + "acc" + std::to_string(rank.buffers.size()),
+            result.getType(), leading, 0);
         buf.role = isLoss ? pl::BufferRole::loss : pl::BufferRole::persistent;
-        uint32_t id = buffer(buf);
+        buf.size = 0;
+        uint32_t id = buffer(std::move(buf));
         valueBuffers[result] = id;
         accumulators.push_back(id);
         continue;
       }
+      if (valueBuffers.count(result))
+        continue; // a slot value
+      if (!offsets || int64_t(index) >= int64_t(offsets.size()) ||
+          offsets[index] < 0)
+        return op.emitError("dsc compile: no arena offset for result ")
+               << index << "; run dsc-plan-memory first";
+      pl::Buffer buf =
+          tensorBuffer(prefix + "t" + std::to_string(rank.buffers.size()),
+                       result.getType(), leading, headViews.lookup(result));
       buf.role = pl::BufferRole::activation;
-      buf.offset = offsets ? offsets[index] : 0;
-      buf.size = pl::dtypeBytes(buf.dtype);
-      for (int64_t dim : buf.shape)
-        buf.size *= dim;
-      valueBuffers[result] = buffer(buf);
+      buf.offset = uint64_t(offsets[index]);
+      valueBuffers[result] = buffer(std::move(buf));
     }
-  }
-
-  // Forward up to the seed of the loss gradient, then the backward.
-  pl::Program forward{"fwd", pl::ProgramKind::forward, -1, {}};
-  pl::Program backward{"bwd", pl::ProgramKind::backward, -1, {}};
-  pl::Program *current = &forward;
-  for (Operation &op : body) {
-    if (isa<func::ReturnOp>(op))
-      continue;
-    if (auto fill = dyn_cast<KFillOp>(op))
-      if (fill.getValue().convertToDouble() == 1.0 && !op.hasAttr("dsc.stage"))
-        current = &backward;
-    if (failed(emitOp(&op, *current)))
+    if (failed(emitOp(&op, program)))
       return failure();
   }
+  fragmentPrograms[fragment.getSymName()] = rank.programs.size();
+  rank.programs.push_back(std::move(program));
+  return success();
+}
 
-  // The optimizer step, then zeroed accumulators for the next step.
+/// A send's or receive's tag: the stage and payload it carries and the
+/// value's place in it, so that the messages of one stream of micro-batches
+/// match in order (MPI keeps the order of messages with one tag and peer).
+static int32_t transferTag(int64_t stage, Payload payload, size_t value) {
+  return int32_t((stage * 2 + int64_t(payload)) * 64 + int64_t(value));
+}
+
+LogicalResult PlanEmitter::addTransfer(Operation *op, int64_t stage,
+                                       Payload payload, int64_t mb,
+                                       int64_t peer, ArrayAttr values,
+                                       bool receive) {
+  if (!values)
+    return op->emitOpError("dsc compile: names no values; run dsc-fragment "
+                           "first");
+  if (values.size() > 64)
+    return op->emitOpError("dsc compile: carries ")
+           << values.size() << " values; a transfer carries at most 64";
+  bool local = peer == pipelineRank;
+  // A send to its own rank is the receive's copy (a V shape's turn).
+  if (local && !receive)
+    return success();
+  int64_t consumer = payload == Payload::activation ? stage + 1 : stage - 1;
+  std::string name =
+      (local ? "copy" : receive ? "recv" : "send") +
+      std::string(payload == Payload::activation ? "_act_s" : "_grad_s") +
+      std::to_string(stage) + (local ? "" : "_r" + std::to_string(peer));
+  auto [it, added] = transferPrograms.try_emplace(name, rank.programs.size());
+  if (added) {
+    pl::Program program{name, pl::ProgramKind::other, -1, {}};
+    for (auto [index, value] : llvm::enumerate(values)) {
+      StringRef valueName = cast<StringAttr>(value).getValue();
+      auto from = slotBuffers.find({stage, valueName.str()});
+      auto to = slotBuffers.find({consumer, valueName.str()});
+      bool fromKnown = from != slotBuffers.end();
+      bool toKnown = to != slotBuffers.end();
+      if ((!receive || local) && !fromKnown)
+        return op->emitOpError("dsc compile: no fragment of stage ")
+               << stage << " on this rank produces '" << valueName << "'";
+      if ((receive || local) && !toKnown)
+        return op->emitOpError("dsc compile: no fragment of stage ")
+               << consumer << " on this rank reads '" << valueName << "'";
+      pl::Instruction inst;
+      if (local) {
+        inst.op = pl::Opcode::copy;
+        inst.inputs = {from->second};
+        inst.outputs = {to->second};
+      } else {
+        inst.op = receive ? pl::Opcode::recv : pl::Opcode::send;
+        if (receive)
+          inst.outputs = {to->second};
+        else
+          inst.inputs = {from->second};
+        inst.comm = pl::CommSpec{
+            -1, int32_t(mesh.getRank(peer, 0)),
+            transferTag(stage, payload, index)};
+        inst.stream = pl::Stream::comm;
+      }
+      program.instructions.push_back(std::move(inst));
+    }
+    rank.programs.push_back(std::move(program));
+  }
+  rank.schedule.push_back({it->second, int32_t(mb)});
+  return success();
+}
+
+void PlanEmitter::addOptimizer() {
   pl::Program optimizer{"opt", pl::ProgramKind::optimizer, -1, {}};
+  std::vector<pl::Instruction> sums, steps;
+  // Sums before the steps that read them, in the model's parameter order
+  // on every rank, so that the ranks of each group meet in one order.
+  auto sumOver = [&](uint32_t id, StringRef parameter,
+                     pl::Instruction &reader) {
+    std::vector<int32_t> ranks = worldRanks(mesh, holders[parameter]);
+    if (ranks.size() <= 1)
+      return;
+    pl::Instruction sum;
+    sum.op = pl::Opcode::all_reduce;
+    sum.inputs = {id};
+    sum.outputs = {id};
+    sum.comm = pl::CommSpec{groupOf(ranks), -1, 0};
+    sum.stream = pl::Stream::comm;
+    sum.recordEvents = {rank.numEvents};
+    reader.waitEvents.push_back(rank.numEvents++);
+    sums.push_back(std::move(sum));
+  };
   for (const pl::Parameter &parameter : plan.parameters) {
-    if (!parameter.trainable)
+    auto gradient = gradientBuffers.find(parameter.name);
+    if (!parameter.trainable || gradient == gradientBuffers.end())
       continue;
     auto [m, v] = moments.lookup(parameter.name);
     pl::Instruction adamw;
     adamw.op = pl::Opcode::adamw;
-    adamw.inputs = {gradientBuffers.lookup(parameter.name)};
+    adamw.inputs = {gradient->second};
     adamw.outputs = {parameterBuffers.lookup(parameter.name), m, v};
     if (auto master = masters.find(parameter.name); master != masters.end())
       adamw.outputs.push_back(master->second);
-    optimizer.instructions.push_back(adamw);
+    sumOver(gradient->second, parameter.name, adamw);
+    steps.push_back(std::move(adamw));
   }
   // One #moe configures every MoE layer of a model.
   double gamma = 0;
   model.walk([&](MoEOp moe) {
     gamma = moe.getConfig().getBiasUpdateRate().convertToDouble();
+  });
+  llvm::StringMap<size_t> order;
+  for (auto [index, parameter] : llvm::enumerate(plan.parameters))
+    order[parameter.name] = index;
+  llvm::sort(biasUpdates, [&](const auto &a, const auto &b) {
+    return order.lookup(a.second) < order.lookup(b.second);
   });
   for (auto &[loads, bias] : biasUpdates) {
     pl::Instruction update;
@@ -552,32 +793,229 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
     update.inputs = {loads};
     update.outputs = {parameterBuffers.lookup(bias)};
     update.floatAttrs.push_back({pl::AttrKey::gamma, gamma});
-    optimizer.instructions.push_back(update);
+    sumOver(loads, bias, update);
+    steps.push_back(std::move(update));
   }
+  optimizer.instructions = std::move(sums);
+  for (pl::Instruction &step : steps)
+    optimizer.instructions.push_back(std::move(step));
   pl::Instruction zero;
   zero.op = pl::Opcode::fill;
   zero.outputs = accumulators;
   zero.floatAttrs.push_back({pl::AttrKey::value, 0.0});
   optimizer.instructions.push_back(zero);
+  rank.schedule.push_back({uint32_t(rank.programs.size()), -1});
+  rank.programs.push_back(std::move(optimizer));
+}
 
-  rank.programs = {std::move(forward), std::move(backward),
-                   std::move(optimizer)};
-  for (int32_t mb = 0; mb < run.getMicroBatches(); ++mb) {
-    rank.schedule.push_back({0, mb});
-    rank.schedule.push_back({1, mb});
+LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
+  rank = pl::Rank();
+  parameterBuffers.clear();
+  gradientBuffers.clear();
+  moments.clear();
+  masters.clear();
+  headViews.clear();
+  slotHeads.clear();
+  slotBuffers.clear();
+  valueBuffers.clear();
+  fragmentPrograms.clear();
+  transferPrograms.clear();
+  accumulators.clear();
+  biasUpdates.clear();
+
+  pipelineRank = rankOp.getIndex();
+  auto arena = rankOp->getAttrOfType<IntegerAttr>("dsc.arena_bytes");
+  auto slots = rankOp->getAttrOfType<DenseI64ArrayAttr>("dsc.slots");
+  auto bases = rankOp->getAttrOfType<DenseI64ArrayAttr>("dsc.slot_base");
+  if (!arena || !slots || !bases)
+    return rankOp.emitOpError("dsc compile: run dsc-plan-memory first");
+  slotCounts = slots.asArrayRef();
+  slotBases = bases.asArrayRef();
+  rank.rank = int32_t(mesh.getRank(pipelineRank, 0));
+  rank.ppStage = int32_t(pipelineRank);
+  rank.dpRank = 0;
+  rank.epRank = int32_t(mesh.getExpertRank(rank.rank));
+  rank.dataShard = 0;
+  rank.arenaSize = uint64_t(arena.getInt());
+
+  SmallVector<func::FuncOp> fragments;
+  llvm::StringSet<> used;
+  for (FlatSymbolRefAttr name : calledFragments(rankOp)) {
+    auto fragment = module.lookupSymbol<func::FuncOp>(name);
+    if (!fragment)
+      return rankOp.emitOpError("dsc compile: calls @")
+             << name.getValue() << ", which is not in the module";
+    fragments.push_back(fragment);
+    fragment.walk([&](Operation *op) {
+      usedParameters(op, used);
+      collectViews(op);
+    });
   }
-  rank.schedule.push_back({2, -1});
+  addParameterBuffers(used);
+  int64_t tokens = setup.microBatchTokens();
+  idsBuffer = buffer({"input_ids", pl::BufferRole::input_ids, pl::DType::i32,
+                      {tokens}});
+  labelsBuffer =
+      buffer({"labels", pl::BufferRole::labels, pl::DType::i32, {tokens}});
+  // A slot value's buffer takes the per-head view that any of its uses on
+  // the rank asks for.
+  for (func::FuncOp fragment : fragments) {
+    std::optional<FragmentKey> key = fragmentKeyOf(fragment);
+    if (!key)
+      continue;
+    Block &body = fragment.getBody().front();
+    auto note = [&](StringAttr name, Value value) {
+      if (int64_t heads = headViews.lookup(value); name && heads > 0)
+        slotHeads.try_emplace({key->stage, name.str()}, heads);
+    };
+    for (BlockArgument argument : body.getArguments())
+      note(fragment.getArgAttrOfType<StringAttr>(argument.getArgNumber(),
+                                                 kValueAttrName),
+           argument);
+    for (auto [i, value] : llvm::enumerate(body.getTerminator()->getOperands()))
+      note(fragment.getResultAttrOfType<StringAttr>(i, kValueAttrName), value);
+  }
+  for (func::FuncOp fragment : fragments)
+    if (failed(addFragment(fragment)))
+      return failure();
+
+  // The rank's program order is its schedule.
+  auto call = [&](FlatSymbolRefAttr fragment, int64_t mb) {
+    rank.schedule.push_back(
+        {fragmentPrograms.lookup(fragment.getValue()), int32_t(mb)});
+  };
+  for (Operation &op : rankOp.getBody().front()) {
+    LogicalResult result = success();
+    if (auto pass = dyn_cast<PassOp>(op)) {
+      if (!pass.getFragmentAttr())
+        return pass.emitOpError("dsc compile: calls no fragment; run "
+                                "dsc-fragment first");
+      call(pass.getFragmentAttr(), pass.getMicroBatch());
+    } else if (auto overlap = dyn_cast<OverlapOp>(op)) {
+      // The pair runs back to back here; overlapping its all-to-all with
+      // the other pass's compute needs expert parallelism.
+      if (!overlap.getForwardFragmentAttr() ||
+          !overlap.getBackwardFragmentAttr())
+        return overlap.emitOpError("dsc compile: calls no fragments; run "
+                                   "dsc-fragment first");
+      call(overlap.getForwardFragmentAttr(), overlap.getForwardMicroBatch());
+      call(overlap.getBackwardFragmentAttr(), overlap.getBackwardMicroBatch());
+    } else if (auto send = dyn_cast<SendOp>(op)) {
+      result = addTransfer(send, send.getStage(), send.getPayload(),
+                           send.getMicroBatch(), send.getPeer(),
+                           send.getValuesAttr(), /*receive=*/false);
+    } else if (auto recv = dyn_cast<RecvOp>(op)) {
+      result = addTransfer(recv, recv.getStage(), recv.getPayload(),
+                           recv.getMicroBatch(), recv.getPeer(),
+                           recv.getValuesAttr(), /*receive=*/true);
+    }
+    if (failed(result))
+      return failure();
+  }
+  addOptimizer();
   plan.ranks.push_back(std::move(rank));
-  replicateDataParallel(
-      plan, static_cast<int32_t>(setup.dp()),
-      static_cast<int32_t>(ClusterOp(setup.cluster).getGpusPerNode()));
+  return success();
+}
+
+FailureOr<pl::Plan> PlanEmitter::emit() {
+  // Expert shards and ZeRO's optimizer shards need the all-to-all and the
+  // reduce-scatter programs that are not written yet.
+  if (setup.ep() != 1 || (setup.dp() > 1 && run.getZero() != 0))
+    return run.emitError("dsc compile: this version writes pipeline and "
+                         "data-parallel plans (ep 1, zero 0 when dp > 1), "
+                         "got ep ")
+           << setup.ep() << " and zero " << run.getZero()
+           << "; pass --ep 1 --zero 0";
+  SmallVector<RankOp> rankOps(pipeline.getBody().getOps<RankOp>());
+  if (int64_t(rankOps.size()) != setup.pp())
+    return pipeline.emitOpError("dsc compile: has ")
+           << rankOps.size() << " ranks, the mesh " << setup.pp();
+  for (RankOp rankOp : rankOps)
+    for (FlatSymbolRefAttr name : calledFragments(rankOp))
+      if (auto fragment = module.lookupSymbol<func::FuncOp>(name))
+        if (auto storage = fragment->getAttrOfType<StringAttr>("dsc.storage"))
+          f32Storage = storage.getValue() == "f32";
+
+  int64_t world = mesh.getNumRanks();
+  int64_t gpusPerNode = ClusterOp(setup.cluster).getGpusPerNode();
+  plan.producer = "dsc compile";
+  plan.worldSize = int32_t(world);
+  for (int64_t r = 0; r < world; ++r)
+    plan.placement.push_back(
+        {int32_t(r / gpusPerNode), int32_t(r % gpusPerNode)});
+  plan.model.name = model.getSymName().str();
+  plan.model.vocabSize = model.getVocabSize();
+  plan.model.hiddenSize = model.getHiddenSize();
+  plan.model.seqLen = run.getSeqLen();
+  plan.model.microBatchSize = run.getMicroBatch();
+  plan.model.microBatches = run.getMicroBatches();
+  plan.model.dataShards = setup.dp();
+  plan.optimizer.lr = options.learningRate;
+  plan.optimizer.minLr = options.learningRate;
+  plan.optimizer.warmupSteps = options.warmupSteps;
+  std::vector<int32_t> all(world);
+  std::iota(all.begin(), all.end(), 0);
+  plan.groups.push_back({"world", pl::GroupKind::world, all});
+  if (failed(collectHolders()))
+    return failure();
+
+  for (ParameterOp parameter : model.getBody().getOps<ParameterOp>()) {
+    auto type = cast<RankedTensorType>(parameter.getType());
+    pl::Parameter entry;
+    entry.name = parameter.getSymName().str();
+    // Checkpoints in other dtypes convert when they are loaded. FP8 block
+    // scales are only read by GPU kernels, which are not planned yet.
+    bool scales = StringRef(entry.name).ends_with("_scale_inv");
+    entry.dtype = scales ? pl::DType::f32 : dtypeOf(type.getElementType());
+    entry.shape.assign(type.getShape().begin(), type.getShape().end());
+    entry.ranks = worldRanks(mesh, holders[entry.name]);
+    // Stacked routed experts stand for one checkpoint tensor per expert
+    // (HuggingFace's names); one rank holds them all.
+    if (parameter.isStackedExperts()) {
+      auto experts = static_cast<int32_t>(type.getDimSize(0));
+      entry.experts = pl::ExpertSlice{0, experts, experts};
+    }
+    // The routing bias moves by DeepSeek-V3's balancing rule, not AdamW;
+    // FP8 block scales are not learned.
+    entry.trainable =
+        !StringRef(entry.name).ends_with("e_score_correction_bias") && !scales;
+    plan.parameters.push_back(entry);
+  }
+
+  for (RankOp rankOp : rankOps)
+    if (failed(emitRank(rankOp)))
+      return failure();
+  // Every other data-parallel copy of pipeline rank p replicates (p, 0):
+  // the plan of 2048 ranks stays the size of its pipeline ranks'.
+  for (int64_t p = 0; p < setup.pp(); ++p)
+    for (int64_t d = 1; d < setup.dp(); ++d) {
+      pl::Rank replica;
+      replica.rank = int32_t(mesh.getRank(p, d));
+      replica.ppStage = int32_t(p);
+      replica.dpRank = int32_t(d);
+      replica.epRank = int32_t(mesh.getExpertRank(replica.rank));
+      replica.dataShard = int32_t(d);
+      replica.replicaOf = int32_t(mesh.getRank(p, 0));
+      plan.ranks.push_back(std::move(replica));
+    }
+  llvm::sort(plan.ranks, [](const pl::Rank &a, const pl::Rank &b) {
+    return a.rank < b.rank;
+  });
   return std::move(plan);
 }
 
-FailureOr<pl::Plan> dsc::emitPlan(RunOp run, func::FuncOp train,
+FailureOr<pl::Plan> dsc::emitPlan(RunOp run, ModuleOp module,
                                   const PlanOptions &options) {
   FailureOr<ResolvedRun> setup = resolveRun(run);
   if (failed(setup))
     return failure();
-  return PlanEmitter(*setup, train, options).emit();
+  PipelineOp pipeline;
+  for (PipelineOp candidate : module.getOps<PipelineOp>())
+    if (candidate.getRun() == run.getSymName())
+      pipeline = candidate;
+  if (!pipeline)
+    return run.emitError("dsc compile: @")
+           << run.getSymName()
+           << " has no dsc.pipeline; run dsc-training-pipeline first";
+  return PlanEmitter(*setup, module, pipeline, options).emit();
 }

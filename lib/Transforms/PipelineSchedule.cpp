@@ -51,7 +51,8 @@ public:
       emitOverlap(step.first, *step.overlapped);
     else
       PassOp::create(builder, loc, toPassKind(step.first.kind),
-                     step.first.stage, step.first.microBatch);
+                     step.first.stage, step.first.microBatch,
+                     /*fragment=*/FlatSymbolRefAttr());
     sendOutput(step.first);
     if (step.overlapped)
       sendOutput(*step.overlapped);
@@ -68,13 +69,13 @@ private:
       int64_t stage =
           action.kind == ActionKind::F ? action.stage - 1 : action.stage + 1;
       RecvOp::create(builder, loc, payloadOf(action), stage, action.microBatch,
-                     *sender);
+                     *sender, /*values=*/ArrayAttr());
     }
   }
   void sendOutput(const Action &action) {
     if (std::optional<int64_t> receiver = pipeline.receiverOf(action, rank))
       SendOp::create(builder, loc, payloadOf(action), action.stage,
-                     action.microBatch, *receiver);
+                     action.microBatch, *receiver, /*values=*/ArrayAttr());
   }
 
   /// DeepSeek-V3 Figure 4: each piece of one pass's compute hides a piece
@@ -84,7 +85,9 @@ private:
     const Action &backward = first.kind == ActionKind::F ? second : first;
     auto overlap =
         OverlapOp::create(builder, loc, forward.stage, forward.microBatch,
-                          backward.stage, backward.microBatch);
+                          backward.stage, backward.microBatch,
+                          /*forward_fragment=*/FlatSymbolRefAttr(),
+                          /*backward_fragment=*/FlatSymbolRefAttr());
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(&overlap.getBody().emplaceBlock());
     auto piece = [&](PassKind kind, ChunkPart part) {

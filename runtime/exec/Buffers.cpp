@@ -47,7 +47,12 @@ BufferSet::BufferSet(const plan::Rank &rank)
     numel_[id] = *numel;
     bytes_[id] = *bytes;
     if (b.role == plan::BufferRole::activation) {
-      if (b.offset > rank.arenaSize || *bytes > rank.arenaSize - b.offset)
+      // The last slot's copy is the farthest into the arena.
+      uint64_t last = b.slots > 1 ? uint64_t(b.slots - 1) * b.slotStride : 0;
+      if (b.slots == 0 || (b.slots > 1 && b.slotStride < *bytes) ||
+          (b.slots > 1 && last / (b.slots - 1) != b.slotStride) ||
+          b.offset > rank.arenaSize || last > rank.arenaSize - b.offset ||
+          *bytes > rank.arenaSize - b.offset - last)
         throw ExecError("rank " + std::to_string(rank.rank) + ", buffer b" +
                         std::to_string(id) + " '" + b.name +
                         "' lies outside the arena");

@@ -4,7 +4,9 @@
 // communicator; the collectives run over the communicator of their
 // Comm.group, which the executor split from the world when it was built.
 //
-// Every call blocks: the non-blocking call, waited for. Instructions run
+// A send copies its payload and returns at once (the copy is waited for at
+// the end of the step); every other call blocks: the non-blocking call,
+// waited for. Instructions run
 // in program order on one thread of control, so the plan's streams and
 // events (which order a comm stream against the compute stream on a GPU)
 // are satisfied trivially; overlapping communication with compute comes
@@ -88,8 +90,14 @@ KernelFn bindPointToPoint(const OpContext &c) {
   if (c.op() == Opcode::send) {
     size_t count = size_t(c.inNumel(0));
     DataType type = dataType(c, c.in(0).dtype, c.describeIn(0));
+    size_t bytes = count * size_t(plan::dtypeBytes(c.in(0).dtype));
+    auto *sends = c.comms().sends.get();
+    std::string where = c.where();
     return [=](const KernelArgs &a) {
-      world->send(a.in[0], count, type, peer, tag);
+      const auto *data = static_cast<const uint8_t *>(a.in[0]);
+      Communicators::PendingSend send{{data, data + bytes}, nullptr, where};
+      send.request = world->isend(send.payload.data(), count, type, peer, tag);
+      sends->push_back(std::move(send));
     };
   }
   size_t count = size_t(c.outNumel(0));

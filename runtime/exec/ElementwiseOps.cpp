@@ -203,6 +203,19 @@ KernelFn bindShift(const OpContext &c) {
   };
 }
 
+/// copy moves raw bytes, so input and output agree in dtype and size.
+KernelFn bindCopy(const OpContext &c) {
+  if (c.in(0).dtype != c.out(0).dtype)
+    c.fail(c.describeIn(0) + " and " + c.describeOut(0) +
+           " differ in dtype; copy moves bytes of one dtype");
+  int64_t n = sameNumel(c);
+  size_t bytes = size_t(n) * size_t(plan::dtypeBytes(c.in(0).dtype));
+  return [=](const KernelArgs &a) {
+    if (a.in[0] != a.out[0])
+      std::memmove(a.out[0], a.in[0], bytes);
+  };
+}
+
 } // namespace
 
 KernelFn bindElementwise(const OpContext &c) {
@@ -217,6 +230,8 @@ KernelFn bindElementwise(const OpContext &c) {
     return bindFill(c);
   case Opcode::shift:
     return bindShift(c);
+  case Opcode::copy:
+    return bindCopy(c);
   default:
     return bindConcatSplit(c);
   }

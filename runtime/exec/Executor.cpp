@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <numeric>
 
 namespace dsc::exec {
 
@@ -77,7 +78,10 @@ struct Executor::Impl {
   /// The world of one when the executor was given none.
   std::unique_ptr<comm::Communicator> ownWorld;
   detail::Communicators comms;
-  std::vector<std::vector<Bound>> programs;
+  /// Per program, one binding per slot variant (variant v reads copy
+  /// v mod slots of each slotted buffer); run(p, mb) takes variant
+  /// mb mod the program's variant count.
+  std::vector<std::vector<std::vector<Bound>>> programs;
 
   Impl(const plan::Plan &plan, plan::Rank resolved)
       : plan(plan), rank(std::move(resolved)), buffers(rank) {}
@@ -85,7 +89,8 @@ struct Executor::Impl {
   std::string where(uint32_t program, size_t index) const;
   void joinGroups(comm::Communicator *world);
   void findExpertCounts();
-  Bound bind(uint32_t program, size_t index);
+  Bound bind(uint32_t program, size_t index, uint32_t slot);
+  uint32_t slotVariants(uint32_t program) const;
 };
 
 std::string Executor::Impl::where(uint32_t program, size_t index) const {
@@ -152,7 +157,28 @@ void Executor::Impl::findExpertCounts() {
   }
 }
 
-Bound Executor::Impl::bind(uint32_t program, size_t index) {
+/// The least common multiple of the slot counts of the buffers `program`
+/// touches: that many bindings give every micro-batch its copies.
+uint32_t Executor::Impl::slotVariants(uint32_t program) const {
+  constexpr uint64_t kMaxVariants = 4096;
+  uint64_t variants = 1;
+  for (const plan::Instruction &inst : rank.programs[program].instructions)
+    for (const std::vector<uint32_t> *ids : {&inst.inputs, &inst.outputs})
+      for (uint32_t id : *ids) {
+        uint64_t slots = std::max<uint32_t>(rank.buffers[id].slots, 1);
+        variants = variants / std::gcd(variants, slots) * slots;
+        if (variants > kMaxVariants)
+          throw ExecError("rank " + std::to_string(rank.rank) + ", program '" +
+                          rank.programs[program].name +
+                          "': its buffers' slot counts need more than " +
+                          std::to_string(kMaxVariants) +
+                          " bindings; give the buffers of one program one "
+                          "slot count");
+      }
+  return uint32_t(variants);
+}
+
+Bound Executor::Impl::bind(uint32_t program, size_t index, uint32_t slot) {
   const plan::Instruction &inst = rank.programs[program].instructions[index];
   detail::OpContext c(plan, rank, inst, where(program, index), clock,
                       expertCounts, comms);
@@ -162,8 +188,8 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
   describePeers(plan, inst, b);
 
   auto stage = [&](uint32_t id, StageMode mode) -> void * {
-    StagedOperand s{
-        mode, rank.buffers[id].dtype, buffers.data(id), buffers.numel(id), {}};
+    StagedOperand s{mode, rank.buffers[id].dtype, buffers.data(id, slot),
+                    buffers.numel(id), {}};
     s.scratch.resize(s.numel);
     b.staged.push_back(std::move(s));
     // The vector's storage does not move when `staged` grows.
@@ -175,7 +201,7 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
     bool convert = info->inputSpec(i).type == OperandType::Floating &&
                    rank.buffers[id].dtype != DType::f32;
     b.args.in.push_back(convert ? stage(id, StageMode::Load)
-                                : buffers.data(id));
+                                : buffers.data(id, slot));
   }
   for (size_t i = 0; i < inst.outputs.size(); ++i) {
     uint32_t id = inst.outputs[i];
@@ -195,7 +221,7 @@ Bound Executor::Impl::bind(uint32_t program, size_t index) {
       b.args.out.push_back(stage(id, mode));
       continue;
     }
-    b.args.out.push_back(buffers.data(id));
+    b.args.out.push_back(buffers.data(id, slot));
   }
   return b;
 }
@@ -212,9 +238,27 @@ Executor::Executor(const plan::Plan &plan, int32_t rankId,
   impl_->findExpertCounts();
   const plan::Rank &bound = impl_->rank;
   impl_->programs.resize(bound.programs.size());
-  for (uint32_t p = 0; p < bound.programs.size(); ++p)
-    for (size_t i = 0; i < bound.programs[p].instructions.size(); ++i)
-      impl_->programs[p].push_back(impl_->bind(p, i));
+  for (uint32_t p = 0; p < bound.programs.size(); ++p) {
+    uint32_t variants = impl_->slotVariants(p);
+    impl_->programs[p].resize(variants);
+    for (uint32_t v = 0; v < variants; ++v)
+      for (size_t i = 0; i < bound.programs[p].instructions.size(); ++i)
+        impl_->programs[p][v].push_back(impl_->bind(p, i, v));
+  }
+}
+
+void Executor::finishStep() {
+  auto &sends = *impl_->comms.sends;
+  for (detail::Communicators::PendingSend &send : sends) {
+    try {
+      impl_->comms.world->await(*send.request, "send");
+    } catch (const comm::CommTimeout &e) {
+      throw CommTimeoutError(send.where + ": " + e.describe());
+    } catch (const comm::CommError &e) {
+      throw ExecError(send.where + ": " + e.what());
+    }
+  }
+  sends.clear();
 }
 
 Executor::~Executor() = default;
@@ -242,7 +286,9 @@ void Executor::run(uint32_t program, int32_t microBatch) {
     throw ExecError("rank " + std::to_string(impl_->rank.rank) +
                     ": no program #" + std::to_string(program));
   const plan::Program &p = impl_->rank.programs[program];
-  std::vector<Bound> &bound = impl_->programs[program];
+  std::vector<std::vector<Bound>> &variants = impl_->programs[program];
+  std::vector<Bound> &bound =
+      variants[microBatch >= 0 ? size_t(microBatch) % variants.size() : 0];
   Trace *trace = impl_->trace;
   std::string mbArg = microBatch >= 0
                           ? ", \"micro_batch\": " + std::to_string(microBatch)

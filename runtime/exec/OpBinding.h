@@ -59,6 +59,17 @@ struct OptimizerClock {
 struct Communicators {
   comm::Communicator *world = nullptr;
   std::vector<std::unique_ptr<comm::Communicator>> groups;
+  /// Sends in flight, each from a copy of its payload: a send never waits
+  /// for its receiver, and the buffer it sent from may be rewritten by the
+  /// next micro-batch at once. The executor waits for them at the end of
+  /// the step (Executor::finishStep).
+  struct PendingSend {
+    std::vector<uint8_t> payload;
+    comm::RequestPtr request;
+    std::string where;
+  };
+  std::unique_ptr<std::vector<PendingSend>> sends =
+      std::make_unique<std::vector<PendingSend>>();
 };
 
 /// What a binder sees of one instruction.

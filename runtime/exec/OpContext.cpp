@@ -151,6 +151,7 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::split_bwd:
   case Opcode::fill:
   case Opcode::shift:
+  case Opcode::copy:
     return bindElementwise(c);
   case Opcode::route_fwd:
   case Opcode::route_bwd:

@@ -89,8 +89,13 @@ void Trainer::fillInputs(int32_t microBatch) {
   copy(labels_, labels);
 }
 
+/// This rank's share of the world's loss: its micro-batches' losses over
+/// every micro-batch of the global batch (micro-batches x data shards), so
+/// that the world's loss is the plain sum of the shares however the ranks
+/// split the micro-batches (DualPipe's two heads, data-parallel replicas).
 void Trainer::readLosses(StepResult &result) const {
-  double micro = double(exec_.plan().model.microBatches);
+  double micro = double(exec_.plan().model.microBatches) *
+                 double(std::max<int64_t>(exec_.plan().model.dataShards, 1));
   for (const LossTerm &t : main_)
     result.loss += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
   for (const LossTerm &t : aux_)
@@ -125,9 +130,9 @@ void Trainer::combineLosses(StepResult &result) const {
     aux += all[3 * size_t(r) + 1];
     balance += all[3 * size_t(r) + 2];
   }
-  result.loss = loss / lossHolders_;
-  result.aux = aux / lossHolders_;
-  result.balance = balance / lossHolders_;
+  result.loss = loss;
+  result.aux = aux;
+  result.balance = balance;
 }
 
 StepResult Trainer::step() {
@@ -154,6 +159,7 @@ StepResult Trainer::step() {
   }
   if (!lossesRead)
     readLosses(result);
+  exec_.finishStep();
   // After the whole schedule, so no rank waits here while another still
   // waits for it in the schedule's communication.
   combineLosses(result);

@@ -187,6 +187,8 @@ std::string dumpPlan(const Plan &plan) {
       os << " " << dtypeName(buf.dtype) << " " << list(buf.shape);
       if (buf.role == BufferRole::activation)
         os << " arena " << buf.offset << "+" << buf.size;
+      if (buf.slots > 1)
+        os << " x" << buf.slots << " stride " << buf.slotStride;
       if (buf.role == BufferRole::input_ids || buf.role == BufferRole::labels ||
           buf.role == BufferRole::loss)
         os << " " << microBatch(buf.microBatch);

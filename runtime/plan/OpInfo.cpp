@@ -238,6 +238,10 @@ std::vector<OpInfo> buildTable() {
                     {{"logits", OT::Floating}, experts},
                     {{"dlogits", OT::Floating}}, balance));
 
+  // copy: a value handed from one pipeline stage to the next on one rank
+  // (a V schedule's turn), where other ranks would send and receive it.
+  t.push_back(fixed(Opcode::copy, {{"x", OT::Any}}, {{"y", OT::Any}}));
+
   // The table is indexed by opcode: entry i must describe opcode i + 1
   // (0 is `invalid`), and every opcode must have one. A mismatch is a
   // programming error in this file, caught on first use by every test.

@@ -41,6 +41,11 @@ std::optional<Rank> Plan::resolveRank(int32_t rank) const {
   resolved.epRank = own->epRank;
   resolved.dataShard = own->dataShard;
   resolved.replicaOf = -1;
+  int32_t shift = own->rank - source->rank;
+  for (Program &program : resolved.programs)
+    for (Instruction &inst : program.instructions)
+      if (inst.comm && inst.comm->peer >= 0)
+        inst.comm->peer += shift;
   return resolved;
 }
 

@@ -98,7 +98,8 @@ Offset<fb::Buffer> encode(FlatBufferBuilder &b, const Buffer &buf) {
   auto name = str(b, buf.name);
   auto shape = vec(b, buf.shape);
   return fb::CreateBuffer(b, name, buf.role, buf.dtype, shape, buf.parameter,
-                          buf.state, buf.microBatch, buf.offset, buf.size);
+                          buf.state, buf.microBatch, buf.offset, buf.size,
+                          buf.slots, buf.slotStride);
 }
 
 Offset<fb::Rank> encode(FlatBufferBuilder &b, const Rank &r) {
@@ -251,6 +252,8 @@ public:
     out.microBatch = b.micro_batch();
     out.offset = b.offset();
     out.size = b.size();
+    out.slots = b.slots();
+    out.slotStride = b.slot_stride();
     return out;
   }
 

@@ -305,10 +305,17 @@ private:
         if (!info || info->comm == CommKind::None || !in.comm)
           continue;
         if (info->comm == CommKind::PointToPoint) {
-          error(where + ": replicates rank " + std::to_string(r.replicaOf) +
-                ", whose program " + quoted(program.name) +
-                " sends or receives: a replica would talk to the same peer");
-          return;
+          // The replica's peer moves with it (Plan::resolveRank).
+          int64_t peer = int64_t(in.comm->peer) + r.rank - source->rank;
+          if (peer < 0 || peer >= plan.worldSize || peer == r.rank) {
+            error(where + ": replicates rank " + std::to_string(r.replicaOf) +
+                  ", whose program " + quoted(program.name) +
+                  " talks to rank " + std::to_string(in.comm->peer) +
+                  ": moved with the replica that is rank " +
+                  std::to_string(peer) + ", not another rank of the world");
+            return;
+          }
+          continue;
         }
         int32_t g = in.comm->group;
         if (g >= 0 && static_cast<size_t>(g) < plan.groups.size() &&
@@ -459,12 +466,27 @@ private:
       error(where + ": a loss must be f32");
 
     if (buf.role == BufferRole::activation) {
-      uint64_t end;
-      if (__builtin_add_overflow(buf.offset, buf.size, &end) ||
-          end > r.arenaSize)
+      // Copy k of a slotted buffer starts k * slot_stride bytes further.
+      uint64_t last = 0, start, end;
+      bool overflow = buf.slots > 1 &&
+                      __builtin_mul_overflow(uint64_t(buf.slots - 1),
+                                             buf.slotStride, &last);
+      if (buf.slots == 0)
+        error(where + ": an activation has at least one slot");
+      else if (buf.slots > 1 && buf.slotStride < buf.size)
+        error(where + ": slot stride " + std::to_string(buf.slotStride) +
+              " is below its " + std::to_string(buf.size) +
+              " bytes, so its copies overlap");
+      else if (overflow || __builtin_add_overflow(buf.offset, last, &start) ||
+               __builtin_add_overflow(start, buf.size, &end) ||
+               end > r.arenaSize)
         error(where + ": arena range " + std::to_string(buf.offset) + "+" +
-              std::to_string(buf.size) + " exceeds the " +
-              std::to_string(r.arenaSize) + "-byte arena");
+              std::to_string(buf.size) +
+              (buf.slots > 1 ? " x " + std::to_string(buf.slots) + " slots" +
+                                   " (stride " +
+                                   std::to_string(buf.slotStride) + ")"
+                             : std::string()) +
+              " exceeds the " + std::to_string(r.arenaSize) + "-byte arena");
       else if (bytes && buf.size < *bytes)
         error(where + ": " + std::to_string(buf.size) +
               " arena bytes hold less than its " + std::to_string(*bytes) +
@@ -478,8 +500,9 @@ private:
               " is not aligned for " + dtypeName(buf.dtype) +
               " (it needs a multiple of " + std::to_string(alignment) +
               " bytes)");
-    } else if (buf.offset != 0 || buf.size != 0) {
-      error(where + ": only activations have an arena offset and size");
+    } else if (buf.offset != 0 || buf.size != 0 || buf.slots != 1 ||
+               buf.slotStride != 0) {
+      error(where + ": only activations have an arena offset, size and slots");
     }
   }
 

@@ -90,12 +90,10 @@ int runCompile(MLIRContext &context) {
   dsc::buildTrainingPipeline(manager, storage);
   if (failed(manager.run(*loaded.module)))
     return 1;
-  auto train = loaded.module->lookupSymbol<func::FuncOp>(
-      (run.getSymName() + "_train").str());
   dsc::PlanOptions planOptions;
   planOptions.learningRate = learningRate;
   planOptions.warmupSteps = warmup;
-  FailureOr<dsc::plan::Plan> plan = dsc::emitPlan(run, train, planOptions);
+  FailureOr<dsc::plan::Plan> plan = dsc::emitPlan(run, *loaded.module, planOptions);
   if (failed(plan))
     return 1;
   std::string error;

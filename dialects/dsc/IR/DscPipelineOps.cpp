@@ -124,7 +124,25 @@ LogicalResult PipelineOp::verifySymbolUses(SymbolTableCollection &symbols) {
                    : std::string())
            << " and " << run.getMicroBatches()
            << " micro-batches; rerun dsc-pipeline-schedule";
-  return success();
+  // The fragments the passes call (after dsc-fragment) must exist.
+  auto checkFragment = [&](Operation *op,
+                           FlatSymbolRefAttr fragment) -> LogicalResult {
+    if (fragment && !symbols.lookupNearestSymbolFrom(*this, fragment))
+      return op->emitOpError("calls ")
+             << fragment << ", which is not defined; rerun dsc-fragment";
+    return success();
+  };
+  WalkResult walked = getBody().walk([&](Operation *op) {
+    LogicalResult checked = success();
+    if (auto pass = dyn_cast<PassOp>(op))
+      checked = checkFragment(op, pass.getFragmentAttr());
+    else if (auto overlap = dyn_cast<OverlapOp>(op))
+      checked = succeeded(checkFragment(op, overlap.getForwardFragmentAttr()))
+                    ? checkFragment(op, overlap.getBackwardFragmentAttr())
+                    : failure();
+    return failed(checked) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return failure(walked.wasInterrupted());
 }
 
 //===----------------------------------------------------------------------===//

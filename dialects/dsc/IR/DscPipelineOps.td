@@ -59,12 +59,15 @@ def Dsc_PassOp : Dsc_Op<"pass", [HasParent<"RankOp">]> {
   let summary = "a stage's forward or backward over one micro-batch";
   let description = [{
     `backward` is the full backward; `backward_input` and `backward_weight`
-    split it (zero-bubble schedules defer the weight part).
+    split it (zero-bubble schedules defer the weight part). After
+    dsc-fragment, `calls` names the fragment function the pass runs.
   }];
   let arguments = (ins Dsc_PassKind:$kind, Dsc_I64Attr:$stage,
-                       Dsc_I64Attr:$micro_batch);
+                       Dsc_I64Attr:$micro_batch,
+                       OptionalAttr<FlatSymbolRefAttr>:$fragment);
   let assemblyFormat = [{
-    $kind `stage` $stage `micro_batch` $micro_batch attr-dict
+    $kind `stage` $stage `micro_batch` $micro_batch (`calls` $fragment^)?
+    attr-dict
   }];
 }
 
@@ -73,12 +76,16 @@ def Dsc_SendOp : Dsc_Op<"send", [HasParent<"RankOp">]> {
   let description = [{
     The activations a forward of `stage` produced (to the rank of the next
     stage) or the input gradients its backward produced (to the rank of the
-    previous stage), non-blocking.
+    previous stage), non-blocking. After dsc-fragment, `values` names the
+    fragment results it carries; a peer equal to the sender's own rank
+    hands values between two stages of one rank (a V shape's turn).
   }];
   let arguments = (ins Dsc_Payload:$payload, Dsc_I64Attr:$stage,
-                       Dsc_I64Attr:$micro_batch, Dsc_I64Attr:$peer);
+                       Dsc_I64Attr:$micro_batch, Dsc_I64Attr:$peer,
+                       OptionalAttr<StrArrayAttr>:$values);
   let assemblyFormat = [{
-    $payload `stage` $stage `micro_batch` $micro_batch `to` $peer attr-dict
+    $payload `stage` $stage `micro_batch` $micro_batch `to` $peer
+    (`values` $values^)? attr-dict
   }];
 }
 
@@ -86,12 +93,15 @@ def Dsc_RecvOp : Dsc_Op<"recv", [HasParent<"RankOp">]> {
   let summary = "receive what a stage on another rank sent";
   let description = [{
     Waits for the `payload` that `stage` produced for micro-batch
-    `micro_batch` on rank `peer`: before the pass that consumes it.
+    `micro_batch` on rank `peer`: before the pass that consumes it. After
+    dsc-fragment, `values` names the fragment results it receives.
   }];
   let arguments = (ins Dsc_Payload:$payload, Dsc_I64Attr:$stage,
-                       Dsc_I64Attr:$micro_batch, Dsc_I64Attr:$peer);
+                       Dsc_I64Attr:$micro_batch, Dsc_I64Attr:$peer,
+                       OptionalAttr<StrArrayAttr>:$values);
   let assemblyFormat = [{
-    $payload `stage` $stage `micro_batch` $micro_batch `from` $peer attr-dict
+    $payload `stage` $stage `micro_batch` $micro_batch `from` $peer
+    (`values` $values^)? attr-dict
   }];
 }
 
@@ -109,11 +119,15 @@ def Dsc_OverlapOp : Dsc_Op<"overlap", [
   let arguments = (ins Dsc_I64Attr:$forward_stage,
                        Dsc_I64Attr:$forward_micro_batch,
                        Dsc_I64Attr:$backward_stage,
-                       Dsc_I64Attr:$backward_micro_batch);
+                       Dsc_I64Attr:$backward_micro_batch,
+                       OptionalAttr<FlatSymbolRefAttr>:$forward_fragment,
+                       OptionalAttr<FlatSymbolRefAttr>:$backward_fragment);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     `forward` `stage` $forward_stage `micro_batch` $forward_micro_batch
+    (`calls` $forward_fragment^)?
     `backward` `stage` $backward_stage `micro_batch` $backward_micro_batch
+    (`calls` $backward_fragment^)?
     attr-dict-with-keyword $body
   }];
   let hasVerifier = 1;

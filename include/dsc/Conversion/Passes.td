@@ -45,6 +45,33 @@ def DscKernelAutodiff : Pass<"dsc-kernel-autodiff", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def DscFragment : Pass<"dsc-fragment", "::mlir::ModuleOp"> {
+  let summary = "Split a run's training program into per-stage fragments";
+  let description = [{
+    For a `dsc.run` with `func.func @<run>_train` (dsc-kernel-autodiff) and
+    `dsc.pipeline @<run>_pipeline` (dsc-pipeline-schedule), emits one
+    `func.func @<run>_<P><stage>` per pass the pipeline runs: P is F
+    (forward), B (the whole backward), I (the backward for inputs) or W (the
+    weight gradients), in the style of Shardy's MPMD fragments. A fragment's
+    arguments are the values it reads from other fragments (the token ids
+    and labels, the activations a previous stage sends, the activations its
+    own forward saved for the backward, the gradients a next stage sends),
+    each named by `dsc.value` and sized by `dsc.rows`; its results are the
+    values other fragments read. The losses' sum, which only seeded the
+    autodiff, is dropped; the loss gradient's seed is rematerialised in each
+    fragment that reads it. Every `dsc.pass` of the pipeline then `calls`
+    its fragment, and every send and receive names the `values` it
+    carries; where two consecutive stages share a rank (the turn of a V),
+    the pass hands its values over by a send and a receive to itself. A
+    value that would skip a stage is an error that names it.
+  }];
+  let options = [
+    Option<"runName", "run", "std::string", "\"\"",
+           "the dsc.run to split (default: every run with a program)">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def DscPlanMemory : Pass<"dsc-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Place a kernel-level program's tensors in per-stage arenas";
   let description = [{

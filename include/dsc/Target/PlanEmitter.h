@@ -1,9 +1,11 @@
 //===- PlanEmitter.h - a training program as a runtime plan -----*- C++ -*-===//
 //
-// Turns a run's memory-planned `func.func @<run>_train` (the end of
-// dsc-training-pipeline, with FP32 storage) into the runtime's plan
-// (runtime/plan/Plan.h): buffers, forward / backward / optimizer programs
-// and the step's schedule. One rank for now (pp 1, dp 1).
+// Translates a run's `dsc.pipeline` and the memory-planned fragments it
+// calls (the end of dsc-training-pipeline) into the runtime's plan
+// (runtime/plan/Plan.h): per pipeline rank its buffers, one program per
+// fragment, the sends, receives and copies between stages, the optimizer
+// program, and the rank's program order as its schedule; data-parallel
+// ranks replicate their pipeline rank.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +14,7 @@
 
 #include "dsc/IR/DscOps.h"
 #include "dsc/plan/Plan.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 
 namespace dsc {
 
@@ -21,7 +23,7 @@ struct PlanOptions {
   int64_t warmupSteps = 0;
 };
 
-mlir::FailureOr<plan::Plan> emitPlan(RunOp run, mlir::func::FuncOp train,
+mlir::FailureOr<plan::Plan> emitPlan(RunOp run, mlir::ModuleOp module,
                                      const PlanOptions &options);
 
 } // namespace dsc

@@ -180,10 +180,11 @@ public:
                  const std::vector<size_t> &recvCounts,
                  const std::vector<size_t> &recvDispls, DataType type);
 
-protected:
   /// Waits for `request` within the timeout; throws CommTimeout naming
   /// `op` when it passes (the request is then abandoned).
   void await(Request &request, const char *op) const;
+
+protected:
 
   /// Argument checks shared by the implementations; throw CommError.
   void checkPeer(const char *op, int peer) const;

@@ -54,8 +54,16 @@ public:
 
   size_t count() const { return views_.size(); }
   const plan::Buffer &buffer(uint32_t id) const { return rank_->buffers[id]; }
-  /// The buffer's first byte; its tensor's bytes follow.
-  void *data(uint32_t id) const { return views_[id]; }
+  /// The buffer's first byte; its tensor's bytes follow. A buffer with
+  /// several slots (one per micro-batch in flight) has `slot`'s copy here,
+  /// taken modulo its slot count.
+  void *data(uint32_t id, uint32_t slot = 0) const {
+    const plan::Buffer &b = rank_->buffers[id];
+    if (b.slots <= 1)
+      return views_[id];
+    return static_cast<uint8_t *>(views_[id]) +
+           size_t(slot % b.slots) * size_t(b.slotStride);
+  }
   template <typename T> T *as(uint32_t id) const {
     return static_cast<T *>(views_[id]);
   }

@@ -19,8 +19,11 @@
 // - instructions run in program order on one thread of control, so streams
 //   and events (which order overlapping work on a GPU) are satisfied;
 // - communication runs over the world the executor is given: send / recv
-//   to world ranks, collectives over the communicator of their plan group,
-//   each call blocking until it completed.
+//   to world ranks, collectives over the communicator of their plan group;
+//   a send copies its payload and returns (finishStep waits for the step's
+//   sends), every other call blocks until it completed;
+// - a buffer with several slots has one copy per micro-batch in flight:
+//   run(program, mb) binds copy mb mod slots.
 //
 // Multi-rank plans: every rank of the world builds its Executor with the
 // same world at the same point of the program, because construction is
@@ -75,6 +78,9 @@ public:
   /// micro-batch labels errors and trace events (-1: none). Throws
   /// ExecError.
   void run(uint32_t program, int32_t microBatch = -1);
+  /// Waits for the step's sends to complete (a send returns as soon as it
+  /// copied its payload). Throws CommTimeoutError naming the send.
+  void finishStep();
 
   /// "rank R, program 'NAME' (#P), instruction I (OPCODE)", as the plan
   /// validator names instructions.

@@ -82,6 +82,8 @@ struct Buffer {
   int32_t microBatch = -1;
   uint64_t offset = 0;
   uint64_t size = 0;
+  uint32_t slots = 1;
+  uint64_t slotStride = 0;
 };
 
 struct ScheduleEntry {
