@@ -9,7 +9,9 @@ void dsc::buildTrainingPipeline(mlir::OpPassManager &manager,
                                 llvm::StringRef storage) {
   // Layout and schedule on the model-level IR, then the kernel-level
   // program; the pass manager verifies the IR after each pass.
-  manager.addPass(createDscPipelinePartition());
+  DscPipelinePartitionOptions partition;
+  partition.keepLayouts = true;
+  manager.addPass(createDscPipelinePartition(partition));
   manager.addPass(createDscPipelineSchedule());
   manager.addPass(createDscLowerToKernels());
   manager.addPass(createDscKernelAutodiff());

@@ -148,6 +148,6 @@ void PipelinePartitionPass::runOnOperation() {
   if (failed(runs))
     return signalPassFailure();
   for (RunOp run : *runs)
-    if (failed(partition(run, symbols)))
+    if (!(keepLayouts && run.getLayoutAttr()) && failed(partition(run, symbols)))
       return signalPassFailure();
 }

@@ -68,6 +68,9 @@ def DscPipelinePartition
            "accept empty stages in a manual layout">,
     Option<"runName", "run", "std::string", "\"\"",
            "the dsc.run to partition (default: every one)">,
+    Option<"keepLayouts", "keep-layouts", "bool", "false",
+           "leave runs that already have a layout as they are (what "
+           "dsc-training-pipeline does, so that a tool's --partition holds)">,
   ];
 }
 
