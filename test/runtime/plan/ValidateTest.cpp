@@ -215,7 +215,7 @@ const std::vector<Case> &cases() {
        "needs a multiple of 8 bytes)"},
       {"ParameterWithArenaOffset",
        [](Plan &p) { p.ranks[0].buffers[0].offset = 64; },
-       "only activations have an arena offset and size"},
+       "only activations have an arena offset, size and slots"},
       {"InputIdsWrongCount",
        [](Plan &p) { p.ranks[0].buffers[12].shape = {7}; },
        "rank 0, buffer b12 'ids': holds 7 tokens, a micro-batch has 8"},
@@ -415,9 +415,12 @@ const std::vector<Case> &cases() {
       {"ReplicaWithPrograms", [](Plan &p) { p.ranks[1].replicaOf = 0; },
        "rank 1: a replica of rank 0 lists no buffers, programs, schedule, "
        "arena or events of its own"},
+      // Rank 1 replicating rank 0 moves rank 0's peer (rank 1) to rank 2,
+      // outside the two-rank world.
       {"ReplicaOfPointToPoint", [](Plan &p) { asReplica(p.ranks[1], 0); },
-       "rank 1: replicates rank 0, whose program 'fwd' sends or receives: a "
-       "replica would talk to the same peer"},
+       "rank 1: replicates rank 0, whose program 'fwd' talks to rank 1: "
+       "moved with the replica that is rank 2, not another rank of the "
+       "world"},
   };
   return all;
 }
