@@ -23,7 +23,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.dsc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.dsc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["dsc", "dsc-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["dsc", "dsc-opt", "dsc-translate"], tool_dirs)
 
 # GPU tests declare `REQUIRES: cuda` and are skipped without a usable GPU.
 if config.dsc_cuda_enabled and shutil.which("nvidia-smi") and \

@@ -26,6 +26,10 @@ struct PlanOptions {
 mlir::FailureOr<plan::Plan> emitPlan(RunOp run, mlir::ModuleOp module,
                                      const PlanOptions &options);
 
+/// Registers `dsc-to-plan` for dsc-translate: the module's one pipeline as
+/// validated plan file bytes.
+void registerToPlanTranslation();
+
 } // namespace dsc
 
 #endif // DSC_TARGET_PLANEMITTER_H
