@@ -43,7 +43,8 @@ private:
   LogicalResult classify();
   bool inFragment(Operation *op, FragmentKey key) const;
   LogicalResult build(FragmentKey key);
-  LogicalResult checkCrossing(FragmentKey key, Value value);
+  LogicalResult checkCrossing(FragmentKey key, Value value, Operation *user);
+  LogicalResult findRelays();
   StringAttr nameOf(Value value) {
     return StringAttr::get(run.getContext(), names.lookup(value));
   }
@@ -73,6 +74,10 @@ private:
   /// Stage -> what it receives: activations from the stage before it and
   /// gradients from the stage after it.
   std::map<int64_t, ValueList> activationsIn, gradientsIn;
+  /// Stage -> values its forward (activations) or its gradient-producing
+  /// backward (gradients) passes through unchanged, for a reader more
+  /// than one stage away (the MTP module after the output head).
+  std::map<int64_t, ValueList> activationRelays, gradientRelays;
 };
 } // namespace
 
@@ -129,7 +134,8 @@ bool FragmentSplitter::inFragment(Operation *op, FragmentKey key) const {
   return pass == key.pass;
 }
 
-LogicalResult FragmentSplitter::checkCrossing(FragmentKey key, Value value) {
+LogicalResult FragmentSplitter::checkCrossing(FragmentKey key, Value value,
+                                              Operation *user) {
   Operation *def = value.getDefiningOp();
   if (!def)
     return success(); // the token ids and labels: on every rank
@@ -137,15 +143,41 @@ LogicalResult FragmentSplitter::checkCrossing(FragmentKey key, Value value) {
   if (from == key.stage)
     return success();
   bool forward = passOf(def) == PassKind::forward;
-  int64_t expected = forward ? key.stage - 1 : key.stage + 1;
-  if (from != expected)
-    return def->emitOpError("computes ")
-           << names.lookup(value) << " on stage " << from
-           << ", which stage " << key.stage << " reads; a pipeline hands "
-           << (forward ? "activations to the next" : "gradients to the previous")
-           << " stage only, so lay these parts of the model on adjacent "
-              "stages (--partition)";
+  // Stages in between relay the value (findRelays).
+  if (forward ? from > key.stage : from < key.stage) {
+    InFlightDiagnostic diag =
+        def->emitOpError("computes ")
+        << names.lookup(value) << " on stage " << from << ", which stage "
+        << key.stage << " reads; a pipeline hands "
+        << (forward ? "activations to later" : "gradients to earlier")
+        << " stages only, so lay these parts of the model in order "
+           "(--partition)";
+    diag.attachNote(user->getLoc())
+        << "read by '" << user->getName() << "' on stage " << key.stage;
+    return diag;
+  }
   (forward ? activationsIn : gradientsIn)[key.stage].insert(value);
+  return success();
+}
+
+LogicalResult FragmentSplitter::findRelays() {
+  for (Operation &op : train.getBody().front()) {
+    int64_t stage = stageOf(&op);
+    if (stage < 0 || seeds.count(&op) || dropped.count(&op))
+      continue;
+    for (Value operand : op.getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      if (!def || seeds.count(def) || stageOf(def) < 0)
+        continue;
+      int64_t from = stageOf(def);
+      bool forward = passOf(def) == PassKind::forward;
+      for (int64_t k = std::min(from, stage) + 1; k < std::max(from, stage);
+           ++k) {
+        (forward ? activationRelays : gradientRelays)[k].insert(operand);
+        (forward ? activationsIn : gradientsIn)[k].insert(operand);
+      }
+    }
+  }
   return success();
 }
 
@@ -164,7 +196,7 @@ LogicalResult FragmentSplitter::build(FragmentKey key) {
       Operation *def = operand.getDefiningOp();
       if ((def && (members.count(def) || seeds.count(def))))
         continue;
-      if (failed(checkCrossing(key, operand)))
+      if (failed(checkCrossing(key, operand, op)))
         return failure();
       imports.insert(operand);
     }
@@ -174,6 +206,18 @@ LogicalResult FragmentSplitter::build(FragmentKey key) {
             !isa<func::ReturnOp>(user))
           exports.insert(result);
   }
+  // Values this fragment hands on unchanged: the forward relays
+  // activations, the pass that makes input gradients relays gradients.
+  ValueList *relays = nullptr;
+  if (key.pass == PassKind::forward)
+    relays = &activationRelays[key.stage];
+  else if (key.pass != PassKind::backward_weight)
+    relays = &gradientRelays[key.stage];
+  if (relays)
+    for (Value value : *relays) {
+      imports.insert(value);
+      exports.insert(value);
+    }
 
   OpBuilder builder(train);
   builder.setInsertionPointAfter(train);
@@ -209,7 +253,7 @@ LogicalResult FragmentSplitter::build(FragmentKey key) {
   }
   SmallVector<Value> returned;
   for (Value value : exports)
-    returned.push_back(mapping.lookup(value));
+    returned.push_back(mapping.lookupOrDefault(value));
   func::ReturnOp::create(builder, loc, returned);
   return mlir::verify(func);
 }
@@ -304,7 +348,7 @@ LogicalResult FragmentSplitter::annotateRank(RankOp rank) {
 }
 
 LogicalResult FragmentSplitter::split() {
-  if (failed(classify()))
+  if (failed(classify()) || failed(findRelays()))
     return failure();
   // The fragments the pipeline calls, in stage and pass order.
   std::map<std::pair<int64_t, int>, FragmentKey> keys;

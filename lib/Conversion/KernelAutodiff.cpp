@@ -34,9 +34,21 @@ private:
     if (!gradient)
       return;
     auto [it, inserted] = gradients.try_emplace(value, gradient);
-    if (!inserted)
-      it->second =
-          tag(KAddOp::create(builder, loc, it->second, gradient)).getOutput();
+    if (inserted)
+      return;
+    // The sum belongs to the earlier of the two contributions' stages: the
+    // backward reaches it last, when both have arrived (the MTP module and
+    // the output head may sit on stages in either order).
+    Attribute current = stage;
+    for (Value part : {it->second, gradient})
+      if (Operation *def = part.getDefiningOp())
+        if (auto partStage = def->getAttrOfType<IntegerAttr>("dsc.stage"))
+          if (!stage || partStage.getInt() <
+                            cast<IntegerAttr>(stage).getInt())
+            stage = partStage;
+    it->second =
+        tag(KAddOp::create(builder, loc, it->second, gradient)).getOutput();
+    stage = current;
   }
   /// `value`'s gradient, or zeros when none reached it.
   Value gradientOrZeros(Value value) {
