@@ -39,8 +39,7 @@ bool isInput(StringRef name) { return name == "input_ids" || name == "labels"; }
 
 /// One fragment's transient tensors in an arena of their own; the values it
 /// shares with other fragments go to `slot` (name -> bytes).
-int64_t planTransients(func::FuncOp fragment, int64_t tokens,
-                       bool floatsAsF32,
+int64_t planTransients(func::FuncOp fragment, int64_t tokens, bool floatsAsF32,
                        llvm::MapVector<StringRef, int64_t> &slot) {
   Block &body = fragment.getBody().front();
   TensorRows rows(tokens);
@@ -136,8 +135,7 @@ struct StageLiveness {
 };
 } // namespace
 
-LogicalResult dsc::planFragmentMemory(ModuleOp module,
-                                      const ResolvedRun &setup,
+LogicalResult dsc::planFragmentMemory(ModuleOp module, const ResolvedRun &setup,
                                       PipelineOp pipeline, bool floatsAsF32) {
   RunOp run = setup.run;
   int64_t tokens = setup.microBatchTokens();
@@ -151,8 +149,8 @@ LogicalResult dsc::planFragmentMemory(ModuleOp module,
     if (!key || lookupFragment(module, run, *key) != func)
       continue;
     fragments.push_back(func);
-    transient[func.getSymName()] = planTransients(
-        func, tokens, floatsAsF32, slotValues[key->stage]);
+    transient[func.getSymName()] =
+        planTransients(func, tokens, floatsAsF32, slotValues[key->stage]);
   }
   // Each stage's slot: its values one after the other.
   std::map<int64_t, llvm::StringMap<int64_t>> slotOffsets;
@@ -179,9 +177,10 @@ LogicalResult dsc::planFragmentMemory(ModuleOp module,
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       mark(func.getResultAttrOfType<StringAttr>(i, kValueAttrName),
            [&](Attribute a) { func.setResultAttr(i, kSlotOffsetAttrName, a); });
-    func->setAttr("dsc.arena_bytes", builder.getDenseI64ArrayAttr(
-                                         {transient[func.getSymName()]}));
-    func->setAttr("dsc.slot_bytes", builder.getI64IntegerAttr(slotBytes[stage]));
+    func->setAttr("dsc.arena_bytes",
+                  builder.getDenseI64ArrayAttr({transient[func.getSymName()]}));
+    func->setAttr("dsc.slot_bytes",
+                  builder.getI64IntegerAttr(slotBytes[stage]));
     func->setAttr("dsc.storage",
                   builder.getStringAttr(floatsAsF32 ? "f32" : "model"));
   }
@@ -244,8 +243,7 @@ LogicalResult dsc::planFragmentMemory(ModuleOp module,
 
 bool dsc::callsFragments(PipelineOp pipeline) {
   bool calls = false;
-  pipeline.getBody().walk([&](PassOp pass) {
-    calls |= static_cast<bool>(pass.getFragmentAttr());
-  });
+  pipeline.getBody().walk(
+      [&](PassOp pass) { calls |= static_cast<bool>(pass.getFragmentAttr()); });
   return calls;
 }

@@ -227,9 +227,9 @@ LogicalResult FragmentSplitter::build(FragmentKey key) {
   for (Value value : exports)
     resultTypes.push_back(value.getType());
   Location loc = ops.empty() ? run.getLoc() : ops.front()->getLoc();
-  auto func = func::FuncOp::create(
-      builder, loc, symbolOf(key).getValue(),
-      builder.getFunctionType(argTypes, resultTypes));
+  auto func =
+      func::FuncOp::create(builder, loc, symbolOf(key).getValue(),
+                           builder.getFunctionType(argTypes, resultTypes));
   func->setAttr(kStageAttrName, builder.getI64IntegerAttr(key.stage));
   func->setAttr(kPassAttrName,
                 PassKindAttr::get(builder.getContext(), key.pass));
@@ -308,10 +308,9 @@ LogicalResult FragmentSplitter::annotateRank(RankOp rank) {
     auto consume = [&](PassKind kind, int64_t stage, int64_t mb) {
       if (kind == PassKind::backward_weight)
         return;
-      Payload payload = kind == PassKind::forward ? Payload::activation
-                                                  : Payload::gradient;
-      int64_t producer =
-          payload == Payload::activation ? stage - 1 : stage + 1;
+      Payload payload =
+          kind == PassKind::forward ? Payload::activation : Payload::gradient;
+      int64_t producer = payload == Payload::activation ? stage - 1 : stage + 1;
       if (producer < 0 || producer >= pipeline.getNumStages() ||
           carried(payload, producer).empty() ||
           recvs.count({int(payload), producer, mb}))

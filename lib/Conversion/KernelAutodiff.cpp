@@ -43,8 +43,7 @@ private:
     for (Value part : {it->second, gradient})
       if (Operation *def = part.getDefiningOp())
         if (auto partStage = def->getAttrOfType<IntegerAttr>("dsc.stage"))
-          if (!stage || partStage.getInt() <
-                            cast<IntegerAttr>(stage).getInt())
+          if (!stage || partStage.getInt() < cast<IntegerAttr>(stage).getInt())
             stage = partStage;
     it->second =
         tag(KAddOp::create(builder, loc, it->second, gradient)).getOutput();
@@ -64,12 +63,13 @@ private:
   template <typename OpTy> OpTy tag(OpTy op) {
     if (stage)
       op->setAttr("dsc.stage", stage);
-    bool weight = isa<KLinearGradWeightOp, KGroupedLinearGradWeightOp,
-                      KEmbeddingGradOp>(op.getOperation());
-    op->setAttr(kPassAttrName,
-                PassKindAttr::get(op->getContext(),
-                                  weight ? PassKind::backward_weight
-                                         : PassKind::backward_input));
+    bool weight =
+        isa<KLinearGradWeightOp, KGroupedLinearGradWeightOp, KEmbeddingGradOp>(
+            op.getOperation());
+    op->setAttr(
+        kPassAttrName,
+        PassKindAttr::get(op->getContext(), weight ? PassKind::backward_weight
+                                                   : PassKind::backward_input));
     return op;
   }
   LogicalResult differentiate(Operation *op);

@@ -39,10 +39,9 @@ std::optional<FragmentKey> dsc::fragmentKeyOf(func::FuncOp func) {
 
 void TensorRows::setArgument(BlockArgument argument) {
   auto func = dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp());
-  IntegerAttr attr =
-      func ? func.getArgAttrOfType<IntegerAttr>(argument.getArgNumber(),
-                                                kRowsAttrName)
-           : IntegerAttr();
+  IntegerAttr attr = func ? func.getArgAttrOfType<IntegerAttr>(
+                                argument.getArgNumber(), kRowsAttrName)
+                          : IntegerAttr();
   rows[argument] = attr ? attr.getInt() : tokens;
 }
 
@@ -89,8 +88,9 @@ int64_t TensorRows::rowsOf(Operation *op, Value result) const {
   if (auto scatter = dyn_cast<KDispatchGradOp>(op))
     return known(scatter.getExperts());
   if (auto combineGrad = dyn_cast<KCombineGradOp>(op))
-    return result == combineGrad.getRowsGrad() ? known(combineGrad.getRows())
-                                               : known(combineGrad.getWeights());
+    return result == combineGrad.getRowsGrad()
+               ? known(combineGrad.getRows())
+               : known(combineGrad.getWeights());
   // Otherwise as many rows as the first operand with a dynamic leading
   // dimension (a fill of zeros: a micro-batch's tokens).
   for (Value operand : op->getOperands())

@@ -80,7 +80,9 @@ LogicalResult PlanMemoryPass::plan(func::FuncOp func, RunOp run) {
           }
       stage = std::max<int64_t>(stage, 0);
       buffers.push_back(
-          {result, {counter.bytes(result, floatsAsF32), position[&op], last}, stage});
+          {result,
+           {counter.bytes(result, floatsAsF32), position[&op], last},
+           stage});
     }
   }
 
@@ -147,8 +149,8 @@ void PlanMemoryPass::runOnOperation() {
   bool planned = false;
   for (RunOp run : module.getOps<RunOp>()) {
     // A pipelined run: its fragments and slots.
-    auto pipeline = module.lookupSymbol<PipelineOp>(
-        (run.getSymName() + "_pipeline").str());
+    auto pipeline =
+        module.lookupSymbol<PipelineOp>((run.getSymName() + "_pipeline").str());
     if (pipeline && callsFragments(pipeline)) {
       planned = true;
       FailureOr<ResolvedRun> setup = resolveRun(run);

@@ -423,7 +423,6 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
   return success();
 }
 
-
 LogicalResult PlanEmitter::collectHolders() {
   for (RankOp rankOp : pipeline.getBody().getOps<RankOp>()) {
     llvm::StringSet<> used;
@@ -457,7 +456,7 @@ int32_t PlanEmitter::groupOf(std::vector<int32_t> ranks) {
   if (!dataGroup && ranks.size() == plan.groups.front().ranks.size())
     return 0;
   group.kind = dataGroup ? pl::GroupKind::dp : pl::GroupKind::other;
-  group.name = !dataGroup      ? "holders" + std::to_string(plan.groups.size())
+  group.name = !dataGroup ? "holders" + std::to_string(plan.groups.size())
                : mesh.getPp() == 1 ? std::string("dp")
                                    : "dp" + std::to_string(first);
   int32_t index = plan.groups.size();
@@ -554,8 +553,8 @@ uint32_t PlanEmitter::slotBuffer(int64_t stage, StringRef name, Type type,
     return it->second;
   auto heads = slotHeads.find(key);
   pl::Buffer buf =
-      tensorBuffer(("s" + std::to_string(stage) + "." + name).str(), type,
-                   rows, heads == slotHeads.end() ? 0 : heads->second);
+      tensorBuffer(("s" + std::to_string(stage) + "." + name).str(), type, rows,
+                   heads == slotHeads.end() ? 0 : heads->second);
   buf.role = pl::BufferRole::activation;
   buf.offset = uint64_t(slotBases[stage] + slotOffset);
   buf.slots = uint32_t(std::max<int64_t>(1, slotCounts[stage]));
@@ -646,9 +645,9 @@ LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
                                     result == cast<KRouteOp>(op).getLoads());
       int64_t leading = rows ? rows[index] : setup.microBatchTokens();
       if (accumulates) {
-        pl::Buffer buf = tensorBuffer(
-            prefix + "acc" + std::to_string(rank.buffers.size()),
-            result.getType(), leading, 0);
+        pl::Buffer buf =
+            tensorBuffer(prefix + "acc" + std::to_string(rank.buffers.size()),
+                         result.getType(), leading, 0);
         buf.role = isLoss ? pl::BufferRole::loss : pl::BufferRole::persistent;
         buf.size = 0;
         uint32_t id = buffer(std::move(buf));
@@ -700,7 +699,9 @@ LogicalResult PlanEmitter::addTransfer(Operation *op, int64_t stage,
     return success();
   int64_t consumer = payload == Payload::activation ? stage + 1 : stage - 1;
   std::string name =
-      (local ? "copy" : receive ? "recv" : "send") +
+      (local     ? "copy"
+       : receive ? "recv"
+                 : "send") +
       std::string(payload == Payload::activation ? "_act_s" : "_grad_s") +
       std::to_string(stage) + (local ? "" : "_r" + std::to_string(peer));
   auto [it, added] = transferPrograms.try_emplace(name, rank.programs.size());
@@ -729,9 +730,8 @@ LogicalResult PlanEmitter::addTransfer(Operation *op, int64_t stage,
           inst.outputs = {to->second};
         else
           inst.inputs = {from->second};
-        inst.comm = pl::CommSpec{
-            -1, int32_t(mesh.getRank(peer, 0)),
-            transferTag(stage, payload, index)};
+        inst.comm = pl::CommSpec{-1, int32_t(mesh.getRank(peer, 0)),
+                                 transferTag(stage, payload, index)};
         inst.stream = pl::Stream::comm;
       }
       program.instructions.push_back(std::move(inst));
@@ -853,8 +853,8 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
   }
   addParameterBuffers(used);
   int64_t tokens = setup.microBatchTokens();
-  idsBuffer = buffer({"input_ids", pl::BufferRole::input_ids, pl::DType::i32,
-                      {tokens}});
+  idsBuffer = buffer(
+      {"input_ids", pl::BufferRole::input_ids, pl::DType::i32, {tokens}});
   labelsBuffer =
       buffer({"labels", pl::BufferRole::labels, pl::DType::i32, {tokens}});
   // A slot value's buffer takes the per-head view that any of its uses on

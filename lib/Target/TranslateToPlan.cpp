@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/Target/PlanEmitter.h"
 #include "dsc/IR/DscDialect.h"
+#include "dsc/Target/PlanEmitter.h"
 #include "dsc/plan/PlanFile.h"
 #include "dsc/plan/Validate.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -148,6 +148,7 @@ void PipelinePartitionPass::runOnOperation() {
   if (failed(runs))
     return signalPassFailure();
   for (RunOp run : *runs)
-    if (!(keepLayouts && run.getLayoutAttr()) && failed(partition(run, symbols)))
+    if (!(keepLayouts && run.getLayoutAttr()) &&
+        failed(partition(run, symbols)))
       return signalPassFailure();
 }

@@ -188,8 +188,11 @@ Bound Executor::Impl::bind(uint32_t program, size_t index, uint32_t slot) {
   describePeers(plan, inst, b);
 
   auto stage = [&](uint32_t id, StageMode mode) -> void * {
-    StagedOperand s{mode, rank.buffers[id].dtype, buffers.data(id, slot),
-                    buffers.numel(id), {}};
+    StagedOperand s{mode,
+                    rank.buffers[id].dtype,
+                    buffers.data(id, slot),
+                    buffers.numel(id),
+                    {}};
     s.scratch.resize(s.numel);
     b.staged.push_back(std::move(s));
     // The vector's storage does not move when `staged` grows.

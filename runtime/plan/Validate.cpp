@@ -468,9 +468,9 @@ private:
     if (buf.role == BufferRole::activation) {
       // Copy k of a slotted buffer starts k * slot_stride bytes further.
       uint64_t last = 0, start, end;
-      bool overflow = buf.slots > 1 &&
-                      __builtin_mul_overflow(uint64_t(buf.slots - 1),
-                                             buf.slotStride, &last);
+      bool overflow =
+          buf.slots > 1 && __builtin_mul_overflow(uint64_t(buf.slots - 1),
+                                                  buf.slotStride, &last);
       if (buf.slots == 0)
         error(where + ": an activation has at least one slot");
       else if (buf.slots > 1 && buf.slotStride < buf.size)
@@ -482,10 +482,10 @@ private:
                end > r.arenaSize)
         error(where + ": arena range " + std::to_string(buf.offset) + "+" +
               std::to_string(buf.size) +
-              (buf.slots > 1 ? " x " + std::to_string(buf.slots) + " slots" +
-                                   " (stride " +
-                                   std::to_string(buf.slotStride) + ")"
-                             : std::string()) +
+              (buf.slots > 1
+                   ? " x " + std::to_string(buf.slots) + " slots" +
+                         " (stride " + std::to_string(buf.slotStride) + ")"
+                   : std::string()) +
               " exceeds the " + std::to_string(r.arenaSize) + "-byte arena");
       else if (bytes && buf.size < *bytes)
         error(where + ": " + std::to_string(buf.size) +

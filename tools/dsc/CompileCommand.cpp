@@ -93,7 +93,8 @@ int runCompile(MLIRContext &context) {
   dsc::PlanOptions planOptions;
   planOptions.learningRate = learningRate;
   planOptions.warmupSteps = warmup;
-  FailureOr<dsc::plan::Plan> plan = dsc::emitPlan(run, *loaded.module, planOptions);
+  FailureOr<dsc::plan::Plan> plan =
+      dsc::emitPlan(run, *loaded.module, planOptions);
   if (failed(plan))
     return 1;
   std::string error;

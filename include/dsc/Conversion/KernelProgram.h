@@ -1,4 +1,5 @@
-//===- KernelProgram.h - the attributes of kernel-level programs -*- C++ -*-===//
+//===- KernelProgram.h - the attributes of kernel-level programs -*- C++
+//-*-===//
 //
 // What the lowering, the autodiff, the fragment split, memory planning and
 // the plan translation agree on about a kernel-level program: the

@@ -185,7 +185,6 @@ public:
   void await(Request &request, const char *op) const;
 
 protected:
-
   /// Argument checks shared by the implementations; throw CommError.
   void checkPeer(const char *op, int peer) const;
   void checkTag(const char *op, int tag) const;
