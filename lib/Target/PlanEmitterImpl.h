@@ -1,0 +1,123 @@
+//===- PlanEmitterImpl.h - the plan translation's state ---------*- C++ -*-===//
+//
+// Private to lib/Target: the translation of one dsc.pipeline, shared by
+// PlanEmitter.cpp (ranks, buffers, transfers, the optimizer) and
+// KernelInstructions.cpp (one kernel op as one plan instruction).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DSC_LIB_TARGET_PLANEMITTERIMPL_H
+#define DSC_LIB_TARGET_PLANEMITTERIMPL_H
+
+#include "dsc/Run/ResolvedRun.h"
+#include "dsc/Target/PlanEmitter.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <map>
+#include <set>
+
+namespace dsc::target {
+
+using namespace mlir;
+namespace pl = dsc::plan;
+
+/// A value that lives in a stage's activation slot: (stage, dsc.value).
+using SlotKey = std::pair<int64_t, std::string>;
+
+/// Translates one run's pipeline: the plan's facts, then each pipeline
+/// rank in turn (its buffers, fragment programs, transfers and optimizer
+/// step), then the data-parallel replicas.
+class PlanEmitter {
+public:
+  PlanEmitter(const ResolvedRun &setup, ModuleOp module, PipelineOp pipeline,
+              const PlanOptions &options)
+      : run(setup.run), module(module), pipeline(pipeline), options(options),
+        setup(setup), model(setup.model), mesh(setup.mesh) {}
+
+  FailureOr<pl::Plan> emit();
+
+private:
+  using Ids = std::vector<uint32_t>;
+
+  LogicalResult collectHolders();
+  int32_t groupOf(std::vector<int32_t> ranks);
+  LogicalResult emitRank(RankOp rankOp);
+  void addParameterBuffers(const llvm::StringSet<> &used);
+  LogicalResult addFragment(func::FuncOp fragment);
+  LogicalResult addTransfer(Operation *op, int64_t stage, Payload payload,
+                            int64_t mb, int64_t peer, ArrayAttr values,
+                            bool receive);
+  void addOptimizer();
+  uint32_t buffer(pl::Buffer buffer) {
+    rank.buffers.push_back(std::move(buffer));
+    return rank.buffers.size() - 1;
+  }
+  uint32_t slotBuffer(int64_t stage, StringRef name, Type type, int64_t rows,
+                      int64_t slotOffset, int64_t slotBytes);
+  pl::Buffer tensorBuffer(StringRef name, Type type, int64_t rows,
+                          int64_t heads) const;
+  /// The plan dtype of a tensor's elements: FP32 for every float with
+  /// `f32` storage, else the IR's BF16 / F16 / F32. FP8 weights are kept in
+  /// BF16: the CPU's FP8 linears quantize them on the fly.
+  pl::DType dtypeOf(Type element) const {
+    if (element.isInteger(32))
+      return pl::DType::i32;
+    if (element.isInteger(64))
+      return pl::DType::i64;
+    if (f32Storage || element.isF32())
+      return pl::DType::f32;
+    return element.isF16() ? pl::DType::f16 : pl::DType::bf16;
+  }
+  /// Gives `value` a per-head view [rows, heads, width / heads] when a
+  /// kernel needs one; the first view asked for wins.
+  void view(Value value, int64_t heads) { headViews.try_emplace(value, heads); }
+  void collectViews(Operation *op);
+  uint32_t parameterBuffer(FlatSymbolRefAttr weight) {
+    return parameterBuffers.lookup(weight.getValue());
+  }
+  uint32_t gradientBuffer(FlatSymbolRefAttr weight) {
+    return gradientBuffers.lookup(weight.getValue());
+  }
+  LogicalResult emitOp(Operation *op, pl::Program &program);
+
+  RunOp run;
+  ModuleOp module;
+  PipelineOp pipeline;
+  const PlanOptions &options;
+  const ResolvedRun &setup;
+  ModelOp model;
+  MeshOp mesh;
+  /// dsc-plan-memory sized floating tensors as FP32 (`dsc.storage`): then
+  /// every floating buffer is FP32, the AdamW moments included.
+  bool f32Storage = true;
+  pl::Plan plan;
+  /// Per parameter: the pipeline ranks whose fragments use it.
+  llvm::StringMap<std::set<int64_t>> holders;
+  std::map<std::vector<int32_t>, int32_t> groups;
+
+  // The rank being translated.
+  pl::Rank rank;
+  int64_t pipelineRank = 0;
+  ArrayRef<int64_t> slotCounts, slotBases;
+  llvm::StringMap<uint32_t> parameterBuffers, gradientBuffers;
+  llvm::StringMap<std::pair<uint32_t, uint32_t>> moments;
+  /// FP32 master copies of the parameters stored in BF16 / F16.
+  llvm::StringMap<uint32_t> masters;
+  DenseMap<Value, int64_t> headViews;
+  std::map<SlotKey, int64_t> slotHeads;
+  std::map<SlotKey, uint32_t> slotBuffers;
+  DenseMap<Value, uint32_t> valueBuffers;
+  uint32_t idsBuffer = 0, labelsBuffer = 0;
+  /// Program index of each fragment and of each transfer.
+  llvm::StringMap<uint32_t> fragmentPrograms;
+  std::map<std::string, uint32_t> transferPrograms;
+  /// Accumulators the optimizer program zeroes after the step.
+  Ids accumulators;
+  /// (loads buffer, bias parameter) of every biased router.
+  std::vector<std::pair<uint32_t, std::string>> biasUpdates;
+};
+
+} // namespace dsc::target
+
+#endif // DSC_LIB_TARGET_PLANEMITTERIMPL_H
