@@ -35,3 +35,18 @@ echo
 echo "wrote $build/tiny.plan"
 "$build/bin/dsc-run" "$build/tiny.plan" --init 1 \
   --data "$build/examples/data/sample.tok" --steps 20 --log-every 5
+echo
+# The same model as a DualPipeV pipeline on two ranks (two MPI processes on
+# this machine's CPU cores): each rank runs its two stages' fragments in the
+# schedule's order, activations and gradients travel by send/recv.
+if command -v mpiexec > /dev/null; then
+  "$build/bin/dsc" compile "$root/examples/tiny/config.json" \
+    --cluster "$root/test/Tools/Inputs/two-gpus.json" --pp 2 --dp 1 \
+    --schedule dualpipev --seq-len 64 --micro-batch 2 --micro-batches 4 \
+    -o "$build/tiny-dualpipev.plan" 2> /dev/null
+  echo "wrote $build/tiny-dualpipev.plan"
+  mpiexec --oversubscribe --allow-run-as-root -n 2 "$build/bin/dsc-run" \
+    "$build/tiny-dualpipev.plan" --init 1 \
+    --data "$build/examples/data/sample.tok" --steps 20 --log-every 5 \
+    --threads 1
+fi

@@ -93,6 +93,9 @@ void Trainer::fillInputs(int32_t microBatch) {
 /// every micro-batch of the global batch (micro-batches x data shards), so
 /// that the world's loss is the plain sum of the shares however the ranks
 /// split the micro-batches (DualPipe's two heads, data-parallel replicas).
+/// The MTP and balance buffers already hold that share: each micro-batch
+/// adds its loss times its weight, which includes 1 / (micro-batches x data
+/// shards); the main loss's buffer is read through 1 / its weight.
 void Trainer::readLosses(StepResult &result) const {
   double micro = double(exec_.plan().model.microBatches) *
                  double(std::max<int64_t>(exec_.plan().model.dataShards, 1));
@@ -103,8 +106,6 @@ void Trainer::readLosses(StepResult &result) const {
   for (const LossTerm &t : balance_)
     result.balance += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
   result.loss /= micro;
-  result.aux /= micro;
-  result.balance /= micro;
 }
 
 /// The world's loss from the ranks' own. Gathered and summed here rather
