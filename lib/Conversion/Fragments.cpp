@@ -44,7 +44,7 @@ private:
   bool inFragment(Operation *op, FragmentKey key) const;
   LogicalResult build(FragmentKey key);
   LogicalResult checkCrossing(FragmentKey key, Value value, Operation *user);
-  LogicalResult findRelays();
+  void findRelays();
   StringAttr nameOf(Value value) {
     return StringAttr::get(run.getContext(), names.lookup(value));
   }
@@ -160,7 +160,7 @@ LogicalResult FragmentSplitter::checkCrossing(FragmentKey key, Value value,
   return success();
 }
 
-LogicalResult FragmentSplitter::findRelays() {
+void FragmentSplitter::findRelays() {
   for (Operation &op : train.getBody().front()) {
     int64_t stage = stageOf(&op);
     if (stage < 0 || seeds.count(&op) || dropped.count(&op))
@@ -178,7 +178,6 @@ LogicalResult FragmentSplitter::findRelays() {
       }
     }
   }
-  return success();
 }
 
 LogicalResult FragmentSplitter::build(FragmentKey key) {
@@ -347,8 +346,9 @@ LogicalResult FragmentSplitter::annotateRank(RankOp rank) {
 }
 
 LogicalResult FragmentSplitter::split() {
-  if (failed(classify()) || failed(findRelays()))
+  if (failed(classify()))
     return failure();
+  findRelays();
   // The fragments the pipeline calls, in stage and pass order.
   std::map<std::pair<int64_t, int>, FragmentKey> keys;
   auto need = [&](int64_t stage, PassKind pass) {

@@ -53,7 +53,7 @@ SmallVector<FlatSymbolRefAttr> calledFragments(RankOp rank) {
 
 } // namespace
 
-LogicalResult PlanEmitter::collectHolders() {
+void PlanEmitter::collectHolders() {
   for (RankOp rankOp : pipeline.getBody().getOps<RankOp>()) {
     llvm::StringSet<> used;
     for (FlatSymbolRefAttr name : calledFragments(rankOp))
@@ -67,7 +67,6 @@ LogicalResult PlanEmitter::collectHolders() {
   for (ParameterOp parameter : model.getBody().getOps<ParameterOp>())
     if (holders[parameter.getSymName()].empty())
       holders[parameter.getSymName()].insert(0);
-  return success();
 }
 
 int32_t PlanEmitter::groupOf(std::vector<int32_t> ranks) {
@@ -107,10 +106,9 @@ static std::vector<int32_t> worldRanks(MeshOp mesh,
   return ranks;
 }
 
-void PlanEmitter::addParameterBuffers(const llvm::StringSet<> &used) {
+void PlanEmitter::addParameterBuffers() {
   for (auto [index, entry] : llvm::enumerate(plan.parameters)) {
-    if (!used.contains(entry.name) &&
-        !(pipelineRank == 0 && holders[entry.name].count(0)))
+    if (!holders[entry.name].count(pipelineRank))
       continue;
     pl::Buffer weights;
     weights.name = entry.name;
@@ -469,19 +467,15 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
   rank.arenaSize = uint64_t(arena.getInt());
 
   SmallVector<func::FuncOp> fragments;
-  llvm::StringSet<> used;
   for (FlatSymbolRefAttr name : calledFragments(rankOp)) {
     auto fragment = module.lookupSymbol<func::FuncOp>(name);
     if (!fragment)
       return rankOp.emitOpError("dsc compile: calls @")
              << name.getValue() << ", which is not in the module";
     fragments.push_back(fragment);
-    fragment.walk([&](Operation *op) {
-      usedParameters(op, used);
-      collectViews(op);
-    });
+    fragment.walk([&](Operation *op) { collectViews(op); });
   }
-  addParameterBuffers(used);
+  addParameterBuffers();
   int64_t tokens = setup.microBatchTokens();
   idsBuffer = buffer(
       {"input_ids", pl::BufferRole::input_ids, pl::DType::i32, {tokens}});
@@ -586,8 +580,7 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
   std::vector<int32_t> all(world);
   std::iota(all.begin(), all.end(), 0);
   plan.groups.push_back({"world", pl::GroupKind::world, all});
-  if (failed(collectHolders()))
-    return failure();
+  collectHolders();
 
   for (ParameterOp parameter : model.getBody().getOps<ParameterOp>()) {
     auto type = cast<RankedTensorType>(parameter.getType());

@@ -40,10 +40,12 @@ public:
 private:
   using Ids = std::vector<uint32_t>;
 
-  LogicalResult collectHolders();
+  void collectHolders();
   int32_t groupOf(std::vector<int32_t> ranks);
   LogicalResult emitRank(RankOp rankOp);
-  void addParameterBuffers(const llvm::StringSet<> &used);
+  /// The parameters `holders` gives this pipeline rank, with their
+  /// gradients and optimizer states.
+  void addParameterBuffers();
   LogicalResult addFragment(func::FuncOp fragment);
   LogicalResult addTransfer(Operation *op, int64_t stage, Payload payload,
                             int64_t mb, int64_t peer, ArrayAttr values,

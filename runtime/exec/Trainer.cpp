@@ -52,8 +52,9 @@ Trainer::Trainer(Executor &executor, TokenBatches &data)
                     ": no loss buffer is written by a cross_entropy_fwd of "
                     "the labels, so there is no loss to report");
   if (world.size() > 1) {
-    world.allReduce(&holds, &lossHolders_, 1, comm::DataType::I32);
-    if (lossHolders_ == 0)
+    int32_t lossHolders = 0;
+    world.allReduce(&holds, &lossHolders, 1, comm::DataType::I32);
+    if (lossHolders == 0)
       throw WorldError("no rank of the plan has a loss buffer written by a "
                        "cross_entropy_fwd of the labels, so there is no "
                        "loss to report");

@@ -78,8 +78,6 @@ private:
   TrainingProgress progress_;
   std::vector<LossTerm> main_, aux_, balance_;
   std::vector<uint32_t> ids_, labels_;
-  /// Ranks of the world that hold a main loss.
-  int lossHolders_ = 1;
 };
 
 } // namespace dsc::exec
