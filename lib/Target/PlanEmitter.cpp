@@ -7,8 +7,11 @@
 // and the transients at their dsc-plan-memory offsets, one program per
 // fragment, send / recv / copy programs for what crosses stages, and the
 // optimizer program, which sums every gradient over exactly the ranks that
-// hold its parameter. The schedule is the rank's program order; data
-// parallel ranks are replicas of pipeline rank (p, 0).
+// hold its parameter (under ZeRO-1: reduce-scatters it, steps the rank's
+// shard and all-gathers the parameter). The schedule is the rank's program
+// order; data parallel ranks are replicas of pipeline rank (p, 0), and
+// shards are placed by a rank's position in its group, so replicas share
+// their programs under ZeRO-1 too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -129,7 +132,28 @@ void PlanEmitter::addParameterBuffers() {
     uint32_t gradientId = buffer(gradient);
     gradientBuffers[entry.name] = gradientId;
     accumulators.push_back(gradientId);
+    // ZeRO-1 shards the optimizer over every rank holding the parameter:
+    // its stage's dp group, and for a parameter two stages share (the
+    // embedding and the MTP module, DualPipe's doubled stages) their dp
+    // groups together, whose gradients must be summed anyway.
+    std::vector<int32_t> holderRanks = worldRanks(mesh, holders[entry.name]);
+    bool sharded = run.getZero() >= 1 && holderRanks.size() > 1;
     pl::Buffer state = weights;
+    if (sharded) {
+      auto n = int64_t(holderRanks.size());
+      int64_t numel = pl::numElements(weights.shape).value_or(0);
+      state.shape = {(numel + n - 1) / n};
+      state.shardGroup = groupOf(holderRanks);
+      pl::Buffer shard = state;
+      shard.name = entry.name + ".grad_shard";
+      shard.role = pl::BufferRole::gradient;
+      shard.dtype = pl::DType::f32;
+      uint32_t gradientShard = buffer(shard);
+      shard.name = entry.name + ".shard";
+      shard.role = pl::BufferRole::parameter_shard;
+      shard.dtype = entry.dtype;
+      shards[entry.name] = {gradientShard, buffer(shard)};
+    }
     state.role = pl::BufferRole::optimizer_state;
     state.dtype = !f32Storage && run.getMoments() == MomentType::bf16
                       ? pl::DType::bf16
@@ -140,7 +164,9 @@ void PlanEmitter::addParameterBuffers() {
     state.name = entry.name + ".exp_avg_sq";
     state.state = pl::OptimizerState::exp_avg_sq;
     moments[entry.name] = {m, buffer(state)};
-    if (entry.dtype == pl::DType::f32)
+    // A shard steps on its FP32 master copy and writes the parameter's
+    // dtype into its parameter shard, which the all_gather spreads.
+    if (entry.dtype == pl::DType::f32 && !sharded)
       continue;
     state.name = entry.name + ".master_weight";
     state.state = pl::OptimizerState::master_weight;
@@ -372,37 +398,73 @@ LogicalResult PlanEmitter::addTransfer(Operation *op, int64_t stage,
 
 void PlanEmitter::addOptimizer() {
   pl::Program optimizer{"opt", pl::ProgramKind::optimizer, -1, {}};
-  std::vector<pl::Instruction> sums, steps;
-  // Sums before the steps that read them, in the model's parameter order
-  // on every rank, so that the ranks of each group meet in one order.
+  std::vector<pl::Instruction> sums, steps, gathers;
+  // Sums before the steps that read them, the gathers after, each in the
+  // model's parameter order on every rank, so that the ranks of each group
+  // meet in one order.
+  auto collective = [&](pl::Opcode op, uint32_t from, uint32_t to,
+                        StringRef parameter) {
+    pl::Instruction inst;
+    inst.op = op;
+    inst.inputs = {from};
+    inst.outputs = {to};
+    inst.comm =
+        pl::CommSpec{groupOf(worldRanks(mesh, holders[parameter])), -1, 0};
+    inst.stream = pl::Stream::comm;
+    return inst;
+  };
+  // `producer` records an event that `consumer` waits for.
+  auto happensBefore = [&](pl::Instruction &producer,
+                           pl::Instruction &consumer) {
+    producer.recordEvents.push_back(rank.numEvents);
+    consumer.waitEvents.push_back(rank.numEvents++);
+  };
   auto sumOver = [&](uint32_t id, StringRef parameter,
                      pl::Instruction &reader) {
-    std::vector<int32_t> ranks = worldRanks(mesh, holders[parameter]);
-    if (ranks.size() <= 1)
+    if (worldRanks(mesh, holders[parameter]).size() <= 1)
       return;
-    pl::Instruction sum;
-    sum.op = pl::Opcode::all_reduce;
-    sum.inputs = {id};
-    sum.outputs = {id};
-    sum.comm = pl::CommSpec{groupOf(ranks), -1, 0};
-    sum.stream = pl::Stream::comm;
-    sum.recordEvents = {rank.numEvents};
-    reader.waitEvents.push_back(rank.numEvents++);
+    pl::Instruction sum = collective(pl::Opcode::all_reduce, id, id, parameter);
+    happensBefore(sum, reader);
     sums.push_back(std::move(sum));
   };
+  pl::Instruction zero;
+  zero.op = pl::Opcode::fill;
+  zero.outputs = accumulators;
+  zero.floatAttrs.push_back({pl::AttrKey::value, 0.0});
   for (const pl::Parameter &parameter : plan.parameters) {
     auto gradient = gradientBuffers.find(parameter.name);
     if (!parameter.trainable || gradient == gradientBuffers.end())
       continue;
     auto [m, v] = moments.lookup(parameter.name);
+    uint32_t weights = parameterBuffers.lookup(parameter.name);
     pl::Instruction adamw;
     adamw.op = pl::Opcode::adamw;
     adamw.inputs = {gradient->second};
-    adamw.outputs = {parameterBuffers.lookup(parameter.name), m, v};
+    adamw.outputs = {weights, m, v};
     if (auto master = masters.find(parameter.name); master != masters.end())
       adamw.outputs.push_back(master->second);
-    sumOver(gradient->second, parameter.name, adamw);
+    auto shard = shards.find(parameter.name);
+    if (shard == shards.end()) {
+      sumOver(gradient->second, parameter.name, adamw);
+      steps.push_back(std::move(adamw));
+      continue;
+    }
+    // ZeRO-1: reduce-scatter the gradient, step the shard, all-gather the
+    // updated parameter before the step ends.
+    auto [gradientShard, parameterShard] = shard->second;
+    pl::Instruction scatter =
+        collective(pl::Opcode::reduce_scatter, gradient->second, gradientShard,
+                   parameter.name);
+    pl::Instruction gather = collective(pl::Opcode::all_gather, parameterShard,
+                                        weights, parameter.name);
+    adamw.inputs = {gradientShard};
+    adamw.outputs[0] = parameterShard;
+    happensBefore(scatter, adamw);
+    happensBefore(adamw, gather);
+    happensBefore(gather, zero);
+    sums.push_back(std::move(scatter));
     steps.push_back(std::move(adamw));
+    gathers.push_back(std::move(gather));
   }
   // One #moe configures every MoE layer of a model.
   double gamma = 0;
@@ -425,13 +487,10 @@ void PlanEmitter::addOptimizer() {
     steps.push_back(std::move(update));
   }
   optimizer.instructions = std::move(sums);
-  for (pl::Instruction &step : steps)
-    optimizer.instructions.push_back(std::move(step));
-  pl::Instruction zero;
-  zero.op = pl::Opcode::fill;
-  zero.outputs = accumulators;
-  zero.floatAttrs.push_back({pl::AttrKey::value, 0.0});
-  optimizer.instructions.push_back(zero);
+  for (auto *list : {&steps, &gathers})
+    for (pl::Instruction &inst : *list)
+      optimizer.instructions.push_back(std::move(inst));
+  optimizer.instructions.push_back(std::move(zero));
   rank.schedule.push_back({uint32_t(rank.programs.size()), -1});
   rank.programs.push_back(std::move(optimizer));
 }
@@ -442,6 +501,7 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
   gradientBuffers.clear();
   moments.clear();
   masters.clear();
+  shards.clear();
   headViews.clear();
   slotHeads.clear();
   slotBuffers.clear();
@@ -542,14 +602,12 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
 }
 
 FailureOr<pl::Plan> PlanEmitter::emit() {
-  // Expert shards and ZeRO's optimizer shards need the all-to-all and the
-  // reduce-scatter programs that are not written yet.
-  if (setup.ep() != 1 || (setup.dp() > 1 && run.getZero() != 0))
+  // Expert shards need the all-to-all dispatch that is not written yet.
+  if (setup.ep() != 1)
     return run.emitError("dsc compile: this version writes pipeline and "
-                         "data-parallel plans (ep 1, zero 0 when dp > 1), "
+                         "data-parallel plans without expert parallelism, "
                          "got ep ")
-           << setup.ep() << " and zero " << run.getZero()
-           << "; pass --ep 1 --zero 0";
+           << setup.ep() << "; pass --ep 1";
   SmallVector<RankOp> rankOps(pipeline.getBody().getOps<RankOp>());
   if (int64_t(rankOps.size()) != setup.pp())
     return pipeline.emitOpError("dsc compile: has ")

@@ -106,6 +106,8 @@ private:
   llvm::StringMap<std::pair<uint32_t, uint32_t>> moments;
   /// FP32 master copies of the parameters stored in BF16 / F16.
   llvm::StringMap<uint32_t> masters;
+  /// ZeRO-1: (gradient shard, parameter shard) of each sharded parameter.
+  llvm::StringMap<std::pair<uint32_t, uint32_t>> shards;
   DenseMap<Value, int64_t> headViews;
   std::map<SlotKey, int64_t> slotHeads;
   std::map<SlotKey, uint32_t> slotBuffers;

@@ -24,7 +24,9 @@
 #include "OpBinding.h"
 
 #include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace dsc::exec::detail {
 namespace {
@@ -209,16 +211,37 @@ KernelFn bindCollective(const OpContext &c) {
       group->allReduce(a.in[0], a.out[0], count, type);
     };
   }
+  // Shards of ceil(whole / members) elements: a whole that does not divide
+  // moves through a padded copy (the padding reduces to zero and is
+  // dropped after the gather).
   case Opcode::reduce_scatter: {
     size_t count = size_t(c.outNumel(0));
+    size_t whole = size_t(c.inNumel(0));
+    size_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
+    if (whole == count * members)
+      return [=](const KernelArgs &a) {
+        group->reduceScatter(a.in[0], a.out[0], count, type);
+      };
+    auto padded =
+        std::make_shared<std::vector<uint8_t>>(count * members * elementBytes);
     return [=](const KernelArgs &a) {
-      group->reduceScatter(a.in[0], a.out[0], count, type);
+      std::memcpy(padded->data(), a.in[0], whole * elementBytes);
+      group->reduceScatter(padded->data(), a.out[0], count, type);
     };
   }
   case Opcode::all_gather: {
     size_t count = size_t(c.inNumel(0));
+    size_t whole = size_t(c.outNumel(0));
+    size_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
+    if (whole == count * members)
+      return [=](const KernelArgs &a) {
+        group->allGather(a.in[0], a.out[0], count, type);
+      };
+    auto padded =
+        std::make_shared<std::vector<uint8_t>>(count * members * elementBytes);
     return [=](const KernelArgs &a) {
-      group->allGather(a.in[0], a.out[0], count, type);
+      group->allGather(a.in[0], padded->data(), count, type);
+      std::memcpy(a.out[0], padded->data(), whole * elementBytes);
     };
   }
   default: { // all_to_all

@@ -71,7 +71,7 @@ void initParameters(const plan::Plan &plan, const plan::Rank &rank,
       std::vector<float> part = initialTensor(t.name, t.shape, seed);
       std::copy(part.begin(), part.end(), values.begin() + t.offset);
     }
-    writeParameter(rank, buffers, p, values);
+    writeParameter(plan, rank, buffers, p, values);
   }
 }
 

@@ -32,8 +32,9 @@ parameterTensors(const plan::Parameter &parameter) {
 
 namespace dsc::exec {
 
-void writeParameter(const plan::Rank &rank, BufferSet &buffers,
-                    int32_t parameter, const std::vector<float> &values) {
+void writeParameter(const plan::Plan &plan, const plan::Rank &rank,
+                    BufferSet &buffers, int32_t parameter,
+                    const std::vector<float> &values) {
   for (uint32_t id = 0; id < rank.buffers.size(); ++id) {
     const plan::Buffer &b = rank.buffers[id];
     if (b.parameter != parameter)
@@ -42,8 +43,13 @@ void writeParameter(const plan::Rank &rank, BufferSet &buffers,
                   b.state == plan::OptimizerState::master_weight;
     if (b.role != plan::BufferRole::parameter && !master)
       continue;
-    detail::storeFloat(b.dtype, values.data(), buffers.data(id),
-                       static_cast<int64_t>(values.size()));
+    // The validated plan puts every shard's rank in its group; the padding
+    // stays zero from the allocation.
+    plan::ShardRange range =
+        plan.shardRange(rank.rank, b)
+            .value_or(plan::ShardRange{0, static_cast<int64_t>(values.size())});
+    detail::storeFloat(b.dtype, values.data() + range.begin, buffers.data(id),
+                       range.count);
   }
 }
 

@@ -45,7 +45,7 @@ void loadWeights(const std::string &path, const plan::Plan &plan,
       for (const ParameterTensor &t : parameterTensors(param))
         file.readFloat32Into(t.name, values.data() + t.offset,
                              static_cast<size_t>(t.numel), fp8);
-      writeParameter(rank, buffers, p, values);
+      writeParameter(plan, rank, buffers, p, values);
     }
   } catch (const io::Error &e) {
     throw ExecError(e.what());

@@ -189,6 +189,8 @@ std::string dumpPlan(const Plan &plan) {
         os << " arena " << buf.offset << "+" << buf.size;
       if (buf.slots > 1)
         os << " x" << buf.slots << " stride " << buf.slotStride;
+      if (buf.shardGroup >= 0)
+        os << " shard of g" << buf.shardGroup;
       if (buf.role == BufferRole::input_ids || buf.role == BufferRole::labels ||
           buf.role == BufferRole::loss)
         os << " " << microBatch(buf.microBatch);

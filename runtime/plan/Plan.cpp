@@ -2,6 +2,8 @@
 
 #include "dsc/plan/Plan.h"
 
+#include <algorithm>
+
 namespace dsc::plan {
 
 std::optional<int64_t> Instruction::intAttr(AttrKey key) const {
@@ -47,6 +49,28 @@ std::optional<Rank> Plan::resolveRank(int32_t rank) const {
       if (inst.comm && inst.comm->peer >= 0)
         inst.comm->peer += shift;
   return resolved;
+}
+
+std::optional<ShardRange> Plan::shardRange(int32_t rank,
+                                           const Buffer &buffer) const {
+  if (buffer.parameter < 0 || size_t(buffer.parameter) >= parameters.size())
+    return std::nullopt;
+  std::optional<int64_t> numel =
+      numElements(parameters[buffer.parameter].shape);
+  if (!numel)
+    return std::nullopt;
+  if (buffer.shardGroup < 0)
+    return ShardRange{0, *numel};
+  if (size_t(buffer.shardGroup) >= groups.size())
+    return std::nullopt;
+  const std::vector<int32_t> &members = groups[buffer.shardGroup].ranks;
+  auto at = std::find(members.begin(), members.end(), rank);
+  if (at == members.end())
+    return std::nullopt;
+  auto n = int64_t(members.size());
+  int64_t each = (*numel + n - 1) / n;
+  int64_t begin = std::min(*numel, each * int64_t(at - members.begin()));
+  return ShardRange{begin, std::min(each, *numel - begin)};
 }
 
 uint64_t dtypeBytes(DType dtype) {

@@ -99,7 +99,7 @@ Offset<fb::Buffer> encode(FlatBufferBuilder &b, const Buffer &buf) {
   auto shape = vec(b, buf.shape);
   return fb::CreateBuffer(b, name, buf.role, buf.dtype, shape, buf.parameter,
                           buf.state, buf.microBatch, buf.offset, buf.size,
-                          buf.slots, buf.slotStride);
+                          buf.slots, buf.slotStride, buf.shardGroup);
 }
 
 Offset<fb::Rank> encode(FlatBufferBuilder &b, const Rank &r) {
@@ -254,6 +254,7 @@ public:
     out.size = b.size();
     out.slots = b.slots();
     out.slotStride = b.slot_stride();
+    out.shardGroup = b.shard_group();
     return out;
   }
 

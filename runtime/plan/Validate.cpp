@@ -380,6 +380,38 @@ private:
     }
   }
 
+  /// A ZeRO-1 shard: a flat buffer of ceil(numel / |group|) elements of a
+  /// group the rank is in, in a role the optimizer shards.
+  void checkShard(const Rank &r, const Buffer &buf, const std::string &where,
+                  const Parameter &p, const std::string &param) {
+    if (buf.role == BufferRole::parameter) {
+      error(where + ": a parameter is whole; its shard is a parameter_shard");
+      return;
+    }
+    if (buf.shardGroup < 0 || size_t(buf.shardGroup) >= plan.groups.size()) {
+      error(where + ": shard group g" + std::to_string(buf.shardGroup) +
+            " out of range (plan has " + std::to_string(plan.groups.size()) +
+            " groups)");
+      return;
+    }
+    const ProcessGroup &g = plan.groups[buf.shardGroup];
+    if (!lists(g.ranks, r.rank)) {
+      error(where + ": rank " + std::to_string(r.rank) +
+            " is not a member of its shard group g" +
+            std::to_string(buf.shardGroup));
+      return;
+    }
+    auto numel = numElements(p.shape);
+    if (!numel)
+      return;
+    auto n = int64_t(g.ranks.size());
+    std::vector<int64_t> shard = {(*numel + n - 1) / n};
+    if (buf.shape != shard)
+      error(where + ": shape " + shapeString(buf.shape) + " is not a shard " +
+            shapeString(shard) + " of " + param + " over the " +
+            std::to_string(n) + " ranks of g" + std::to_string(buf.shardGroup));
+  }
+
   void checkBuffer(const Rank &r, size_t b) {
     const Buffer &buf = r.buffers[b];
     std::string where =
@@ -393,7 +425,8 @@ private:
     }
     bool bound = buf.role == BufferRole::parameter ||
                  buf.role == BufferRole::gradient ||
-                 buf.role == BufferRole::optimizer_state;
+                 buf.role == BufferRole::optimizer_state ||
+                 buf.role == BufferRole::parameter_shard;
     if (bound) {
       if (buf.parameter < 0 ||
           static_cast<size_t>(buf.parameter) >= plan.parameters.size()) {
@@ -408,7 +441,9 @@ private:
       if (!lists(p.ranks, r.rank))
         error(where + ": " + param + " is not held by rank " +
               std::to_string(r.rank));
-      if (buf.shape != p.shape)
+      if (buf.shardGroup >= 0 || buf.role == BufferRole::parameter_shard)
+        checkShard(r, buf, where, p, param);
+      else if (buf.shape != p.shape)
         error(where + ": shape " + shapeString(buf.shape) + " differs from " +
               shapeString(p.shape) + " of " + param);
       bool floating = buf.dtype == DType::f32 || buf.dtype == DType::bf16 ||
@@ -419,7 +454,9 @@ private:
               " must be f32, bf16 or "
               "f16, is " +
               dtypeName(buf.dtype));
-      if (buf.role == BufferRole::parameter && buf.dtype != p.dtype)
+      if ((buf.role == BufferRole::parameter ||
+           buf.role == BufferRole::parameter_shard) &&
+          buf.dtype != p.dtype)
         error(where + ": dtype " + dtypeName(buf.dtype) + " differs from " +
               dtypeName(p.dtype) + " of " + param);
       if (buf.role == BufferRole::optimizer_state) {
@@ -434,9 +471,10 @@ private:
       } else if (buf.state != OptimizerState::none) {
         error(where + ": only optimizer_state buffers name a state");
       }
-    } else if (buf.parameter != -1 || buf.state != OptimizerState::none) {
+    } else if (buf.parameter != -1 || buf.state != OptimizerState::none ||
+               buf.shardGroup != -1) {
       error(where + ": a buffer of role " + roleName(buf.role) +
-            " binds no parameter or optimizer state");
+            " binds no parameter, optimizer state or shard");
     }
 
     bool perMicroBatch = buf.role == BufferRole::input_ids ||
@@ -727,13 +765,15 @@ private:
       if (*nx != *ny)
         sizes("all_reduce needs equal sizes");
       break;
+    // A shard holds ceil(whole / ranks) elements; the last rank's is
+    // padded (ZeRO-1 shards parameters of any size).
     case Opcode::reduce_scatter:
-      if (*nx / n != *ny || *nx % n != 0)
-        sizes("reduce_scatter needs input = output x group size");
+      if ((*nx + n - 1) / n != *ny)
+        sizes("reduce_scatter needs output = input / group size, rounded up");
       break;
     case Opcode::all_gather:
-      if (*ny / n != *nx || *ny % n != 0)
-        sizes("all_gather needs output = input x group size");
+      if ((*ny + n - 1) / n != *nx)
+        sizes("all_gather needs input = output / group size, rounded up");
       break;
     case Opcode::all_to_all:
       if (*nx != *ny || *nx % n != 0)
@@ -773,9 +813,14 @@ private:
       OptimizerState state;
       const char *name;
     };
+    // Under ZeRO-1 every operand is a shard of one group, and the step
+    // runs on the FP32 master shard.
+    int32_t shards = r.buffers[in.outputs[0]].shardGroup;
     std::vector<Want> wants = {
         {in.inputs[0], BufferRole::gradient, OptimizerState::none, "grad"},
-        {in.outputs[0], BufferRole::parameter, OptimizerState::none, "param"},
+        {in.outputs[0],
+         shards >= 0 ? BufferRole::parameter_shard : BufferRole::parameter,
+         OptimizerState::none, "param"},
         {in.outputs[1], BufferRole::optimizer_state, OptimizerState::exp_avg,
          "m"},
         {in.outputs[2], BufferRole::optimizer_state, OptimizerState::exp_avg_sq,
@@ -783,6 +828,8 @@ private:
     if (in.outputs.size() > 3)
       wants.push_back({in.outputs[3], BufferRole::optimizer_state,
                        OptimizerState::master_weight, "master"});
+    else if (shards >= 0)
+      error(where + ": a sharded step needs the master weight shard");
     int32_t param = r.buffers[in.outputs[0]].parameter;
     for (const Want &w : wants) {
       const Buffer &b = r.buffers[w.id];
@@ -792,6 +839,16 @@ private:
               (w.state == OptimizerState::none ? roleName(w.role)
                                                : stateName(w.state)) +
               " of the updated parameter p" + std::to_string(param));
+        return;
+      }
+      if (b.shardGroup != shards) {
+        auto sharding = [](int32_t g) {
+          return g < 0 ? std::string("not sharded")
+                       : "a shard of g" + std::to_string(g);
+        };
+        error(where + ": " + w.name + " (b" + std::to_string(w.id) + ") is " +
+              sharding(b.shardGroup) + ", the parameter's step is " +
+              sharding(shards));
         return;
       }
     }

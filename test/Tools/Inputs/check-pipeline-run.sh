@@ -13,7 +13,7 @@ here=$(dirname "$0")
 root=$here/../../..
 tiny=$root/examples/tiny/config.json
 n=$((pp * dp))
-cluster=$here/$(case $n in 2) echo two;; 4) echo four;; 8) echo eight;; esac)-gpus.json
+cluster=$here/$(case $n in 2) echo two;; 3) echo three;; 4) echo four;; 8) echo eight;; esac)-gpus.json
 run=(--seq-len 32 --micro-batch "$mbs" --micro-batches "$mb" "$@")
 dsc compile "$tiny" --cluster "$cluster" --pp "$pp" --dp "$dp" --schedule "$schedule" \
   "${run[@]}" --storage f32 -o "$out.plan" 2>/dev/null

@@ -117,7 +117,9 @@ struct Collectives {
   PlanBuilder b;
   uint32_t gatherX = 0, gatherY = 0, scatterX = 0, scatterY = 0, swapX = 0,
            swapY = 0, bf16 = 0, i64X = 0, i64Y = 0, own = 0, rowsX = 0,
-           sendCounts = 0, rowsY = 0, recvCounts = 0, program = 0;
+           sendCounts = 0, rowsY = 0, recvCounts = 0, program = 0,
+           raggedScatterX = 0, raggedScatterY = 0, raggedGatherX = 0,
+           raggedGatherY = 0;
 
   Collectives() {
     b.setWorld(2);
@@ -142,6 +144,11 @@ struct Collectives {
       sendCounts = b.act("send_counts", {2}, DType::i32);
       rowsY = b.act("rows_y", {4, 2});
       recvCounts = b.act("recv_counts", {2}, DType::i64);
+      // ZeRO-1's shards of a whole that does not divide: ceil(3 / 2).
+      raggedScatterX = b.act("ragged_scatter_x", {3});
+      raggedScatterY = b.act("ragged_scatter_y", {2});
+      raggedGatherX = b.act("ragged_gather_x", {2});
+      raggedGatherY = b.act("ragged_gather_y", {3});
       program = b.program("collectives", ProgramKind::other);
       b.emitComm(program, Opcode::all_gather, {gatherX}, {gatherY}, reversed);
       b.emitComm(program, Opcode::reduce_scatter, {scatterX}, {scatterY}, both);
@@ -151,6 +158,10 @@ struct Collectives {
       b.emitComm(program, Opcode::all_reduce, {own}, {own}, self[r]);
       b.emitComm(program, Opcode::all_to_all_v, {rowsX, sendCounts},
                  {rowsY, recvCounts}, both);
+      b.emitComm(program, Opcode::reduce_scatter, {raggedScatterX},
+                 {raggedScatterY}, both);
+      b.emitComm(program, Opcode::all_gather, {raggedGatherX},
+                 {raggedGatherY}, both);
     }
   }
 };
@@ -177,6 +188,8 @@ TEST(MultiRank, CollectiveInstructionsFillTheirBuffers) {
                          10.f * r + 2, -10.f * r - 2});
   set(e, t.sendCounts,
       r == 0 ? std::vector<int32_t>{1, 2} : std::vector<int32_t>{2, 1});
+  set(e, t.raggedScatterX, std::vector<float>{r + 1.f, 10.f, 100.f * r});
+  set(e, t.raggedGatherX, std::vector<float>{r + 0.5f, r + 0.75f});
   e.run(t.program);
 
   // The reversed group lists rank 1 first.
@@ -192,6 +205,11 @@ TEST(MultiRank, CollectiveInstructionsFillTheirBuffers) {
   EXPECT_EQ(get<int64_t>(e, t.i64Y),
             std::vector<int64_t>{3 * (int64_t(1) << 40)});
   EXPECT_EQ(get(e, t.own), (std::vector<float>{r + 7.f, -r - 0.5f}));
+  // Sums {3, 20, 100}: rank 1's shard is the tail and the padding's zero.
+  EXPECT_EQ(get(e, t.raggedScatterY),
+            (r == 0 ? std::vector<float>{3, 20} : std::vector<float>{100, 0}));
+  // Rank 1's padding element is dropped.
+  EXPECT_EQ(get(e, t.raggedGatherY), (std::vector<float>{0.5f, 0.75f, 1.5f}));
   if (r == 0) {
     EXPECT_EQ(get<int64_t>(e, t.recvCounts), (std::vector<int64_t>{1, 2}));
     EXPECT_EQ(get(e, t.rowsY),

@@ -178,7 +178,35 @@ const std::vector<Case> &cases() {
       {"ActivationBoundToParameter",
        [](Plan &p) { p.ranks[0].buffers[13].parameter = 0; },
        "rank 0, buffer b13 'x': a buffer of role activation binds no "
-       "parameter or optimizer state"},
+       "parameter, optimizer state or shard"},
+      // ZeRO-1 shards.
+      {"ShardOfTheWholeShape",
+       [](Plan &p) { p.ranks[0].buffers[2].shardGroup = 0; },
+       "rank 0, buffer b2 'model.embed_tokens.weight.m': shape [16, 8] is "
+       "not a shard [64] of parameter p0 'model.embed_tokens.weight' over "
+       "the 2 ranks of g0"},
+      {"AdamWMixedShards",
+       [](Plan &p) {
+         Buffer &m = p.ranks[0].buffers[2];
+         m.shardGroup = 0;
+         m.shape = {64};
+       },
+       "rank 0, program 'opt' (#3), instruction 0 (adamw): m (b2) is a shard "
+       "of g0, the parameter's step is not sharded"},
+      {"ShardOutsideItsGroup",
+       [](Plan &p) { p.ranks[1].buffers[8].shardGroup = 2; },
+       "rank 1 is not a member of its shard group g2"},
+      {"ShardGroupOutOfRange",
+       [](Plan &p) { p.ranks[1].buffers[8].shardGroup = 9; },
+       "shard group g9 out of range (plan has 4 groups)"},
+      {"ParameterSharded",
+       [](Plan &p) { p.ranks[0].buffers[0].shardGroup = 0; },
+       "rank 0, buffer b0 'model.embed_tokens.weight': a parameter is whole; "
+       "its shard is a parameter_shard"},
+      {"ActivationSharded",
+       [](Plan &p) { p.ranks[0].buffers[13].shardGroup = 0; },
+       "rank 0, buffer b13 'x': a buffer of role activation binds no "
+       "parameter, optimizer state or shard"},
       {"ActivationBeyondArena",
        [](Plan &p) { p.ranks[0].buffers[19].offset += 64; },
        "rank 0, buffer b19 'dx': arena range 1408+256 exceeds the 1600-byte "
@@ -352,7 +380,7 @@ const std::vector<Case> &cases() {
          in.comm->group = 0;
        },
        "instruction 0 (all_gather): 128 input and 128 output elements over "
-       "2 ranks; all_gather needs output = input x group size"},
+       "2 ranks; all_gather needs input = output / group size, rounded up"},
       {"CollectiveDTypes",
        [](Plan &p) {
          Instruction &in = p.ranks[1].programs[3].instructions[0];

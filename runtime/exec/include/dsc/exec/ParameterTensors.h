@@ -35,9 +35,11 @@ std::vector<ParameterTensor> parameterTensors(const plan::Parameter &parameter);
 
 /// Sets parameter `parameter` on `rank` to `values` (FP32, the parameter's
 /// element count): its parameter buffers take them in their dtype, and its
-/// FP32 master-weight states, if any, exactly.
-void writeParameter(const plan::Rank &rank, BufferSet &buffers,
-                    int32_t parameter, const std::vector<float> &values);
+/// FP32 master-weight states, if any, exactly (a ZeRO-1 master shard its
+/// slice of them, Plan::shardRange).
+void writeParameter(const plan::Plan &plan, const plan::Rank &rank,
+                    BufferSet &buffers, int32_t parameter,
+                    const std::vector<float> &values);
 
 } // namespace dsc::exec
 

@@ -84,6 +84,7 @@ struct Buffer {
   uint64_t size = 0;
   uint32_t slots = 1;
   uint64_t slotStride = 0;
+  int32_t shardGroup = -1;
 };
 
 struct ScheduleEntry {
@@ -156,6 +157,14 @@ struct ModelFacts {
   int64_t dataShards = 1;
 };
 
+/// The elements of a parameter, flattened, that one buffer holds: the
+/// buffer's first `count` elements are the parameter's [begin, begin +
+/// count); a shard's remaining elements are padding.
+struct ShardRange {
+  int64_t begin = 0;
+  int64_t count = 0;
+};
+
 struct Plan {
   std::string producer;
   int32_t worldSize = 0;
@@ -172,6 +181,12 @@ struct Plan {
   /// replicated rank's buffers, programs and schedule under its own
   /// coordinates (replicaOf then -1). nullopt when the plan lacks it.
   std::optional<Rank> resolveRank(int32_t rank) const;
+  /// Which of its parameter's elements `buffer` of world rank `rank` holds:
+  /// all of them, or under ZeRO-1 (Buffer.shardGroup) the shard of the
+  /// rank's position in the group. nullopt for a buffer bound to no
+  /// parameter, a bad group or a rank outside it.
+  std::optional<ShardRange> shardRange(int32_t rank,
+                                       const Buffer &buffer) const;
 };
 
 /// Bytes of one element; 0 for a value outside the enum.
