@@ -1,108 +1,192 @@
-//===- TrainCheckpoint.cpp - a rank's training state on disk --------------===//
+//===- TrainCheckpoint.cpp - the world's training state on disk -----------===//
 
 #include "dsc/exec/TrainCheckpoint.h"
+#include "CheckpointPieces.h"
 #include "dsc/exec/ExecError.h"
-#include "dsc/exec/ParameterTensors.h"
+#include "dsc/io/AtomicFile.h"
 #include "dsc/io/Checkpoint.h"
 #include "dsc/io/Error.h"
+#include "dsc/io/Json.h"
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <sys/stat.h>
 
 namespace dsc::exec {
 namespace {
 
-/// One tensor of the checkpoint and the bytes of the buffer it is.
-struct Entry {
-  bool optimizer; // in optimizer.safetensors, else model.safetensors
-  std::string name;
-  io::DType dtype;
-  io::Shape shape;
-  uint32_t buffer;
-  size_t byteOffset, bytes;
-};
+using detail::HeldTensor;
 
-io::DType ioDType(const plan::Buffer &b, uint32_t id) {
-  switch (b.dtype) {
-  case plan::DType::f32:
-    return io::DType::F32;
-  case plan::DType::bf16:
-    return io::DType::BF16;
-  case plan::DType::f16:
-    return io::DType::F16;
-  case plan::DType::i32:
-    return io::DType::I32;
-  case plan::DType::i64:
-    return io::DType::I64;
-  case plan::DType::fp8_e4m3:
-    return io::DType::F8_E4M3;
-  default:
-    throw ExecError("buffer b" + std::to_string(id) + " '" + b.name + "' is " +
-                    plan::dtypeName(b.dtype) +
-                    ", which checkpoints cannot store");
-  }
+/// The directory of world rank `r`'s part: the top for rank 0.
+std::string partName(int32_t r) {
+  if (r == 0)
+    return "";
+  std::string digits = std::to_string(r);
+  return "rank-" + std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') +
+         digits;
 }
 
-std::vector<Entry> checkpointEntries(const plan::Plan &plan,
-                                     const plan::Rank &rank,
-                                     const BufferSet &buffers) {
-  std::vector<Entry> entries;
-  for (uint32_t id = 0; id < rank.buffers.size(); ++id) {
-    const plan::Buffer &b = rank.buffers[id];
-    size_t elementBytes = plan::dtypeBytes(b.dtype);
-    if (b.role == plan::BufferRole::persistent) {
-      entries.push_back({true, "persistent." + b.name, ioDType(b, id), b.shape,
-                         id, 0, buffers.bytes(id)});
+/// Whether world rank `r` writes `t`: its shard, or the whole tensor when
+/// it is the lowest rank holding it (every holder has the same values).
+bool writes(const plan::Plan &plan, int32_t r, const HeldTensor &t) {
+  if (t.sharded)
+    return true;
+  const std::vector<int32_t> &holders = plan.parameters[t.parameter].ranks;
+  return !holders.empty() &&
+         *std::min_element(holders.begin(), holders.end()) == r;
+}
+
+std::string pieceKey(const HeldTensor &t) {
+  return t.whole() ? t.name : t.name + "@" + std::to_string(t.begin);
+}
+
+std::string shapeJson(const io::Shape &shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+/// manifest.json: every checkpoint tensor, its dtype and shape, and the
+/// pieces the ranks wrote of it, in plan order. Derived from the plan
+/// alone, so rank 0 writes it without asking the others.
+std::string manifest(const plan::Plan &plan, const TrainingProgress &progress) {
+  struct Entry {
+    HeldTensor tensor;
+    std::string pieces;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Entry> entries;
+  for (int32_t r = 0; r < plan.worldSize; ++r) {
+    const std::vector<plan::Buffer> *buffers = detail::buffersOf(plan, r);
+    if (!buffers)
       continue;
+    for (const HeldTensor &t : detail::heldTensors(plan, r, *buffers)) {
+      if (!writes(plan, r, t))
+        continue;
+      auto [it, fresh] = entries.try_emplace(t.name, Entry{t, ""});
+      if (fresh)
+        order.push_back(t.name);
+      it->second.pieces += std::string(it->second.pieces.empty() ? "" : ", ") +
+                           "{\"part\": " + io::jsonQuote(partName(r)) +
+                           ", \"key\": " + io::jsonQuote(pieceKey(t)) +
+                           ", \"begin\": " + std::to_string(t.begin) +
+                           ", \"count\": " + std::to_string(t.count) + "}";
     }
-    bool param = b.role == plan::BufferRole::parameter;
-    if (!param && b.role != plan::BufferRole::optimizer_state)
-      continue;
-    std::string suffix = param ? "" : "." + plan::stateName(b.state);
-    for (const ParameterTensor &t :
-         parameterTensors(plan.parameters[b.parameter]))
-      entries.push_back({!param, t.name + suffix, ioDType(b, id), t.shape, id,
-                         size_t(t.offset) * elementBytes,
-                         size_t(t.numel) * elementBytes});
   }
-  return entries;
+  std::string out = "{\"format\": \"dsc-sharded-checkpoint\", \"version\": 1";
+  out += ", \"model\": " + io::jsonQuote(plan.model.name);
+  out += ", \"step\": " + std::to_string(progress.step);
+  out += ", \"data_position\": " + std::to_string(progress.dataPosition);
+  out += ", \"world_size\": " + std::to_string(plan.worldSize);
+  out += ",\n \"tensors\": [";
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Entry &e = entries.at(order[i]);
+    out += std::string(i ? "," : "") +
+           "\n  {\"name\": " + io::jsonQuote(e.tensor.name) + ", \"file\": \"" +
+           (e.tensor.optimizer ? "optimizer" : "model") + "\", \"dtype\": \"" +
+           io::dtypeName(e.tensor.dtype) +
+           "\", \"shape\": " + shapeJson(e.tensor.shape) + ", \"shards\": [" +
+           e.pieces + "]}";
+  }
+  return out + "\n]}\n";
 }
 
-constexpr size_t kMaxListedProblems = 12;
+/// The files of this rank's part: what it writes, by piece key.
+io::CheckpointContents partContents(const plan::Plan &plan,
+                                    const plan::Rank &rank,
+                                    const BufferSet &buffers,
+                                    const TrainingProgress &progress) {
+  io::CheckpointContents contents;
+  for (const HeldTensor &t : detail::heldTensors(plan, rank.rank, rank.buffers))
+    if (writes(plan, rank.rank, t)) {
+      size_t elementBytes = io::dtypeSize(t.dtype);
+      io::Shape shape = t.whole() ? t.shape : io::Shape{t.count};
+      io::TensorRef ref{pieceKey(t), t.dtype, shape,
+                        buffers.as<uint8_t>(t.buffer) + t.byteOffset,
+                        size_t(t.count) * elementBytes};
+      (t.optimizer ? contents.optimizer : contents.model).push_back(ref);
+    }
+  contents.state.step = progress.step;
+  contents.state.dataPosition = progress.dataPosition;
+  contents.state.extra["model"] = plan.model.name;
+  return contents;
+}
 
-/// The first `n` lines of `text`, then how many more there were.
-std::string firstLines(const std::string &text, size_t n) {
-  size_t pos = 0;
-  for (size_t i = 0; i < n; ++i) {
-    pos = text.find('\n', pos);
-    if (pos == std::string::npos)
-      return text;
-    ++pos;
-  }
-  size_t more = std::count(text.begin() + pos, text.end(), '\n') + 1;
-  return text.substr(0, pos) + "... and " + std::to_string(more) + " more";
+/// Whether every rank's `ok` holds; the first rank that failed otherwise.
+int32_t firstFailure(comm::Communicator *world, bool ok) {
+  if (!world || world->size() == 1)
+    return ok ? -1 : 0;
+  int32_t mine = ok ? 1 : 0;
+  std::vector<int32_t> all(size_t(world->size()));
+  world->allGather(&mine, all.data(), 1, comm::DataType::I32);
+  for (size_t r = 0; r < all.size(); ++r)
+    if (!all[r])
+      return int32_t(r);
+  return -1;
+}
+
+/// Rank 0's temporary directory, or "" on every rank when it could not
+/// make one (rank 0 then throws its own error).
+std::string shareTemp(comm::Communicator *world, std::string temp) {
+  if (!world || world->size() == 1)
+    return temp;
+  int64_t length = world->rank() == 0 ? int64_t(temp.size()) : 0;
+  world->broadcast(&length, 1, comm::DataType::I64, 0);
+  temp.resize(size_t(length));
+  world->broadcast(temp.data(), temp.size(), comm::DataType::U8, 0);
+  return temp;
 }
 
 } // namespace
 
 void saveTrainingCheckpoint(const std::string &dir, const plan::Plan &plan,
                             const plan::Rank &rank, const BufferSet &buffers,
-                            const TrainingProgress &progress) {
-  io::CheckpointContents contents;
-  for (const Entry &e : checkpointEntries(plan, rank, buffers)) {
-    io::TensorRef ref{e.name, e.dtype, e.shape,
-                      buffers.as<uint8_t>(e.buffer) + e.byteOffset, e.bytes};
-    (e.optimizer ? contents.optimizer : contents.model).push_back(ref);
-  }
-  contents.state.step = progress.step;
-  contents.state.dataPosition = progress.dataPosition;
-  contents.state.extra["model"] = plan.model.name;
-  try {
-    io::saveCheckpoint(dir, contents);
-  } catch (const io::Error &e) {
-    throw ExecError(std::string("saving the checkpoint: ") + e.what());
-  }
+                            const TrainingProgress &progress,
+                            comm::Communicator *world) {
+  bool first = rank.rank == 0;
+  std::string error, temp;
+  auto attempt = [&](auto &&work) {
+    if (!error.empty())
+      return;
+    try {
+      work();
+    } catch (const io::Error &e) {
+      error = std::string("saving the checkpoint: ") + e.what();
+    } catch (const std::exception &e) {
+      error = std::string("saving the checkpoint: ") + e.what();
+    }
+  };
+  if (first)
+    attempt([&] { temp = io::beginCheckpointSave(dir); });
+  temp = shareTemp(world, temp);
+  if (temp.empty())
+    throw ExecError(first ? error
+                          : dir + ": rank 0 could not begin the checkpoint");
+  attempt([&] {
+    io::writeCheckpointPart(temp, partName(rank.rank),
+                            partContents(plan, rank, buffers, progress));
+  });
+  int32_t failed = firstFailure(world, error.empty());
+  if (failed < 0 && first)
+    attempt([&] {
+      io::AtomicFileWriter file(temp + "/" + io::kCheckpointManifestFile);
+      std::string text = manifest(plan, progress);
+      file.write(text.data(), text.size());
+      file.commit();
+      io::commitCheckpointSave(temp, dir);
+    });
+  if (failed >= 0 && first)
+    io::abortCheckpointSave(temp);
+  if (failed < 0)
+    failed = firstFailure(world, error.empty());
+  if (!error.empty())
+    throw ExecError(error);
+  if (failed >= 0)
+    throw ExecError(dir + ": rank " + std::to_string(failed) +
+                    " could not write its part; the previous checkpoint is "
+                    "kept");
 }
 
 bool hasTrainingCheckpoint(const std::string &dir) {
@@ -115,42 +199,10 @@ TrainingProgress loadTrainingCheckpoint(const std::string &dir,
                                         const plan::Plan &plan,
                                         const plan::Rank &rank,
                                         BufferSet &buffers) {
-  std::vector<Entry> entries = checkpointEntries(plan, rank, buffers);
   try {
-    io::Checkpoint ckpt = io::Checkpoint::load(dir);
-    std::vector<io::TensorSpec> model, optimizer;
-    for (const Entry &e : entries)
-      (e.optimizer ? optimizer : model).push_back({e.name, e.shape, e.dtype});
-    // Both lists are checked before either throws, so one run names every
-    // problem.
-    std::string problems;
-    for (bool opt : {false, true}) {
-      try {
-        opt ? ckpt.expectOptimizer(optimizer) : ckpt.expectModel(model);
-      } catch (const io::Error &e) {
-        problems += std::string(problems.empty() ? "" : "\n") + e.what();
-      }
-    }
-    if (!problems.empty())
-      throw ExecError(
-          dir + ": the checkpoint does not fit the plan:\n" +
-          firstLines(problems, kMaxListedProblems) +
-          "\nResuming restores the exact training state, so it needs the "
-          "plan that wrote the checkpoint (same model, storage and "
-          "optimizer). To go on under another plan, start from the trained "
-          "weights: --weights " +
-          dir + "/model.safetensors");
-    for (const Entry &e : entries) {
-      io::TensorView view =
-          (e.optimizer ? ckpt.optimizer() : ckpt.model()).view(e.name);
-      if (view.bytes != e.bytes)
-        throw ExecError(dir + ": tensor '" + e.name + "' has " +
-                        std::to_string(view.bytes) + " bytes, expected " +
-                        std::to_string(e.bytes));
-      std::memcpy(buffers.as<uint8_t>(e.buffer) + e.byteOffset, view.data,
-                  e.bytes);
-    }
-    return {ckpt.state().step, ckpt.state().dataPosition};
+    detail::CheckpointReader reader(dir);
+    reader.restore(plan, rank, buffers);
+    return {reader.step(), reader.dataPosition()};
   } catch (const io::Error &e) {
     throw ExecError(e.what());
   }

@@ -95,14 +95,32 @@ bool isCheckpointTempName(const std::string &name, const std::string &base) {
   return isTempSuffix(rest);
 }
 
+/// Whether `name` is a part's directory: "rank-" and digits.
+bool isCheckpointPartName(const std::string &name) {
+  const std::string prefix = "rank-";
+  if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix))
+    return false;
+  for (size_t i = prefix.size(); i < name.size(); ++i)
+    if (name[i] < '0' || name[i] > '9')
+      return false;
+  return true;
+}
+
 /// Whether directory `path` holds only what a save writes: the two files
 /// and their atomic-write temporaries (AtomicFile.h), all plain files.
-bool holdsOnlyCheckpointFiles(const std::string &path) {
+bool holdsOnlyCheckpointFiles(const std::string &path, bool top = true) {
   std::error_code ec;
   for (const auto &entry : std::filesystem::directory_iterator(path, ec)) {
     std::string name = entry.path().filename().string();
+    if (top && isCheckpointPartName(name) && entry.is_directory(ec) &&
+        !entry.is_symlink(ec) &&
+        holdsOnlyCheckpointFiles(entry.path().string(), false))
+      continue;
     bool known = false;
-    for (const char *file : {kCheckpointModelFile, kCheckpointOptimizerFile}) {
+    for (const char *file : {kCheckpointModelFile, kCheckpointOptimizerFile,
+                             top ? kCheckpointManifestFile : ""}) {
+      if (!*file)
+        continue;
       std::string temp = std::string(".") + file + ".tmp-";
       known = known || name == file ||
               (name.compare(0, temp.size(), temp) == 0 &&
@@ -268,12 +286,10 @@ size_t removeStaleCheckpointTemporaries(const std::string &dirArg) noexcept {
   }
 }
 
-void saveCheckpoint(const std::string &dirArg,
-                    const CheckpointContents &contents,
-                    const SaveOptions &options) {
-  std::string dir = stripTrailingSlashes(dirArg);
-  if (dir.empty())
-    throw Error("saveCheckpoint: empty checkpoint directory");
+namespace {
+
+/// The checks a save makes before it writes anything.
+void checkContents(const std::string &dir, const CheckpointContents &contents) {
   const TrainingState &state = contents.state;
   for (const auto &entry : state.extra)
     if (isReservedKey(entry.first))
@@ -286,49 +302,41 @@ void saveCheckpoint(const std::string &dirArg,
     if (t.name == kStepTensor)
       throw Error(dir + ": optimizer tensor name 'step' is reserved for the "
                         "optimizer step count");
+}
 
-  bool directory = checkTarget(dir);
-  // Leftovers of interrupted saves go first (they would otherwise pile
-  // up, one per kill), then again once this save committed.
-  removeStaleCheckpointTemporaries(dir);
+/// Writes both files into directory `dir`, calling `hook` after each.
+void writeFiles(const std::string &dir, const CheckpointContents &contents,
+                const std::function<void(SaveStage)> &hook) {
+  const TrainingState &state = contents.state;
+  std::string step = std::to_string(state.step);
+  std::map<std::string, std::string> modelMeta = state.extra;
+  modelMeta[kFormatKey] = kFormatValue;
+  modelMeta[kVersionKey] = kVersionValue;
+  modelMeta[kStepKey] = step;
+  modelMeta[kDataPositionKey] = std::to_string(state.dataPosition);
+  modelMeta[kRngStateKey] = state.rngState;
+  writeSafeTensors(dir + "/" + kCheckpointModelFile, contents.model, modelMeta);
+  hook(SaveStage::ModelWritten);
+
+  std::vector<TensorRef> optimizer = contents.optimizer;
+  int64_t stepValue = static_cast<int64_t>(state.step);
+  optimizer.push_back(
+      {kStepTensor, DType::I64, {}, &stepValue, sizeof stepValue});
+  writeSafeTensors(dir + "/" + kCheckpointOptimizerFile, optimizer,
+                   {{kFormatKey, kFormatValue},
+                    {kVersionKey, kVersionValue},
+                    {kStepKey, step}});
+  hook(SaveStage::OptimizerWritten);
+  syncDirectory(dir);
+}
+
+/// One rename makes the new checkpoint `temp` visible as `dir`; the
+/// previous one is deleted.
+void commit(const std::string &temp, const std::string &dir,
+            const std::function<void(SaveStage)> &hook) {
   std::string parent = parentDirectory(dir);
-  std::string temp = makeTempDirectory(dir);
-  auto hook = [&](SaveStage stage) {
-    if (options.hook)
-      options.hook(stage);
-  };
-
-  try {
-    hook(SaveStage::TempDirCreated);
-    std::string step = std::to_string(state.step);
-    std::map<std::string, std::string> modelMeta = state.extra;
-    modelMeta[kFormatKey] = kFormatValue;
-    modelMeta[kVersionKey] = kVersionValue;
-    modelMeta[kStepKey] = step;
-    modelMeta[kDataPositionKey] = std::to_string(state.dataPosition);
-    modelMeta[kRngStateKey] = state.rngState;
-    writeSafeTensors(temp + "/" + kCheckpointModelFile, contents.model,
-                     modelMeta);
-    hook(SaveStage::ModelWritten);
-
-    std::vector<TensorRef> optimizer = contents.optimizer;
-    int64_t stepValue = static_cast<int64_t>(state.step);
-    optimizer.push_back(
-        {kStepTensor, DType::I64, {}, &stepValue, sizeof stepValue});
-    writeSafeTensors(temp + "/" + kCheckpointOptimizerFile, optimizer,
-                     {{kFormatKey, kFormatValue},
-                      {kVersionKey, kVersionValue},
-                      {kStepKey, step}});
-    hook(SaveStage::OptimizerWritten);
-    syncDirectory(temp);
-    hook(SaveStage::BeforeCommit);
-  } catch (...) {
-    removeTree(temp);
-    throw;
-  }
-
-  // Commit: one rename makes the new checkpoint visible.
-  if (!directory) {
+  bool exists = false;
+  if (!isDirectory(dir, exists)) {
     if (::rename(temp.c_str(), dir.c_str()) != 0) {
       int err = errno;
       removeTree(temp);
@@ -375,6 +383,62 @@ void saveCheckpoint(const std::string &dirArg,
   removeTree(old);
   removeStaleCheckpointTemporaries(dir);
 }
+
+void noHook(SaveStage) {}
+
+} // namespace
+
+void saveCheckpoint(const std::string &dirArg,
+                    const CheckpointContents &contents,
+                    const SaveOptions &options) {
+  std::string dir = stripTrailingSlashes(dirArg);
+  if (dir.empty())
+    throw Error("saveCheckpoint: empty checkpoint directory");
+  checkContents(dir, contents);
+  std::string temp = beginCheckpointSave(dir);
+  auto hook = [&](SaveStage stage) {
+    if (options.hook)
+      options.hook(stage);
+  };
+  try {
+    hook(SaveStage::TempDirCreated);
+    writeFiles(temp, contents, hook);
+    hook(SaveStage::BeforeCommit);
+  } catch (...) {
+    removeTree(temp);
+    throw;
+  }
+  commit(temp, dir, hook);
+}
+
+std::string beginCheckpointSave(const std::string &dirArg) {
+  std::string dir = stripTrailingSlashes(dirArg);
+  if (dir.empty())
+    throw Error("empty checkpoint directory");
+  checkTarget(dir);
+  // Leftovers of interrupted saves go first (they would otherwise pile
+  // up, one per kill), then again once this save committed.
+  removeStaleCheckpointTemporaries(dir);
+  return makeTempDirectory(dir);
+}
+
+void writeCheckpointPart(const std::string &temp, const std::string &part,
+                         const CheckpointContents &contents) {
+  std::string dir = part.empty() ? temp : temp + "/" + part;
+  checkContents(dir, contents);
+  if (!part.empty() && ::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    throw Error(
+        dir + ": cannot create the checkpoint part: " + systemErrorText(errno));
+  writeFiles(dir, contents, noHook);
+}
+
+void commitCheckpointSave(const std::string &temp, const std::string &dirArg) {
+  std::string dir = stripTrailingSlashes(dirArg);
+  syncDirectory(temp);
+  commit(temp, dir, noHook);
+}
+
+void abortCheckpointSave(const std::string &temp) noexcept { removeTree(temp); }
 
 Checkpoint Checkpoint::load(const std::string &dirArg) {
   Checkpoint result;

@@ -159,15 +159,6 @@ std::optional<uint64_t> selfStopStep(int rank) {
   return step;
 }
 
-/// Whether every rank holds every parameter (pure data parallelism): then
-/// any one rank's training state is the world's.
-bool replicated(const plan::Plan &plan) {
-  for (const plan::Parameter &p : plan.parameters)
-    if (p.ranks.size() != size_t(plan.worldSize))
-      return false; // the validator made the ranks unique and in the world
-  return true;
-}
-
 /// Whether `dir` holds a checkpoint, agreed by every rank: they must all
 /// resume, or all start afresh.
 bool worldHasCheckpoint(exec::World &world, const std::string &dir) {
@@ -279,13 +270,6 @@ int train(const Options &o, exec::World &world) {
   for (const std::string &note : notes)
     if (speaks)
       std::printf("dsc-run: note: %s\n", note.c_str());
-  // Every rank decides alike (same plan, same options).
-  if (!o.checkpoint.empty() && !replicated(plan))
-    throw exec::WorldError(
-        o.plan + ": --checkpoint with a plan whose ranks hold different "
-                 "parameters: this dsc-run checkpoints plans in which every "
-                 "rank holds every parameter (data parallelism), where rank "
-                 "0's state is the world's; sharded checkpoints come later");
   checkOutputPlaces(o, place);
   exec::Executor executor(plan, place.rank, &world.comm());
   const plan::Rank &rank = executor.rank();
@@ -315,8 +299,7 @@ int train(const Options &o, exec::World &world) {
         kernels::cpu::numThreads());
   }
 
-  // In a multi-rank plan this is a data-parallel one (checked above): every
-  // rank reads the checkpoint rank 0 wrote.
+  // Every rank reads what it holds from whichever parts hold it.
   if (o.resume && worldHasCheckpoint(world, o.checkpoint)) {
     trainer.setProgress(exec::loadTrainingCheckpoint(o.checkpoint, plan, rank,
                                                      executor.buffers()));
@@ -346,14 +329,13 @@ int train(const Options &o, exec::World &world) {
   if (!o.trace.empty())
     executor.setTrace(&trace);
 
-  // Rank 0 alone writes: every rank holds the same state (checked above).
+  // Every rank writes its part; rank 0 commits the directory.
   auto save = [&]() {
-    if (!speaks)
-      return;
     exec::saveTrainingCheckpoint(o.checkpoint, plan, rank, executor.buffers(),
-                                 trainer.progress());
-    std::printf("dsc-run: saved %s at step %" PRIu64 "\n", o.checkpoint.c_str(),
-                trainer.progress().step);
+                                 trainer.progress(), &world.comm());
+    if (speaks)
+      std::printf("dsc-run: saved %s at step %" PRIu64 "\n",
+                  o.checkpoint.c_str(), trainer.progress().step);
   };
 
   std::optional<uint64_t> stopAt = selfStopStep(place.rank);

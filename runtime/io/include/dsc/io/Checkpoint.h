@@ -40,6 +40,8 @@ namespace dsc::io {
 
 inline constexpr const char *kCheckpointModelFile = "model.safetensors";
 inline constexpr const char *kCheckpointOptimizerFile = "optimizer.safetensors";
+/// The manifest a sharded checkpoint keeps beside its top-level files.
+inline constexpr const char *kCheckpointManifestFile = "manifest.json";
 
 /// Where training resumes.
 struct TrainingState {
@@ -78,6 +80,21 @@ struct SaveOptions {
 /// there). Throws dsc::io::Error; the previous checkpoint then survives.
 void saveCheckpoint(const std::string &dir, const CheckpointContents &contents,
                     const SaveOptions &options = {});
+
+/// A checkpoint written by several processes (a sharded training
+/// checkpoint): one of them begins the save, which checks the target as
+/// saveCheckpoint does and returns the temporary directory beside it;
+/// each writes its part into it (`part` "" for the files at the top, else
+/// a "rank-<digits>" subdirectory, each part a complete pair of files);
+/// the first writes any further top-level files (e.g. a manifest) and
+/// commits, which swaps the whole directory in as saveCheckpoint does, or
+/// aborts, which removes it. Throw dsc::io::Error; the previous checkpoint
+/// then survives.
+std::string beginCheckpointSave(const std::string &dir);
+void writeCheckpointPart(const std::string &temp, const std::string &part,
+                         const CheckpointContents &contents);
+void commitCheckpointSave(const std::string &temp, const std::string &dir);
+void abortCheckpointSave(const std::string &temp) noexcept;
 
 /// Checks, before any work, that saveCheckpoint(dir) could write: the
 /// target is absent, empty or a checkpoint, and a temporary directory can
