@@ -551,6 +551,34 @@ TEST(Validate, DataParallelReplicasResolveToTheirSource) {
   EXPECT_EQ(decoded.ranks[2].replicaOf, 1);
 }
 
+TEST(Plan, ShardRangesTileTheParameterInGroupOrder) {
+  // 10 elements over a group listing rank 1 first: shards of ceil(10 / 3)
+  // = 4, rank 1's first, the last one ragged; a rank outside the group and
+  // a whole buffer.
+  Plan plan;
+  plan.parameters.push_back({});
+  plan.parameters[0].shape = {2, 5};
+  plan.groups.push_back({"g", GroupKind::other, {1, 0, 3}});
+  Buffer shard;
+  shard.parameter = 0;
+  shard.shardGroup = 0;
+  auto range = [&](int32_t rank) {
+    std::optional<ShardRange> r = plan.shardRange(rank, shard);
+    return r ? std::make_pair(r->begin, r->count)
+             : std::make_pair(int64_t(-1), int64_t(-1));
+  };
+  EXPECT_EQ(range(1), std::make_pair(int64_t(0), int64_t(4)));
+  EXPECT_EQ(range(0), std::make_pair(int64_t(4), int64_t(4)));
+  EXPECT_EQ(range(3), std::make_pair(int64_t(8), int64_t(2)));
+  EXPECT_EQ(range(2), std::make_pair(int64_t(-1), int64_t(-1)));
+  Buffer whole;
+  whole.parameter = 0;
+  ASSERT_TRUE(plan.shardRange(2, whole));
+  EXPECT_EQ(plan.shardRange(2, whole)->count, 10);
+  whole.parameter = 3;
+  EXPECT_FALSE(plan.shardRange(0, whole));
+}
+
 TEST(Validate, SubsetOfRanksIsValid) {
   // A plan file may carry only some ranks (one file per node at scale).
   Plan plan = dsc::plan::test::makeTwoRankPlan();
