@@ -108,9 +108,13 @@ MemoryBreakdown dsc::rankMemory(const ResolvedRun &setup,
       gradBytes = recipe->getGrads().getIntOrFloatBitWidth() / 8;
     memory.grads = gradBytes * (replicated + routed);
     int64_t momentBytes = run.getMoments() == MomentType::fp32 ? 8 : 4;
+    // ZeRO-1 shards the optimizer over every rank holding a parameter: its
+    // data-parallel copies, on each pipeline rank that holds its stage.
     bool zero1 = run.getZero() == 1;
-    memory.optimizer = (4 + momentBytes) * (replicated / (zero1 ? dp : 1) +
-                                            routed / (zero1 ? dp / ep : 1));
+    int64_t copies = zero1 ? setup.stageCopies() : 1;
+    memory.optimizer =
+        (4 + momentBytes) * (replicated / (zero1 ? dp * copies : 1) +
+                             routed / (zero1 ? dp / ep * copies : 1));
     memory.activations = inFlight * tokens * footprint.activationBytesPerToken +
                          tokens * footprint.transientBytesPerToken;
     if (run.getRecompute())

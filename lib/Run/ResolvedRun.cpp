@@ -113,6 +113,22 @@ SmallVector<int64_t, 2> ResolvedRun::stagesOnRank(int64_t rank) const {
   return stages;
 }
 
+int64_t ResolvedRun::stageCopies() const {
+  size_t copies = 1;
+  size_t stages = 0;
+  for (const std::vector<int64_t> &direction : pipeline.stageRank)
+    stages = std::max(stages, direction.size());
+  for (size_t stage = 0; stage < stages; ++stage) {
+    SmallVector<int64_t, 2> owners;
+    for (const std::vector<int64_t> &direction : pipeline.stageRank)
+      if (stage < direction.size() &&
+          !llvm::is_contained(owners, direction[stage]))
+        owners.push_back(direction[stage]);
+    copies = std::max(copies, owners.size());
+  }
+  return int64_t(copies);
+}
+
 double ResolvedRun::stageShare(int64_t rank, int64_t stage) const {
   int64_t forwards = 0;
   for (const Step &step : pipeline.ranks[rank])

@@ -17,6 +17,7 @@
 
 #include "PlanEmitterImpl.h"
 #include "dsc/Conversion/KernelProgram.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <numeric>
 
@@ -597,8 +598,56 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
       return failure();
   }
   addOptimizer();
+  remarkTrainingState();
   plan.ranks.push_back(std::move(rank));
   return success();
+}
+
+void PlanEmitter::remarkTrainingState() {
+  // Bytes by role: what the rank keeps across steps besides its arena.
+  double parameters = 0, gradients = 0, states = 0, gradientShards = 0,
+         parameterShards = 0;
+  for (const pl::Buffer &b : rank.buffers) {
+    double size = double(pl::tensorBytes(b.dtype, b.shape).value_or(0));
+    bool sharded = b.shardGroup >= 0;
+    switch (b.role) {
+    case pl::BufferRole::parameter:
+      parameters += size;
+      break;
+    case pl::BufferRole::gradient:
+      (sharded ? gradientShards : gradients) += size;
+      break;
+    case pl::BufferRole::optimizer_state:
+      states += size;
+      break;
+    case pl::BufferRole::parameter_shard:
+      parameterShards += size;
+      break;
+    default:
+      break;
+    }
+  }
+  if (!memory)
+    memory.emplace(setup, ParameterCountAnalysis(model));
+  const MemoryBreakdown &estimate = memory->stages()[pipelineRank];
+  constexpr double MiB = 1048576.0;
+  std::string zero =
+      gradientShards + parameterShards > 0
+          ? llvm::formatv(" (ZeRO-1 shards), and {0:F2} MiB of gradient and "
+                          "{1:F2} MiB of parameter shards the optimizer "
+                          "reduce-scatters and all-gathers",
+                          gradientShards / MiB, parameterShards / MiB)
+                .str()
+          : std::string();
+  run.emitRemark(llvm::formatv("dsc-to-plan: @{0} rank {1}: parameters "
+                               "{2:F2} MiB, gradients {3:F2} MiB, optimizer "
+                               "state {4:F2} MiB{5}; the memory analysis "
+                               "estimates {6:F2}, {7:F2} and {8:F2} MiB",
+                               pipeline.getSymName(), pipelineRank,
+                               parameters / MiB, gradients / MiB, states / MiB,
+                               zero, estimate.weights / MiB,
+                               estimate.grads / MiB, estimate.optimizer / MiB)
+                     .str());
 }
 
 FailureOr<pl::Plan> PlanEmitter::emit() {

@@ -9,12 +9,14 @@
 #ifndef DSC_LIB_TARGET_PLANEMITTERIMPL_H
 #define DSC_LIB_TARGET_PLANEMITTERIMPL_H
 
+#include "dsc/CostModel/Memory.h"
 #include "dsc/Run/ResolvedRun.h"
 #include "dsc/Target/PlanEmitter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace dsc::target {
@@ -51,6 +53,9 @@ private:
                             int64_t mb, int64_t peer, ArrayAttr values,
                             bool receive);
   void addOptimizer();
+  /// Remarks the rank's parameter, gradient and optimizer-state bytes
+  /// against the memory analysis's.
+  void remarkTrainingState();
   uint32_t buffer(pl::Buffer buffer) {
     rank.buffers.push_back(std::move(buffer));
     return rank.buffers.size() - 1;
@@ -94,6 +99,7 @@ private:
   /// every floating buffer is FP32, the AdamW moments included.
   bool f32Storage = true;
   pl::Plan plan;
+  std::optional<MemoryAnalysis> memory;
   /// Per parameter: the pipeline ranks whose fragments use it.
   llvm::StringMap<std::set<int64_t>> holders;
   std::map<std::vector<int32_t>, int32_t> groups;

@@ -114,6 +114,10 @@ struct ResolvedRun {
   /// own and pp - 1 - rank for the micro-batches flowing the other way; V
   /// shapes: r and 2 pp - 1 - r; interleaved: r, r + pp, ...).
   llvm::SmallVector<int64_t, 2> stagesOnRank(int64_t rank) const;
+  /// How many pipeline ranks hold each stage's parameters: 2 under
+  /// DualPipe (stage s runs on rank s and on pp - 1 - s), else 1. ZeRO-1
+  /// shards a stage's optimizer state over all of them.
+  int64_t stageCopies() const;
   /// The share of the micro-batches that run `stage` on `rank`.
   double stageShare(int64_t rank, int64_t stage) const;
 };
