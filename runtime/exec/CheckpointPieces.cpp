@@ -184,6 +184,11 @@ void CheckpointReader::readManifest(const std::string &path) {
                         "' has a dimension that is not a count");
       tensor.shape.push_back(int64_t(*d));
     }
+    std::optional<int64_t> numel = plan::numElements(tensor.shape);
+    if (!numel)
+      throw io::Error(path + ": tensor '" + name +
+                      "' has a shape of more "
+                      "elements than a tensor can hold");
     const io::JsonValue *shards = entry.find("shards");
     if (!shards || !shards->isArray())
       throw io::Error(path + ": tensor '" + name + "' needs a shards array");
@@ -194,6 +199,11 @@ void CheckpointReader::readManifest(const std::string &path) {
       Piece piece{
           manifestString(s, "part", path), manifestString(s, "key", path),
           manifestCount(s, "begin", path), manifestCount(s, "count", path)};
+      if (piece.begin > *numel || piece.count > *numel - piece.begin)
+        throw io::Error(path + ": shard " + std::to_string(piece.begin) +
+                        " + " + std::to_string(piece.count) + " of '" + name +
+                        "' lies outside its " + std::to_string(*numel) +
+                        " elements");
       if (!piece.part.empty() &&
           (piece.part.find('/') != std::string::npos || piece.part[0] == '.'))
         throw io::Error(path + ": shard part '" + piece.part + "' of '" + name +

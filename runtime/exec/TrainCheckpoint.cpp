@@ -164,9 +164,13 @@ void saveTrainingCheckpoint(const std::string &dir, const plan::Plan &plan,
   if (temp.empty())
     throw ExecError(first ? error
                           : dir + ": rank 0 could not begin the checkpoint");
+  // Rank 0's part (the top files) is always written: it carries the
+  // training state; other ranks with nothing of their own write nothing
+  // (zero-0 data-parallel replicas).
   attempt([&] {
-    io::writeCheckpointPart(temp, partName(rank.rank),
-                            partContents(plan, rank, buffers, progress));
+    io::CheckpointContents part = partContents(plan, rank, buffers, progress);
+    if (first || !part.model.empty() || !part.optimizer.empty())
+      io::writeCheckpointPart(temp, partName(rank.rank), part);
   });
   int32_t failed = firstFailure(world, error.empty());
   if (failed < 0 && first)

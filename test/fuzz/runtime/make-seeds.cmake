@@ -1,11 +1,12 @@
 # Writes the runtime fuzz targets' generated seeds with the project's own
 # tools, so no binary seed is committed: the toy plans (dsc-toy-plan), token
 # files of 2- and 4-byte ids (dsc-tokens) and the safetensors checkpoint of one
-# training step of the one-rank toy plan (dsc-run).
+# training step of the one-rank toy plan (dsc-run), and its manifest.
 # Inputs: TOY_PLAN, TOKENS, RUN (the tools), OUT (the seeds folder), STAMP.
 set(work ${OUT}/work)
 file(REMOVE_RECURSE ${work})
-file(MAKE_DIRECTORY ${work} ${OUT}/plan ${OUT}/tokens ${OUT}/safetensors)
+file(MAKE_DIRECTORY ${work} ${OUT}/plan ${OUT}/tokens ${OUT}/safetensors
+  ${OUT}/checkpoint)
 
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
@@ -32,5 +33,6 @@ run(${RUN} ${OUT}/plan/one-rank.plan --init 1
   --checkpoint ${work}/checkpoint)
 file(COPY ${work}/checkpoint/model.safetensors
   ${work}/checkpoint/optimizer.safetensors DESTINATION ${OUT}/safetensors)
+file(COPY ${work}/checkpoint/manifest.json DESTINATION ${OUT}/checkpoint)
 file(REMOVE_RECURSE ${work})
 file(TOUCH ${STAMP})
