@@ -70,14 +70,13 @@ int runCompile(MLIRContext &context) {
   if (!loaded.module)
     return 1;
   // A small training run by default; data parallelism over the cluster's
-  // GPUs, every expert on every rank and replicated optimizer states unless
-  // the options say otherwise.
+  // GPUs and every expert on every rank unless the options say otherwise
+  // (ZeRO-1 as every run: RunOptions).
   dsc::RunOptions defaults;
   defaults.seqLen = 256;
   defaults.microBatch = 4;
   defaults.microBatches = 1;
   defaults.ep = 1;
-  defaults.zero = 0;
   FailureOr<dsc::ResolvedRun> resolved =
       addRunFromFlags(loaded, defaults, "compile");
   if (failed(resolved))

@@ -58,8 +58,9 @@ struct RunFlags {
                                "(default: gcd(dp, routed experts))"),
                       in, cl::cat(category)};
   cl::opt<int64_t> zero{"zero",
-                        cl::desc("ZeRO stage: 0, or 1 (optimizer states "
-                                 "sharded over dp)"),
+                        cl::desc("ZeRO stage: 0, or 1 (the default: "
+                                 "AdamW states sharded over the ranks "
+                                 "holding each parameter)"),
                         in, cl::cat(category)};
   cl::opt<dsc::Precision> recipe{
       "recipe",
