@@ -5,6 +5,7 @@
 #include "Staging.h"
 #include "dsc/comm/LocalCommunicator.h"
 #include "dsc/exec/ExecError.h"
+#include "dsc/exec/Stream.h"
 #include "dsc/exec/Trace.h"
 #include "dsc/io/Json.h"
 #include "dsc/plan/OpInfo.h"
@@ -82,9 +83,28 @@ struct Executor::Impl {
   /// v mod slots of each slotted buffer); run(p, mb) takes variant
   /// mb mod the program's variant count.
   std::vector<std::vector<std::vector<Bound>>> programs;
+  /// The device, its streams (plan::Stream order: compute, comm) and the
+  /// plan's events.
+  std::unique_ptr<Device> device = makeCpuDevice();
+  std::unique_ptr<Stream> streams[2];
+  std::vector<std::unique_ptr<Event>> events;
 
   Impl(const plan::Plan &plan, plan::Rank resolved)
-      : plan(plan), rank(std::move(resolved)), buffers(rank) {}
+      : plan(plan), rank(std::move(resolved)), buffers(rank) {
+    // Communication runs inline too for now: the plans' transfers do not
+    // yet carry the events an asynchronous comm stream needs.
+    streams[0] = device->createStream("compute", /*inlineWork=*/true);
+    streams[1] = device->createStream("comm", /*inlineWork=*/true);
+    for (uint32_t e = 0; e < rank.numEvents; ++e)
+      events.push_back(device->createEvent());
+  }
+
+  Stream &streamOf(plan::Stream stream) {
+    return *streams[stream == plan::Stream::comm ? 1 : 0];
+  }
+  /// Runs instruction `index` of `program` as bound in `b`; errors name it.
+  void execute(Bound &b, uint32_t program, size_t index, int32_t microBatch,
+               const std::string &track);
 
   std::string where(uint32_t program, size_t index) const;
   void joinGroups(comm::Communicator *world);
@@ -250,7 +270,13 @@ Executor::Executor(const plan::Plan &plan, int32_t rankId,
   }
 }
 
+void Executor::synchronize() {
+  for (std::unique_ptr<Stream> &stream : impl_->streams)
+    stream->synchronize();
+}
+
 void Executor::finishStep() {
+  synchronize();
   auto &sends = *impl_->comms.sends;
   for (detail::Communicators::PendingSend &send : sends) {
     try {
@@ -284,49 +310,89 @@ std::string Executor::where(uint32_t program, size_t instruction) const {
   return impl_->where(program, instruction);
 }
 
+void Executor::Impl::execute(Bound &b, uint32_t program, size_t index,
+                             int32_t microBatch, const std::string &track) {
+  auto start = trace ? Trace::Clock::now() : Trace::Clock::time_point();
+  try {
+    for (StagedOperand &s : b.staged)
+      detail::stageIn(s);
+    b.fn(b.args);
+    for (StagedOperand &s : b.staged)
+      detail::stageOut(s);
+  } catch (const ExecError &) {
+    throw;
+  } catch (const comm::CommTimeout &e) {
+    throw CommTimeoutError(where(program, index) + mbText(microBatch) + ", " +
+                           b.peers + ": " + e.describe(b.worldRanks));
+  } catch (const std::exception &e) {
+    // Kernels reject data the validator cannot see (token ids, labels,
+    // expert offsets) with standard exceptions.
+    throw ExecError(where(program, index) + mbText(microBatch) + ": " +
+                    e.what());
+  }
+  if (trace) {
+    const plan::Program &p = rank.programs[program];
+    std::string mbArg = microBatch >= 0
+                            ? ", \"micro_batch\": " + std::to_string(microBatch)
+                            : std::string();
+    trace->record(plan::opcodeName(p.instructions[index].op), start,
+                  Trace::Clock::now(),
+                  "\"program\": " + io::jsonQuote(p.name) +
+                      ", \"instruction\": " + std::to_string(index) + mbArg,
+                  track);
+  }
+}
+
 void Executor::run(uint32_t program, int32_t microBatch) {
-  if (program >= impl_->programs.size())
-    throw ExecError("rank " + std::to_string(impl_->rank.rank) +
+  Impl &impl = *impl_;
+  if (program >= impl.programs.size())
+    throw ExecError("rank " + std::to_string(impl.rank.rank) +
                     ": no program #" + std::to_string(program));
-  const plan::Program &p = impl_->rank.programs[program];
-  std::vector<std::vector<Bound>> &variants = impl_->programs[program];
+  const plan::Program &p = impl.rank.programs[program];
+  std::vector<std::vector<Bound>> &variants = impl.programs[program];
   std::vector<Bound> &bound =
       variants[microBatch >= 0 ? size_t(microBatch) % variants.size() : 0];
-  Trace *trace = impl_->trace;
-  std::string mbArg = microBatch >= 0
-                          ? ", \"micro_batch\": " + std::to_string(microBatch)
-                          : std::string();
-  auto programStart = Trace::Clock::now();
-  for (size_t i = 0; i < bound.size(); ++i) {
-    Bound &b = bound[i];
-    auto start = trace ? Trace::Clock::now() : Trace::Clock::time_point();
-    try {
-      for (StagedOperand &s : b.staged)
-        detail::stageIn(s);
-      b.fn(b.args);
-      for (StagedOperand &s : b.staged)
-        detail::stageOut(s);
-    } catch (const ExecError &) {
-      throw;
-    } catch (const comm::CommTimeout &e) {
-      throw CommTimeoutError(where(program, i) + mbText(microBatch) + ", " +
-                             b.peers + ": " + e.describe(b.worldRanks));
-    } catch (const std::exception &e) {
-      // Kernels reject data the validator cannot see (token ids, labels,
-      // expert offsets) with standard exceptions.
-      throw ExecError(where(program, i) + mbText(microBatch) + ": " + e.what());
-    }
-    if (trace)
-      trace->record(plan::opcodeName(p.instructions[i].op), start,
-                    Trace::Clock::now(),
-                    "\"program\": " + io::jsonQuote(p.name) +
-                        ", \"instruction\": " + std::to_string(i) + mbArg);
+  // Every instruction goes to its stream, after the events it waits for
+  // and before those it records. The program's trace event spans from its
+  // first instruction's start to its last one's end.
+  auto programStart = std::make_shared<Trace::Clock::time_point>();
+  if (bound.empty() && impl.trace) { // e.g. stage 0's backward_input
+    auto now = Trace::Clock::now();
+    impl.trace->record(
+        microBatch >= 0 ? p.name + "@" + std::to_string(microBatch) : p.name,
+        now, now,
+        "\"program\": " + std::to_string(program) +
+            (microBatch >= 0
+                 ? ", \"micro_batch\": " + std::to_string(microBatch)
+                 : std::string()));
   }
-  if (trace)
-    trace->record(microBatch >= 0 ? p.name + "@" + std::to_string(microBatch)
-                                  : p.name,
-                  programStart, Trace::Clock::now(),
-                  "\"program\": " + std::to_string(program) + mbArg);
+  for (size_t i = 0; i < bound.size(); ++i) {
+    const plan::Instruction &inst = p.instructions[i];
+    Stream &stream = impl.streamOf(inst.stream);
+    for (uint32_t e : inst.waitEvents)
+      stream.wait(*impl.events[e]);
+    Bound *b = &bound[i];
+    bool first = i == 0, last = i + 1 == bound.size();
+    stream.enqueue([&impl, b, program, i, microBatch, first, last, programStart,
+                    &stream] {
+      if (first && impl.trace)
+        *programStart = Trace::Clock::now();
+      impl.execute(*b, program, i, microBatch, stream.name());
+      if (last && impl.trace) {
+        const plan::Program &p = impl.rank.programs[program];
+        std::string mbArg =
+            microBatch >= 0 ? ", \"micro_batch\": " + std::to_string(microBatch)
+                            : std::string();
+        impl.trace->record(
+            microBatch >= 0 ? p.name + "@" + std::to_string(microBatch)
+                            : p.name,
+            *programStart, Trace::Clock::now(),
+            "\"program\": " + std::to_string(program) + mbArg, stream.name());
+      }
+    });
+    for (uint32_t e : inst.recordEvents)
+      stream.record(*impl.events[e]);
+  }
 }
 
 } // namespace dsc::exec

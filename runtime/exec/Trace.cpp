@@ -12,14 +12,29 @@
 namespace dsc::exec {
 
 void Trace::record(std::string name, Clock::time_point start,
-                   Clock::time_point end, std::string args) {
+                   Clock::time_point end, std::string args,
+                   const std::string &track) {
   using Us = std::chrono::duration<double, std::micro>;
+  const std::string &trackName = track.empty() ? tracks_.front() : track;
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t id = 0;
+  while (id < tracks_.size() && tracks_[id] != trackName)
+    ++id;
+  if (id == tracks_.size())
+    tracks_.push_back(trackName);
   events_.push_back({std::move(name), Us(start - epoch_).count(),
-                     Us(end - start).count(), std::move(args)});
+                     Us(end - start).count(), std::move(args), id});
 }
 
 std::string Trace::json() const {
+  std::lock_guard<std::mutex> lock(mutex_);
   std::string out = "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n";
+  // One named thread per track.
+  for (size_t t = 0; t < tracks_.size(); ++t)
+    out += "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 0, "
+           "\"tid\": " +
+           std::to_string(t) +
+           ", \"args\": {\"name\": " + io::jsonQuote(tracks_[t]) + "}},\n";
   char numbers[96];
   for (size_t i = 0; i < events_.size(); ++i) {
     const Event &e = events_[i];
@@ -27,7 +42,8 @@ std::string Trace::json() const {
     std::snprintf(numbers, sizeof(numbers), "\"ts\": %.3f, \"dur\": %.3f",
                   e.startUs, e.durationUs);
     out += "{\"name\": " + io::jsonQuote(e.name) +
-           ", \"ph\": \"X\", \"pid\": 0, \"tid\": 0, " + numbers;
+           ", \"ph\": \"X\", \"pid\": 0, \"tid\": " + std::to_string(e.track) +
+           ", " + numbers;
     if (!e.args.empty())
       out += ", \"args\": {" + e.args + "}";
     out += i + 1 < events_.size() ? "},\n" : "}\n";

@@ -105,12 +105,13 @@ TEST(LearningRate, WarmupThenDecayToTheFloor) {
   EXPECT_DOUBLE_EQ(learningRate(o, 50), 1.0);
 }
 
-TEST(Trace, IsChromeTraceEventJson) {
+TEST(Trace, IsChromeTraceEventJsonWithATrackPerStream) {
   Trace trace;
   auto t0 = Trace::Clock::now();
   trace.record("linear_fwd", t0, t0 + std::chrono::microseconds(5),
                "\"program\": \"fwd\"");
   trace.record("fwd@0", t0, t0 + std::chrono::microseconds(9));
+  trace.record("send", t0, t0 + std::chrono::microseconds(2), {}, "comm");
   std::string dir = tempDir("trace");
   trace.write(dir + "/t.json");
   io::MappedFile file = io::MappedFile::open(dir + "/t.json");
@@ -120,12 +121,23 @@ TEST(Trace, IsChromeTraceEventJson) {
       "trace");
   const io::JsonValue *events = json.find("traceEvents");
   ASSERT_TRUE(events && events->isArray());
-  ASSERT_EQ(events->elements().size(), 2u);
-  const io::JsonValue &e = events->elements()[0];
+  // Two named tracks, then the three events.
+  ASSERT_EQ(events->elements().size(), 5u);
+  for (size_t t = 0; t < 2; ++t) {
+    const io::JsonValue &m = events->elements()[t];
+    EXPECT_EQ(m.find("ph")->stringValue(), "M");
+    EXPECT_EQ(m.find("name")->stringValue(), "thread_name");
+    EXPECT_EQ(m.find("tid")->numberText(), std::to_string(t));
+    EXPECT_EQ(m.find("args")->find("name")->stringValue(),
+              t == 0 ? "compute" : "comm");
+  }
+  const io::JsonValue &e = events->elements()[2];
   EXPECT_EQ(e.find("name")->stringValue(), "linear_fwd");
   EXPECT_EQ(e.find("ph")->stringValue(), "X");
+  EXPECT_EQ(e.find("tid")->numberText(), "0");
   EXPECT_EQ(e.find("dur")->numberText(), "5.000");
   EXPECT_EQ(e.find("args")->find("program")->stringValue(), "fwd");
+  EXPECT_EQ(events->elements()[4].find("tid")->numberText(), "1");
 }
 
 } // namespace

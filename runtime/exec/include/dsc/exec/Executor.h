@@ -16,8 +16,10 @@
 //   adds it. The compiler writes each micro-batch's loss and expert loads
 //   straight into these step-long buffers and zeroes them with the
 //   optimizer's closing `fill`, which itself overwrites;
-// - instructions run in program order on one thread of control, so streams
-//   and events (which order overlapping work on a GPU) are satisfied;
+// - every instruction is issued to the stream the plan names (compute,
+//   comm) on the device (Stream.h; the CPU's today), after the events it
+//   waits for and before those it records; streams are ordered by events
+//   alone. On the CPU both streams run inline, in program order, for now;
 // - communication runs over the world the executor is given: send / recv
 //   to world ranks, collectives over the communicator of their plan group;
 //   a send copies its payload and returns (finishStep waits for the step's
@@ -74,12 +76,19 @@ public:
   /// Records every instruction into `trace` (null: stop recording).
   void setTrace(Trace *trace);
 
-  /// Runs program `program` (an index into the rank's programs); the
-  /// micro-batch labels errors and trace events (-1: none). Throws
-  /// ExecError.
+  /// Issues program `program` (an index into the rank's programs): each
+  /// instruction to its stream (Stream.h), honouring the plan's events;
+  /// the micro-batch labels errors and trace events (-1: none). Work on an
+  /// inline stream has run when this returns; synchronize() waits for the
+  /// rest. Throws ExecError (an asynchronous stream's error: at the next
+  /// wait for it, or synchronize()).
   void run(uint32_t program, int32_t microBatch = -1);
-  /// Waits for the step's sends to complete (a send returns as soon as it
-  /// copied its payload). Throws CommTimeoutError naming the send.
+  /// Waits until every stream finished what was issued; throws the first
+  /// error of a stream.
+  void synchronize();
+  /// synchronize(), then waits for the step's sends to complete (a send
+  /// returns as soon as it copied its payload). Throws CommTimeoutError
+  /// naming the send.
   void finishStep();
 
   /// "rank R, program 'NAME' (#P), instruction I (OPCODE)", as the plan

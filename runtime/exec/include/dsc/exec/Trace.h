@@ -4,7 +4,9 @@
 // complete event ("ph": "X", name = opcode, duration in microseconds) nested
 // inside an event per program run ("fwd@0", "opt"), in the Trace Event
 // Format that chrome://tracing and ui.perfetto.dev open. Times are from the
-// trace's creation on a monotonic clock.
+// trace's creation on a monotonic clock. Each stream is a track of its own
+// (a thread of the trace, named after the stream), so compute and
+// communication show side by side; streams record concurrently.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,12 +27,15 @@ public:
 
   Trace() : epoch_(Clock::now()) {}
 
-  /// One event; `args` is a JSON object's members (`"step": 3, ...`) or
-  /// empty.
+  /// One event on track `track` (a stream's name; "" is "compute"); `args`
+  /// is a JSON object's members (`"step": 3, ...`) or empty. Thread-safe.
   void record(std::string name, Clock::time_point start, Clock::time_point end,
-              std::string args = {});
+              std::string args = {}, const std::string &track = {});
 
-  size_t size() const { return events_.size(); }
+  size_t size() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return events_.size();
+  }
   /// The trace as JSON (the Trace Event Format's object form).
   std::string json() const;
   /// Writes json() to `path` atomically. Throws ExecError.
@@ -44,8 +50,11 @@ private:
     std::string name;
     double startUs, durationUs;
     std::string args;
+    size_t track;
   };
   Clock::time_point epoch_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> tracks_ = {"compute"};
   std::vector<Event> events_;
 };
 

@@ -1,0 +1,198 @@
+//===- CpuDevice.cpp - streams and events on host threads -----------------===//
+//
+// An event counts its recordings and how many of them completed; a wait
+// targets the count at the time of the call. An inline stream runs work on
+// the caller's thread, so its recordings complete at once. A worker stream
+// runs a queue of work, recordings and waits on a thread of its own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dsc/exec/ExecError.h"
+#include "dsc/exec/Stream.h"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace dsc::exec {
+
+Event::~Event() = default;
+Stream::~Stream() = default;
+Device::~Device() = default;
+
+namespace {
+
+class CpuEvent : public Event {
+public:
+  /// A new recording; its generation.
+  uint64_t mark() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ++recorded_;
+  }
+  uint64_t latest() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return recorded_;
+  }
+  /// Recording `generation` completed (`error`: its stream failed first).
+  void complete(uint64_t generation, std::exception_ptr error) {
+    // Notified under the lock: a waiter that returns may destroy the event.
+    std::lock_guard<std::mutex> lock(mutex_);
+    completed_ = std::max(completed_, generation);
+    if (error && !error_)
+      error_ = error;
+    changed_.notify_all();
+  }
+  void waitFor(uint64_t generation) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return completed_ >= generation || error_; });
+    if (error_)
+      std::rethrow_exception(error_);
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t recorded_ = 0, completed_ = 0;
+  std::exception_ptr error_;
+};
+
+CpuEvent &cpuEvent(Event &event) { return static_cast<CpuEvent &>(event); }
+
+class InlineStream : public Stream {
+public:
+  explicit InlineStream(std::string name) : name_(std::move(name)) {}
+  void enqueue(Work work) override { work(); }
+  void record(Event &event) override {
+    CpuEvent &e = cpuEvent(event);
+    e.complete(e.mark(), nullptr);
+  }
+  void wait(Event &event) override {
+    CpuEvent &e = cpuEvent(event);
+    e.waitFor(e.latest());
+  }
+  void synchronize() override {}
+  const std::string &name() const override { return name_; }
+
+private:
+  std::string name_;
+};
+
+class WorkerStream : public Stream {
+public:
+  explicit WorkerStream(std::string name)
+      : name_(std::move(name)), thread_([this] { loop(); }) {}
+  ~WorkerStream() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    thread_.join();
+  }
+
+  void enqueue(Work work) override { push({std::move(work), nullptr, 0}); }
+  void record(Event &event) override {
+    CpuEvent &e = cpuEvent(event);
+    push({nullptr, &e, e.mark(), /*isRecord=*/true});
+  }
+  void wait(Event &event) override {
+    CpuEvent &e = cpuEvent(event);
+    push({nullptr, &e, e.latest(), /*isRecord=*/false});
+  }
+  void synchronize() override {
+    CpuEvent done;
+    record(done);
+    try {
+      done.waitFor(1);
+    } catch (...) {
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (error_)
+      std::rethrow_exception(error_);
+  }
+  const std::string &name() const override { return name_; }
+
+private:
+  struct Item {
+    Work work;
+    CpuEvent *event;
+    uint64_t generation;
+    bool isRecord = false;
+  };
+
+  void push(Item item) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(item));
+    }
+    ready_.notify_one();
+  }
+
+  void loop() {
+    for (;;) {
+      Item item;
+      std::exception_ptr error;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty())
+          return;
+        item = std::move(queue_.front());
+        queue_.pop_front();
+        error = error_;
+      }
+      if (item.event && item.isRecord) {
+        item.event->complete(item.generation, error);
+        continue;
+      }
+      if (error)
+        continue; // a failed stream skips its work
+      try {
+        if (item.event)
+          item.event->waitFor(item.generation);
+        else
+          item.work();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        error_ = std::current_exception();
+      }
+    }
+  }
+
+  std::string name_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  // Last: it starts running loop() at construction.
+  std::thread thread_;
+};
+
+class CpuDevice : public Device {
+public:
+  const char *name() const override { return "cpu"; }
+  std::unique_ptr<Stream> createStream(std::string name,
+                                       bool inlineWork) override {
+    if (inlineWork)
+      return std::make_unique<InlineStream>(std::move(name));
+    return std::make_unique<WorkerStream>(std::move(name));
+  }
+  std::unique_ptr<Event> createEvent() override {
+    return std::make_unique<CpuEvent>();
+  }
+  void waitHost(Event &event) override {
+    CpuEvent &e = cpuEvent(event);
+    e.waitFor(e.latest());
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Device> makeCpuDevice() {
+  return std::make_unique<CpuDevice>();
+}
+
+} // namespace dsc::exec
