@@ -598,9 +598,52 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
       return failure();
   }
   addOptimizer();
+  orderStreams();
   remarkTrainingState();
   plan.ranks.push_back(std::move(rank));
   return success();
+}
+
+void PlanEmitter::orderStreams() {
+  auto onComm = [](const pl::Instruction &inst) {
+    return inst.stream == pl::Stream::comm;
+  };
+  // Each program that ends on the compute stream records how far compute
+  // got; communication that waits for nothing else waits for it, the
+  // latest recording at its issue: a send for what it sends, a receive for
+  // the readers of the slot it overwrites, a gradient sum for the backward
+  // passes.
+  uint32_t computeDone = rank.numEvents++;
+  for (pl::Program &program : rank.programs)
+    if (!program.instructions.empty() && !onComm(program.instructions.back()))
+      program.instructions.back().recordEvents.push_back(computeDone);
+  for (pl::Program &program : rank.programs)
+    for (pl::Instruction &inst : program.instructions)
+      if (onComm(inst) && inst.waitEvents.empty())
+        inst.waitEvents.push_back(computeDone);
+  // A fragment reads what a receive brought once it arrived.
+  for (const auto &[name, index] : transferPrograms) {
+    pl::Program &transfer = rank.programs[index];
+    if (transfer.instructions.empty() || !onComm(transfer.instructions.back()))
+      continue; // a copy runs on the compute stream
+    std::set<uint32_t> received;
+    for (const pl::Instruction &inst : transfer.instructions)
+      if (inst.op == pl::Opcode::recv)
+        received.insert(inst.outputs.begin(), inst.outputs.end());
+    if (received.empty())
+      continue;
+    uint32_t arrived = rank.numEvents++;
+    transfer.instructions.back().recordEvents.push_back(arrived);
+    for (const auto &entry : fragmentPrograms) {
+      pl::Program &fragment = rank.programs[entry.getValue()];
+      bool reads = llvm::any_of(fragment.instructions, [&](const auto &inst) {
+        return llvm::any_of(inst.inputs,
+                            [&](uint32_t id) { return received.count(id); });
+      });
+      if (reads)
+        fragment.instructions.front().waitEvents.push_back(arrived);
+    }
+  }
 }
 
 void PlanEmitter::remarkTrainingState() {

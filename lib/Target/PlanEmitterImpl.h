@@ -53,6 +53,10 @@ private:
                             int64_t mb, int64_t peer, ArrayAttr values,
                             bool receive);
   void addOptimizer();
+  /// The events that order the rank's comm stream against its compute
+  /// stream (transfers, gradient sums), as a GPU or an asynchronous CPU
+  /// comm stream needs them.
+  void orderStreams();
   /// Remarks the rank's parameter, gradient and optimizer-state bytes
   /// against the memory analysis's.
   void remarkTrainingState();

@@ -40,21 +40,25 @@ public:
     // Notified under the lock: a waiter that returns may destroy the event.
     std::lock_guard<std::mutex> lock(mutex_);
     completed_ = std::max(completed_, generation);
-    if (error && !error_)
+    if (error && generation > errorGeneration_) {
       error_ = error;
+      errorGeneration_ = generation;
+    }
     changed_.notify_all();
   }
+  /// Throws the error of a failed stream when recording `generation` (or a
+  /// later one) completed on it.
   void waitFor(uint64_t generation) {
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [&] { return completed_ >= generation || error_; });
-    if (error_)
+    changed_.wait(lock, [&] { return completed_ >= generation; });
+    if (generation > 0 && error_ && errorGeneration_ >= generation)
       std::rethrow_exception(error_);
   }
 
 private:
   std::mutex mutex_;
   std::condition_variable changed_;
-  uint64_t recorded_ = 0, completed_ = 0;
+  uint64_t recorded_ = 0, completed_ = 0, errorGeneration_ = 0;
   std::exception_ptr error_;
 };
 
@@ -101,6 +105,7 @@ public:
     CpuEvent &e = cpuEvent(event);
     push({nullptr, &e, e.latest(), /*isRecord=*/false});
   }
+  /// Reports a failure once: the stream then runs new work again.
   void synchronize() override {
     CpuEvent done;
     record(done);
@@ -108,9 +113,13 @@ public:
       done.waitFor(1);
     } catch (...) {
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (error_)
-      std::rethrow_exception(error_);
+    std::exception_ptr error;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      std::swap(error, error_);
+    }
+    if (error)
+      std::rethrow_exception(error);
   }
   const std::string &name() const override { return name_; }
 

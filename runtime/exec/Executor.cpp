@@ -91,10 +91,10 @@ struct Executor::Impl {
 
   Impl(const plan::Plan &plan, plan::Rank resolved)
       : plan(plan), rank(std::move(resolved)), buffers(rank) {
-    // Communication runs inline too for now: the plans' transfers do not
-    // yet carry the events an asynchronous comm stream needs.
+    // Kernels run on the host thread; communication progresses on a
+    // thread of its own, under the compute.
     streams[0] = device->createStream("compute", /*inlineWork=*/true);
-    streams[1] = device->createStream("comm", /*inlineWork=*/true);
+    streams[1] = device->createStream("comm", /*inlineWork=*/false);
     for (uint32_t e = 0; e < rank.numEvents; ++e)
       events.push_back(device->createEvent());
   }

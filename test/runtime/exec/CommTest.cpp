@@ -74,13 +74,17 @@ TEST(Communication, AllToAllVCountsAreCheckedWhenTheyAreRead) {
   Plan plan = t.b.load();
   Executor e(plan, 0);
   set(e, t.sendCounts, std::vector<int32_t>{4});
-  EXPECT_EQ(errorOf([&] { e.run(t.program, 1); }),
+  EXPECT_EQ(errorOf([&] {
+              e.run(t.program, 1);
+              e.synchronize();
+            }),
             "rank 0, program 'comm' (#0), instruction 5 (all_to_all_v), "
             "micro-batch 1: send_counts of members 0..0 add up to more than "
             "the 3 rows of x");
   set(e, t.sendCounts, std::vector<int32_t>{-1});
   EXPECT_NE(errorOf([&] {
               e.run(t.program);
+              e.synchronize();
             }).find("(all_to_all_v): send_counts[0] is negative (-1)"),
             std::string::npos);
 }

@@ -160,8 +160,8 @@ struct Collectives {
                  {rowsY, recvCounts}, both);
       b.emitComm(program, Opcode::reduce_scatter, {raggedScatterX},
                  {raggedScatterY}, both);
-      b.emitComm(program, Opcode::all_gather, {raggedGatherX},
-                 {raggedGatherY}, both);
+      b.emitComm(program, Opcode::all_gather, {raggedGatherX}, {raggedGatherY},
+                 both);
     }
   }
 };
@@ -237,7 +237,10 @@ TEST(MultiRank, CommunicatorErrorsNameTheInstruction) {
   }
   Plan plan = b.load();
   Executor e(plan, world->rank(), world);
-  std::string error = errorOf([&] { e.run(program); });
+  std::string error = errorOf([&] {
+    e.run(program);
+    e.finishStep();
+  });
   if (world->rank() == 0)
     EXPECT_EQ(error, "") << "the send completes";
   else

@@ -111,6 +111,14 @@ TEST(CpuStreams, AFailedStreamSkipsItsWorkAndFailsItsWaiters) {
   EXPECT_THROW(comm->synchronize(), ExecError);
   EXPECT_THROW(other->synchronize(), ExecError);
   EXPECT_TRUE(skipped);
+  // Reported once: the streams run new work, and new recordings complete.
+  std::atomic<bool> ran{false};
+  comm->enqueue([&] { ran = true; });
+  comm->record(*event);
+  device->waitHost(*event);
+  comm->synchronize();
+  other->synchronize();
+  EXPECT_TRUE(ran);
 }
 
 TEST(CpuStreams, AStreamWithWorkLeftJoinsWhenDestroyed) {

@@ -199,9 +199,10 @@ void set(Executor &e, uint32_t id, const std::vector<T> &values) {
   std::memcpy(e.buffers().data(id), values.data(), e.buffers().bytes(id));
 }
 
-/// Buffer `id`'s elements as T.
+/// Buffer `id`'s elements as T, once the executor's streams finished.
 template <typename T = float>
-std::vector<T> get(const Executor &e, uint32_t id) {
+std::vector<T> get(Executor &e, uint32_t id) {
+  e.synchronize();
   const T *p = e.buffers().as<T>(id);
   return std::vector<T>(p, p + e.buffers().numel(id));
 }

@@ -57,8 +57,11 @@ void buildRank(PlanBuilder &b, const Params &params, bool first, bool last,
   uint32_t fwd = b.program("fwd", ProgramKind::forward);
   uint32_t bwd = b.program("bwd", ProgramKind::backward);
   uint32_t opt = b.program("opt", ProgramKind::optimizer);
-  if (!(first && last))
-    b.rank().numEvents = 1;
+  // Events order the comm stream against compute: a pipeline stage's e0 is
+  // the forward's h (sent, or received), e1 the backward's dh; then, with
+  // data parallelism, one per trainable's sum.
+  uint32_t sums = first && last ? 0 : 2;
+  b.rank().numEvents = sums + (dpGroup >= 0 ? uint32_t(trained.size()) : 0);
   if (first) {
     b.emit(fwd, Opcode::embedding_fwd, {ids, embed.p}, {x});
     Instruction &project = b.emit(fwd, Opcode::linear_fwd, {x, linear.p}, {h});
@@ -78,24 +81,36 @@ void buildRank(PlanBuilder &b, const Params &params, bool first, bool last,
       project.waitEvents = {0};
     b.emit(fwd, Opcode::cross_entropy_fwd, {logits, labels}, {loss});
     b.emit(bwd, Opcode::cross_entropy_bwd, {logits, labels}, {dlogits});
-    b.emit(bwd, Opcode::linear_bwd_input, {dlogits, head.p}, {dh});
-    if (!first)
-      b.emitComm(bwd, Opcode::send, {dh}, {}, -1, self - 1, 1);
+    Instruction &input =
+        b.emit(bwd, Opcode::linear_bwd_input, {dlogits, head.p}, {dh});
+    if (!first) {
+      input.recordEvents = {1};
+      b.emitComm(bwd, Opcode::send, {dh}, {}, -1, self - 1, 1).waitEvents = {1};
+    }
     b.emit(bwd, Opcode::linear_bwd_weight, {dlogits, h}, {head.g});
   }
   if (first) {
     if (!last)
-      b.emitComm(bwd, Opcode::recv, {}, {dh}, -1, self + 1, 1);
-    b.emit(bwd, Opcode::linear_bwd_input, {dh, linear.p}, {dx});
+      b.emitComm(bwd, Opcode::recv, {}, {dh}, -1, self + 1, 1).recordEvents = {
+          1};
+    Instruction &input =
+        b.emit(bwd, Opcode::linear_bwd_input, {dh, linear.p}, {dx});
+    if (!last)
+      input.waitEvents = {1};
     b.emit(bwd, Opcode::linear_bwd_weight, {dh, x}, {linear.g});
     b.emit(bwd, Opcode::embedding_bwd, {ids, dx}, {embed.g});
   }
 
   std::vector<uint32_t> zeroed;
-  for (const Trainable &t : trained) {
+  for (size_t index = 0; index < trained.size(); ++index) {
+    const Trainable &t = trained[index];
+    uint32_t summed = sums + uint32_t(index);
     if (dpGroup >= 0)
-      b.emitComm(opt, Opcode::all_reduce, {t.g}, {t.g}, dpGroup);
-    b.emit(opt, Opcode::adamw, {t.g}, {t.p, t.m, t.v});
+      b.emitComm(opt, Opcode::all_reduce, {t.g}, {t.g}, dpGroup)
+          .recordEvents = {summed};
+    Instruction &step = b.emit(opt, Opcode::adamw, {t.g}, {t.p, t.m, t.v});
+    if (dpGroup >= 0)
+      step.waitEvents = {summed};
     zeroed.push_back(t.g);
   }
   if (last)

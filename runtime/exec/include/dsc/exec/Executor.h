@@ -19,7 +19,9 @@
 // - every instruction is issued to the stream the plan names (compute,
 //   comm) on the device (Stream.h; the CPU's today), after the events it
 //   waits for and before those it records; streams are ordered by events
-//   alone. On the CPU both streams run inline, in program order, for now;
+//   alone. On the CPU, compute runs inline on the calling thread and the
+//   comm stream on a thread of its own (so communication progresses under
+//   the compute, and a plan must order the two with events);
 // - communication runs over the world the executor is given: send / recv
 //   to world ranks, collectives over the communicator of their plan group;
 //   a send copies its payload and returns (finishStep waits for the step's

@@ -11,7 +11,8 @@
 // Errors: a work item that throws fails its stream. The stream skips its
 // later work, the events it records then complete as failed, and whoever
 // waits for them (another stream or the host) receives the first error, so
-// a failure never leaves a waiter hanging; synchronize() rethrows it.
+// a failure never leaves a waiter hanging; synchronize() rethrows it once,
+// and the stream then runs new work again.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,7 +45,7 @@ public:
   /// Later work waits for `event`'s latest recording.
   virtual void wait(Event &event) = 0;
   /// Blocks the host until the stream's work completed; throws the first
-  /// error its work threw.
+  /// error its work threw since the last synchronize().
   virtual void synchronize() = 0;
   /// "compute", "comm": the trace's track.
   virtual const std::string &name() const = 0;
