@@ -14,10 +14,10 @@
 // receives so that ranks never wait on each other in a cycle (a pipeline
 // stage receives its activation before it sends its gradient back).
 //
-// Operands move as the raw elements of their buffer's dtype: the
-// Communicator sums BF16 in FP32 itself, so nothing is staged (the plan's
-// communication operands are never of the staged "floating" kind, and
-// their outputs overwrite: plan::outputAccess).
+// Operands move as the raw elements of their buffer's dtype (8-bit formats
+// as bytes): the Communicator sums BF16 in FP32 itself, so nothing is staged
+// (the plan's communication operands are never of the staged "floating" kind,
+// and their outputs overwrite: plan::outputAccess).
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,8 +47,16 @@ DataType dataType(const OpContext &c, DType dtype, const std::string &operand) {
     return DataType::I32;
   case DType::i64:
     return DataType::I64;
+  // FP8 tokens and their UE8M0 scales (DeepSeek-V3's FP8 dispatch) move as
+  // bytes; the validator keeps them out of sums (OpInfo: Reducible).
+  case DType::u8:
+  case DType::fp8_e4m3:
+  case DType::fp8_e5m2:
+  case DType::ue8m0:
+    return DataType::U8;
   default:
-    c.fail(operand + ": communication moves f32, bf16, i32 and i64 buffers");
+    c.fail(operand + ": communication moves f32, bf16, i32, i64 and 8-bit "
+                     "(u8, FP8, UE8M0) buffers");
   }
 }
 

@@ -29,11 +29,14 @@ void Trace::record(std::string name, Clock::time_point start,
 std::string Trace::json() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out = "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n";
+  std::string pid = std::to_string(pid_);
+  if (!processName_.empty())
+    out += "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " + pid +
+           ", \"args\": {\"name\": " + io::jsonQuote(processName_) + "}},\n";
   // One named thread per track.
   for (size_t t = 0; t < tracks_.size(); ++t)
-    out += "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 0, "
-           "\"tid\": " +
-           std::to_string(t) +
+    out += "{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": " + pid +
+           ", \"tid\": " + std::to_string(t) +
            ", \"args\": {\"name\": " + io::jsonQuote(tracks_[t]) + "}},\n";
   char numbers[96];
   for (size_t i = 0; i < events_.size(); ++i) {
@@ -42,8 +45,8 @@ std::string Trace::json() const {
     std::snprintf(numbers, sizeof(numbers), "\"ts\": %.3f, \"dur\": %.3f",
                   e.startUs, e.durationUs);
     out += "{\"name\": " + io::jsonQuote(e.name) +
-           ", \"ph\": \"X\", \"pid\": 0, \"tid\": " + std::to_string(e.track) +
-           ", " + numbers;
+           ", \"ph\": \"X\", \"pid\": " + pid +
+           ", \"tid\": " + std::to_string(e.track) + ", " + numbers;
     if (!e.args.empty())
       out += ", \"args\": {" + e.args + "}";
     out += i + 1 < events_.size() ? "},\n" : "}\n";

@@ -326,6 +326,7 @@ int train(const Options &o, exec::World &world) {
   std::fflush(stdout);
 
   exec::Trace trace;
+  trace.setProcess(place.rank, "rank " + std::to_string(place.rank));
   if (!o.trace.empty())
     executor.setTrace(&trace);
 

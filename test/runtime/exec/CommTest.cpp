@@ -98,8 +98,8 @@ TEST(Communication, BindingRefusesWhatTheCommunicatorCannotMove) {
   Plan plan = b.load();
   EXPECT_EQ(errorOf([&] { Executor e(plan, 0); }),
             "rank 0, program 'comm' (#0), instruction 0 (all_gather): input 0 "
-            "(x) b0 'x' f16 [4]: communication moves f32, bf16, i32 and i64 "
-            "buffers");
+            "(x) b0 'x' f16 [4]: communication moves f32, bf16, i32, i64 and "
+            "8-bit (u8, FP8, UE8M0) buffers");
 }
 
 TEST(Communication, OnlyAllReduceWorksInPlace) {

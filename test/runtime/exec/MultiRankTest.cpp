@@ -119,7 +119,7 @@ struct Collectives {
            swapY = 0, bf16 = 0, i64X = 0, i64Y = 0, own = 0, rowsX = 0,
            sendCounts = 0, rowsY = 0, recvCounts = 0, program = 0,
            raggedScatterX = 0, raggedScatterY = 0, raggedGatherX = 0,
-           raggedGatherY = 0;
+           raggedGatherY = 0, fp8X = 0, fp8Y = 0, scalesX = 0, scalesY = 0;
 
   Collectives() {
     b.setWorld(2);
@@ -149,6 +149,11 @@ struct Collectives {
       raggedScatterY = b.act("ragged_scatter_y", {2});
       raggedGatherX = b.act("ragged_gather_x", {2});
       raggedGatherY = b.act("ragged_gather_y", {3});
+      // FP8 dispatch: E4M3 codes and UE8M0 scales move as bytes.
+      fp8X = b.act("fp8_x", {4}, DType::fp8_e4m3);
+      fp8Y = b.act("fp8_y", {4}, DType::fp8_e4m3);
+      scalesX = b.act("scales_x", {2}, DType::ue8m0);
+      scalesY = b.act("scales_y", {4}, DType::ue8m0);
       program = b.program("collectives", ProgramKind::other);
       b.emitComm(program, Opcode::all_gather, {gatherX}, {gatherY}, reversed);
       b.emitComm(program, Opcode::reduce_scatter, {scatterX}, {scatterY}, both);
@@ -162,6 +167,8 @@ struct Collectives {
                  {raggedScatterY}, both);
       b.emitComm(program, Opcode::all_gather, {raggedGatherX}, {raggedGatherY},
                  both);
+      b.emitComm(program, Opcode::all_to_all, {fp8X}, {fp8Y}, both);
+      b.emitComm(program, Opcode::all_gather, {scalesX}, {scalesY}, both);
     }
   }
 };
@@ -190,6 +197,11 @@ TEST(MultiRank, CollectiveInstructionsFillTheirBuffers) {
       r == 0 ? std::vector<int32_t>{1, 2} : std::vector<int32_t>{2, 1});
   set(e, t.raggedScatterX, std::vector<float>{r + 1.f, 10.f, 100.f * r});
   set(e, t.raggedGatherX, std::vector<float>{r + 0.5f, r + 0.75f});
+  auto byte = [](int v) { return uint8_t(v); };
+  set(e, t.fp8X,
+      std::vector<uint8_t>{byte(0x10 * r), byte(0x10 * r + 1),
+                           byte(0x10 * r + 2), byte(0x10 * r + 3)});
+  set(e, t.scalesX, std::vector<uint8_t>{byte(127 + r), byte(120 - r)});
   e.run(t.program);
 
   // The reversed group lists rank 1 first.
@@ -210,6 +222,13 @@ TEST(MultiRank, CollectiveInstructionsFillTheirBuffers) {
             (r == 0 ? std::vector<float>{3, 20} : std::vector<float>{100, 0}));
   // Rank 1's padding element is dropped.
   EXPECT_EQ(get(e, t.raggedGatherY), (std::vector<float>{0.5f, 0.75f, 1.5f}));
+  // Bytes, unchanged: rank r gets block r of each rank's codes.
+  EXPECT_EQ(
+      get<uint8_t>(e, t.fp8Y),
+      (std::vector<uint8_t>{uint8_t(2 * r), uint8_t(2 * r + 1),
+                            uint8_t(0x10 + 2 * r), uint8_t(0x10 + 2 * r + 1)}));
+  EXPECT_EQ(get<uint8_t>(e, t.scalesY),
+            (std::vector<uint8_t>{127, 120, 128, 119}));
   if (r == 0) {
     EXPECT_EQ(get<int64_t>(e, t.recvCounts), (std::vector<int64_t>{1, 2}));
     EXPECT_EQ(get(e, t.rowsY),
