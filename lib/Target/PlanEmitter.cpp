@@ -219,6 +219,22 @@ uint32_t PlanEmitter::slotBuffer(int64_t stage, StringRef name, Type type,
   return id;
 }
 
+/// A router's checkpoint scope ("model.layers.3.mlp.gate"): its bias's or
+/// that of the linear computing its logits; "" when neither names it.
+static std::string routerScope(KRouteOp route) {
+  if (std::optional<StringRef> bias = route.getBias()) {
+    StringRef scope = *bias;
+    scope.consume_back(".e_score_correction_bias");
+    return scope.str();
+  }
+  if (auto linear = route.getLogits().getDefiningOp<KLinearOp>()) {
+    StringRef scope = linear.getWeight();
+    scope.consume_back(".weight");
+    return scope.str();
+  }
+  return "";
+}
+
 LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
   std::optional<FragmentKey> key = fragmentKeyOf(fragment);
   auto slotBytes = fragment->getAttrOfType<IntegerAttr>("dsc.slot_bytes");
@@ -300,9 +316,15 @@ LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
                                     result == cast<KRouteOp>(op).getLoads());
       int64_t leading = rows ? rows[index] : setup.microBatchTokens();
       if (accumulates) {
-        pl::Buffer buf =
-            tensorBuffer(prefix + "acc" + std::to_string(rank.buffers.size()),
-                         result.getType(), leading, 0);
+        // A router's loads are named after it, so that dsc-run can report
+        // them per MoE layer (--expert-loads).
+        std::string scope;
+        if (auto route = dyn_cast<KRouteOp>(op))
+          scope = routerScope(route);
+        pl::Buffer buf = tensorBuffer(
+            scope.empty() ? prefix + "acc" + std::to_string(rank.buffers.size())
+                          : scope + ".loads",
+            result.getType(), leading, 0);
         buf.role = isLoss ? pl::BufferRole::loss : pl::BufferRole::persistent;
         buf.size = 0;
         uint32_t id = buffer(std::move(buf));

@@ -149,8 +149,12 @@ StepResult Trainer::step() {
   for (const plan::ScheduleEntry &entry : rank.schedule) {
     const plan::Program &program = rank.programs[entry.program];
     int32_t mb = entry.microBatch >= 0 ? entry.microBatch : program.microBatch;
+    // The forward and backward passes wrote the losses and loads; the
+    // optimizer sums the loads over the ranks and zeroes both.
     if (program.kind == plan::ProgramKind::optimizer && !lossesRead) {
       readLosses(result);
+      if (meter_)
+        meter_->add(exec_.buffers());
       lossesRead = true;
     }
     if (mb >= 0) {
@@ -159,8 +163,11 @@ StepResult Trainer::step() {
     }
     exec_.run(entry.program, mb);
   }
-  if (!lossesRead)
+  if (!lossesRead) {
     readLosses(result);
+    if (meter_)
+      meter_->add(exec_.buffers());
+  }
   exec_.finishStep();
   // After the whole schedule, so no rank waits here while another still
   // waits for it in the schedule's communication.

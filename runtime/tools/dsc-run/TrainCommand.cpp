@@ -19,6 +19,7 @@
 #include "dsc/exec/Trainer.h"
 #include "dsc/exec/Weights.h"
 #include "dsc/exec/World.h"
+#include "dsc/io/AtomicFile.h"
 #include "dsc/io/Checkpoint.h"
 #include "dsc/io/Error.h"
 #include "dsc/kernels/cpu/Threads.h"
@@ -51,6 +52,7 @@ struct Options {
   int64_t saveEvery = 0;
   bool resume = false;
   std::string trace;
+  std::string expertLoads;
   int64_t logEvery = 1;
   int threads = 0;
   exec::CommBackend comm = exec::CommBackend::Auto;
@@ -114,6 +116,8 @@ Options parse(int argc, char **argv) {
       o.progress = true;
     else if (flag == "--trace")
       o.trace = value();
+    else if (flag == "--expert-loads")
+      o.expertLoads = value();
     else if (flag == "--log-every")
       o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
     else if (flag == "--threads")
@@ -248,6 +252,25 @@ void checkOutputPlaces(const Options &o, const exec::WorldPlace &place) {
       throw exec::ExecError(std::string("--trace ") + e.what() + when);
     }
   }
+  if (!o.expertLoads.empty() && place.rank == 0) { // rank 0 writes it
+    try {
+      exec::Trace::checkWritable(o.expertLoads);
+    } catch (const exec::ExecError &e) {
+      throw exec::ExecError(std::string("--expert-loads ") + e.what() + when);
+    }
+  }
+}
+
+/// Writes `text` to `path` atomically. Throws ExecError naming the option.
+void writeOutput(const std::string &option, const std::string &path,
+                 const std::string &text) {
+  try {
+    io::AtomicFileWriter writer(path);
+    writer.write(text.data(), text.size());
+    writer.commit();
+  } catch (const io::Error &e) {
+    throw exec::ExecError(option + " " + e.what());
+  }
 }
 
 int train(const Options &o, exec::World &world) {
@@ -325,6 +348,11 @@ int train(const Options &o, exec::World &world) {
   }
   std::fflush(stdout);
 
+  std::optional<exec::ExpertLoadMeter> loads;
+  if (!o.expertLoads.empty()) {
+    loads.emplace(plan, rank);
+    trainer.setLoadMeter(&*loads);
+  }
   exec::Trace trace;
   trace.setProcess(place.rank, "rank " + std::to_string(place.rank));
   if (!o.trace.empty())
@@ -375,6 +403,16 @@ int train(const Options &o, exec::World &world) {
     std::string path = tracePath(o.trace, place);
     trace.write(path);
     std::printf("dsc-run: wrote %s (%zu events)\n", path.c_str(), trace.size());
+  }
+  if (loads) {
+    // Collective: every rank adds its routers' loads.
+    std::vector<exec::RouterLoads> measured = loads->gather(world.comm());
+    if (speaks) {
+      writeOutput("--expert-loads", o.expertLoads,
+                  exec::expertLoadsJson(measured, loads->steps()));
+      std::printf("dsc-run: wrote %s (%zu routers, %" PRIu64 " steps)\n",
+                  o.expertLoads.c_str(), measured.size(), loads->steps());
+    }
   }
   if (!speaks)
     return 0;

@@ -32,6 +32,7 @@
 #define DSC_EXEC_TRAINER_H
 
 #include "dsc/exec/Executor.h"
+#include "dsc/exec/ExpertLoads.h"
 #include "dsc/exec/TokenBatches.h"
 #include "dsc/exec/TrainCheckpoint.h"
 
@@ -61,6 +62,9 @@ public:
   const TrainingProgress &progress() const { return progress_; }
   void setProgress(const TrainingProgress &progress) { progress_ = progress; }
 
+  /// Adds every step's expert loads to `meter` (null: none).
+  void setLoadMeter(ExpertLoadMeter *meter) { meter_ = meter; }
+
   /// Runs step progress().step + 1. Throws ExecError.
   StepResult step();
 
@@ -78,6 +82,7 @@ private:
   TrainingProgress progress_;
   std::vector<LossTerm> main_, aux_, balance_;
   std::vector<uint32_t> ids_, labels_;
+  ExpertLoadMeter *meter_ = nullptr;
 };
 
 } // namespace dsc::exec
