@@ -733,7 +733,12 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
           f32Storage = storage.getValue() == "f32";
 
   int64_t world = mesh.getNumRanks();
-  int64_t gpusPerNode = ClusterOp(setup.cluster).getGpusPerNode();
+  ClusterOp cluster(setup.cluster);
+  int64_t gpusPerNode = cluster.getGpusPerNode();
+  plan.nvlink = {cluster.getNvlink().getGbps().convertToDouble(),
+                 cluster.getNvlink().getLatencyUs().convertToDouble()};
+  plan.infiniband = {cluster.getInfiniband().getGbps().convertToDouble(),
+                     cluster.getInfiniband().getLatencyUs().convertToDouble()};
   plan.producer = "dsc compile";
   plan.worldSize = int32_t(world);
   for (int64_t r = 0; r < world; ++r)

@@ -23,6 +23,7 @@
 
 #include "OpBinding.h"
 
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -112,8 +113,15 @@ KernelFn bindPointToPoint(const OpContext &c) {
   }
   size_t count = size_t(c.outNumel(0));
   DataType type = dataType(c, c.out(0).dtype, c.describeOut(0));
+  // Emulated, a message arrives a transfer time after the receive was
+  // posted (pessimistic for a receiver that posts late).
+  const NetworkModel *network = c.comms().network;
+  TransferTime time = network->pointToPoint(
+      peer, uint64_t(count) * plan::dtypeBytes(c.out(0).dtype));
   return [=](const KernelArgs &a) {
+    auto start = std::chrono::steady_clock::now();
     world->recv(a.out[0], count, type, peer, tag);
+    network->holdUntil(start, time);
   };
 }
 
@@ -186,7 +194,12 @@ KernelFn bindAllToAllV(const OpContext &c, Communicator &group) {
   DataType type = dataType(c, x.dtype, c.describeIn(0));
   DType sendType = c.in(1).dtype, recvType = c.out(1).dtype;
   Communicator *comm = &group;
+  const NetworkModel *network = c.comms().network;
+  std::vector<int32_t> members =
+      c.plan().groups[size_t(c.inst().comm->group)].ranks;
+  uint64_t elementBytes = plan::dtypeBytes(x.dtype);
   return [=](const KernelArgs &a) {
+    auto start = std::chrono::steady_clock::now();
     std::vector<int64_t> sendRows = readCounts(a.in[1], sendType, n);
     std::vector<size_t> sendCounts, sendDispls, recvCounts, recvDispls;
     layoutBlocks(sendRows, rowElems, xRows, "send_counts", "x", sendCounts,
@@ -198,8 +211,16 @@ KernelFn bindAllToAllV(const OpContext &c, Communicator &group) {
     writeCounts(a.out[1], recvType, recvRows);
     comm->allToAllV(a.in[0], sendCounts, sendDispls, a.out[0], recvCounts,
                     recvDispls, type);
+    uint64_t sent = 0;
+    for (size_t r = 0; r < n; ++r)
+      if (int(r) != comm->rank())
+        sent += uint64_t(sendCounts[r]) * elementBytes;
+    network->holdUntil(
+        start, network->collective(Opcode::all_to_all_v, members, sent));
   };
 }
+
+KernelFn bindMove(const OpContext &c, Communicator &comm);
 
 KernelFn bindCollective(const OpContext &c) {
   Communicator *group = &groupComm(c);
@@ -210,6 +231,25 @@ KernelFn bindCollective(const OpContext &c) {
            " share bytes; only all_reduce works in place");
   if (c.op() == Opcode::all_to_all_v)
     return bindAllToAllV(c, *group);
+  KernelFn move = bindMove(c, *group);
+  // Emulated, the collective takes at least the cluster's time for it.
+  uint64_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
+  uint64_t bytes =
+      uint64_t(c.op() == Opcode::all_gather ? c.outNumel(0) : c.inNumel(0)) *
+      elementBytes;
+  const NetworkModel *network = c.comms().network;
+  TransferTime time = network->collective(
+      c.op(), c.plan().groups[size_t(c.inst().comm->group)].ranks, bytes);
+  return [=](const KernelArgs &a) {
+    auto start = std::chrono::steady_clock::now();
+    move(a);
+    network->holdUntil(start, time);
+  };
+}
+
+/// The call of all_reduce, reduce_scatter, all_gather or all_to_all.
+KernelFn bindMove(const OpContext &c, Communicator &comm) {
+  Communicator *group = &comm;
   DataType type = dataType(c, c.in(0).dtype, c.describeIn(0));
   size_t members = size_t(group->size());
   switch (c.op()) {

@@ -11,6 +11,7 @@
 #include "dsc/plan/OpInfo.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <numeric>
@@ -89,8 +90,12 @@ struct Executor::Impl {
   std::unique_ptr<Stream> streams[2];
   std::vector<std::unique_ptr<Event>> events;
 
+  detail::NetworkModel network;
+
   Impl(const plan::Plan &plan, plan::Rank resolved)
-      : plan(plan), rank(std::move(resolved)), buffers(rank) {
+      : plan(plan), rank(std::move(resolved)), buffers(rank),
+        network(plan, rank.rank) {
+    comms.network = &network;
     // Kernels run on the host thread; communication progresses on a
     // thread of its own, under the compute.
     streams[0] = device->createStream("compute", /*inlineWork=*/true);
@@ -305,6 +310,14 @@ void Executor::setOptimizerStep(int64_t step, double lr) {
 }
 
 void Executor::setTrace(Trace *trace) { impl_->trace = trace; }
+
+void Executor::emulateNetwork(double speed) {
+  if (!(speed >= 0) || !std::isfinite(speed))
+    throw ExecError("the emulated network's speed must be a finite, "
+                    "non-negative fraction of the cluster's, got " +
+                    std::to_string(speed));
+  impl_->network.setSpeed(speed);
+}
 
 std::string Executor::where(uint32_t program, size_t instruction) const {
   return impl_->where(program, instruction);

@@ -17,6 +17,7 @@
 #ifndef DSC_EXEC_OPBINDING_H
 #define DSC_EXEC_OPBINDING_H
 
+#include "NetworkModel.h"
 #include "dsc/comm/Communicator.h"
 #include "dsc/kernels/cpu/Dense.h"
 #include "dsc/plan/OpInfo.h"
@@ -70,6 +71,9 @@ struct Communicators {
   };
   std::unique_ptr<std::vector<PendingSend>> sends =
       std::make_unique<std::vector<PendingSend>>();
+  /// The cluster's link model, which communication waits out when the
+  /// network is emulated (NetworkModel.h); set by the executor.
+  const NetworkModel *network = nullptr;
 };
 
 /// What a binder sees of one instruction.

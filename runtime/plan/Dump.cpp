@@ -145,6 +145,12 @@ std::string dumpPlan(const Plan &plan) {
      << formatDouble(o.eps) << ", weight_decay " << formatDouble(o.weightDecay)
      << "\n";
 
+  if (plan.nvlink.gbps > 0 || plan.infiniband.gbps > 0)
+    os << "network: nvlink " << formatDouble(plan.nvlink.gbps) << " GB/s "
+       << formatDouble(plan.nvlink.latencyUs) << " us, infiniband "
+       << formatDouble(plan.infiniband.gbps) << " GB/s "
+       << formatDouble(plan.infiniband.latencyUs) << " us\n";
+
   os << "groups:\n";
   for (size_t g = 0; g < plan.groups.size(); ++g) {
     const ProcessGroup &group = plan.groups[g];

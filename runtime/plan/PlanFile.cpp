@@ -338,6 +338,10 @@ public:
       out.optimizer.eps = o->eps();
       out.optimizer.weightDecay = o->weight_decay();
     }
+    if (const fb::Link *l = p.nvlink())
+      out.nvlink = {l->gbps(), l->latency_us()};
+    if (const fb::Link *l = p.infiniband())
+      out.infiniband = {l->gbps(), l->latency_us()};
     if (auto *v = p.parameters(); v && charge(v->size()))
       for (const fb::Parameter *x : *v) {
         if (failed)
@@ -396,8 +400,11 @@ std::vector<uint8_t> encodePayload(const Plan &plan) {
   auto paramList = tables(b, params);
   auto groupList = tables(b, groups);
   auto rankList = tables(b, ranks);
+  fb::Link nvlink(plan.nvlink.gbps, plan.nvlink.latencyUs);
+  fb::Link infiniband(plan.infiniband.gbps, plan.infiniband.latencyUs);
   auto root = fb::CreatePlan(b, producer, plan.worldSize, placementList, model,
-                             optimizer, paramList, groupList, rankList);
+                             optimizer, paramList, groupList, rankList, &nvlink,
+                             &infiniband);
   fb::FinishPlanBuffer(b, root);
   return std::vector<uint8_t>(b.GetBufferPointer(),
                               b.GetBufferPointer() + b.GetSize());

@@ -207,6 +207,15 @@ private:
       error("optimizer: unknown lr schedule " + lrScheduleName(o.schedule));
     if (o.warmupSteps < 0 || o.decaySteps < 0)
       error("optimizer: warmup_steps and decay_steps must not be negative");
+    for (auto [name, link] :
+         {std::pair<const char *, const Link &>{"nvlink", plan.nvlink},
+          {"infiniband", plan.infiniband}}) {
+      if (!std::isfinite(link.gbps) || link.gbps < 0 ||
+          !std::isfinite(link.latencyUs) || link.latencyUs < 0)
+        error(std::string("network: ") + name + " " + num(link.gbps) +
+              " GB/s, " + num(link.latencyUs) +
+              " us: both must be finite and not negative");
+    }
   }
 
   void checkParameters() {

@@ -53,6 +53,7 @@ struct Options {
   bool resume = false;
   std::string trace;
   std::string expertLoads;
+  double networkSpeed = 0; // --emulate-network; 0: off
   int64_t logEvery = 1;
   int threads = 0;
   exec::CommBackend comm = exec::CommBackend::Auto;
@@ -88,6 +89,21 @@ std::chrono::milliseconds parseSeconds(const char *flag, const char *text) {
   return value > 0 && ms.count() == 0 ? std::chrono::milliseconds(1) : ms;
 }
 
+/// --emulate-network's speed: a positive fraction of the cluster's
+/// bandwidths (1: as fast, 0.001: a thousand times slower).
+double parseSpeed(const char *flag, const char *text) {
+  errno = 0;
+  char *end = nullptr;
+  double value = std::strtod(text, &end);
+  if (!*text || *end || errno || !(value > 0) || !std::isfinite(value))
+    throw UsageError{std::string(flag) +
+                     " wants a positive fraction of the cluster's link "
+                     "bandwidths (1: as fast, 0.001: a thousand times "
+                     "slower), got '" +
+                     text + "'"};
+  return value;
+}
+
 Options parse(int argc, char **argv) {
   Options o;
   o.plan = argv[1];
@@ -118,6 +134,8 @@ Options parse(int argc, char **argv) {
       o.trace = value();
     else if (flag == "--expert-loads")
       o.expertLoads = value();
+    else if (flag == "--emulate-network")
+      o.networkSpeed = parseSpeed("--emulate-network", value());
     else if (flag == "--log-every")
       o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
     else if (flag == "--threads")
@@ -295,6 +313,18 @@ int train(const Options &o, exec::World &world) {
       std::printf("dsc-run: note: %s\n", note.c_str());
   checkOutputPlaces(o, place);
   exec::Executor executor(plan, place.rank, &world.comm());
+  if (o.networkSpeed > 0) {
+    if (plan.nvlink.gbps <= 0 && plan.infiniband.gbps <= 0)
+      throw exec::WorldError(o.plan + ": --emulate-network: the plan names "
+                                      "no cluster links; compile it again "
+                                      "with this dsc");
+    executor.emulateNetwork(o.networkSpeed);
+    if (speaks)
+      std::printf("dsc-run: emulating the network at %g x the cluster's "
+                  "links (NVLink %g GB/s, InfiniBand %g GB/s)\n",
+                  o.networkSpeed, plan.nvlink.gbps * o.networkSpeed,
+                  plan.infiniband.gbps * o.networkSpeed);
+  }
   const plan::Rank &rank = executor.rank();
   exec::TokenBatches data(o.data, plan.model, rank.dataShard);
   exec::Trainer trainer(executor, data);

@@ -126,6 +126,9 @@ const std::vector<Case> &cases() {
        [](Plan &p) { p.parameters.push_back(p.parameters[0]); },
        "parameter p7 'model.embed_tokens.weight': same tensor as p0"},
 
+      {"NetworkNegative", [](Plan &p) { p.infiniband.gbps = -50; },
+       "network: infiniband -50 GB/s, 0 us: both must be finite and not "
+       "negative"},
       // Groups and ranks.
       {"GroupMemberOutsideWorld", [](Plan &p) { p.groups[2].ranks = {5}; },
        "group g2 'dp0': rank 5 outside the world of 2"},

@@ -77,6 +77,12 @@ public:
   void setOptimizerStep(int64_t step, double lr);
   /// Records every instruction into `trace` (null: stop recording).
   void setTrace(Trace *trace);
+  /// Makes every communication take at least as long as on the plan's
+  /// cluster with its link bandwidths times `speed` (0: off, the default):
+  /// NVLink within a node, InfiniBand across, latency plus bytes over
+  /// bandwidth, collectives as rings. Results are unchanged; the comm
+  /// stream waits the difference out.
+  void emulateNetwork(double speed);
 
   /// Issues program `program` (an index into the rank's programs): each
   /// instruction to its stream (Stream.h), honouring the plan's events;

@@ -165,6 +165,12 @@ struct ShardRange {
   int64_t count = 0;
 };
 
+/// A cluster link (Plan.fbs Link); zeros: not known.
+struct Link {
+  double gbps = 0;
+  double latencyUs = 0;
+};
+
 struct Plan {
   std::string producer;
   int32_t worldSize = 0;
@@ -174,6 +180,7 @@ struct Plan {
   std::vector<Parameter> parameters;
   std::vector<ProcessGroup> groups;
   std::vector<Rank> ranks;
+  Link nvlink, infiniband;
 
   /// The entry for world rank `rank`, or null when the plan lacks it.
   const Rank *findRank(int32_t rank) const;
