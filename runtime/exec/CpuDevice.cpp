@@ -10,9 +10,11 @@
 #include "dsc/exec/ExecError.h"
 #include "dsc/exec/Stream.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -86,14 +88,27 @@ private:
 class WorkerStream : public Stream {
 public:
   explicit WorkerStream(std::string name)
-      : name_(std::move(name)), thread_([this] { loop(); }) {}
+      : name_(std::move(name)), state_(std::make_shared<State>()) {
+    std::shared_ptr<State> state = state_;
+    thread_ = std::thread([state] { loop(*state); });
+  }
+  /// Work not started is dropped. A thread still inside a call (a peer
+  /// that never answers, while an error unwinds the executor) is left
+  /// behind after a second rather than waited for: the process is ending
+  /// (dsc-run aborts the job), and the thread owns what it touches of the
+  /// stream.
   ~WorkerStream() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    ready_.notify_all();
-    thread_.join();
+    std::unique_lock<std::mutex> lock(state_->mutex);
+    state_->stopping = true;
+    state_->queue.clear();
+    state_->ready.notify_all();
+    bool done = state_->finished.wait_for(lock, std::chrono::seconds(1),
+                                          [&] { return state_->done; });
+    lock.unlock();
+    if (done)
+      thread_.join();
+    else
+      thread_.detach();
   }
 
   void enqueue(Work work) override { push({std::move(work), nullptr, 0}); }
@@ -115,8 +130,8 @@ public:
     }
     std::exception_ptr error;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
-      std::swap(error, error_);
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      std::swap(error, state_->error);
     }
     if (error)
       std::rethrow_exception(error);
@@ -130,27 +145,36 @@ private:
     uint64_t generation;
     bool isRecord = false;
   };
+  struct State {
+    std::mutex mutex;
+    std::condition_variable ready, finished;
+    std::deque<Item> queue;
+    bool stopping = false, done = false;
+    std::exception_ptr error;
+  };
 
   void push(Item item) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      queue_.push_back(std::move(item));
-    }
-    ready_.notify_one();
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->queue.push_back(std::move(item));
+    state_->ready.notify_one();
   }
 
-  void loop() {
+  static void loop(State &state) {
     for (;;) {
       Item item;
       std::exception_ptr error;
       {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty())
+        std::unique_lock<std::mutex> lock(state.mutex);
+        state.ready.wait(
+            lock, [&] { return state.stopping || !state.queue.empty(); });
+        if (state.queue.empty()) {
+          state.done = true;
+          state.finished.notify_all();
           return;
-        item = std::move(queue_.front());
-        queue_.pop_front();
-        error = error_;
+        }
+        item = std::move(state.queue.front());
+        state.queue.pop_front();
+        error = state.error;
       }
       if (item.event && item.isRecord) {
         item.event->complete(item.generation, error);
@@ -164,19 +188,14 @@ private:
         else
           item.work();
       } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        error_ = std::current_exception();
+        std::lock_guard<std::mutex> lock(state.mutex);
+        state.error = std::current_exception();
       }
     }
   }
 
   std::string name_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Item> queue_;
-  bool stopping_ = false;
-  std::exception_ptr error_;
-  // Last: it starts running loop() at construction.
+  std::shared_ptr<State> state_;
   std::thread thread_;
 };
 
