@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dsc/plan/Validate.h"
+#include "StreamOrder.h"
 
 #include "dsc/plan/OpInfo.h"
 
@@ -338,6 +339,7 @@ private:
   }
 
   void checkRank(const Rank &r) {
+    size_t errorsBefore = errors.size();
     std::string where = "rank " + std::to_string(r.rank);
     checkCoordinates(r, where);
 
@@ -387,6 +389,11 @@ private:
               std::to_string(p.microBatch) + " as micro-batch " +
               std::to_string(s.microBatch));
     }
+    // With every id valid: the two streams, which run concurrently, must
+    // be ordered by events wherever they share a buffer.
+    if (errors.size() == errorsBefore)
+      if (std::string race = detail::checkStreamOrder(r); !race.empty())
+        error(race);
   }
 
   /// A ZeRO-1 shard: a flat buffer of ceil(numel / |group|) elements of a

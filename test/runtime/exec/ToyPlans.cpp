@@ -58,9 +58,13 @@ void buildRank(PlanBuilder &b, const Params &params, bool first, bool last,
   uint32_t bwd = b.program("bwd", ProgramKind::backward);
   uint32_t opt = b.program("opt", ProgramKind::optimizer);
   // Events order the comm stream against compute: a pipeline stage's e0 is
-  // the forward's h (sent, or received), e1 the backward's dh; then, with
+  // the forward's h (sent, or received), e1 the backward's dh; `computed`
+  // ends the backward, which a receive waits for before it overwrites what
+  // the last backward read, and a gradient sum before it reads; then, with
   // data parallelism, one per trainable's sum.
-  uint32_t sums = first && last ? 0 : 2;
+  bool pipeline = !(first && last), communicates = pipeline || dpGroup >= 0;
+  uint32_t computed = pipeline ? 2 : 0;
+  uint32_t sums = computed + (communicates ? 1 : 0);
   b.rank().numEvents = sums + (dpGroup >= 0 ? uint32_t(trained.size()) : 0);
   if (first) {
     b.emit(fwd, Opcode::embedding_fwd, {ids, embed.p}, {x});
@@ -72,9 +76,12 @@ void buildRank(PlanBuilder &b, const Params &params, bool first, bool last,
     }
   }
   if (last) {
-    if (!first)
-      b.emitComm(fwd, Opcode::recv, {}, {h}, -1, self - 1, 0).recordEvents = {
-          0};
+    if (!first) {
+      Instruction &receive =
+          b.emitComm(fwd, Opcode::recv, {}, {h}, -1, self - 1, 0);
+      receive.waitEvents = {computed};
+      receive.recordEvents = {0};
+    }
     Instruction &project =
         b.emit(fwd, Opcode::linear_fwd, {h, head.p}, {logits});
     if (!first)
@@ -90,9 +97,12 @@ void buildRank(PlanBuilder &b, const Params &params, bool first, bool last,
     b.emit(bwd, Opcode::linear_bwd_weight, {dlogits, h}, {head.g});
   }
   if (first) {
-    if (!last)
-      b.emitComm(bwd, Opcode::recv, {}, {dh}, -1, self + 1, 1).recordEvents = {
-          1};
+    if (!last) {
+      Instruction &receive =
+          b.emitComm(bwd, Opcode::recv, {}, {dh}, -1, self + 1, 1);
+      receive.waitEvents = {computed};
+      receive.recordEvents = {1};
+    }
     Instruction &input =
         b.emit(bwd, Opcode::linear_bwd_input, {dh, linear.p}, {dx});
     if (!last)
@@ -101,13 +111,18 @@ void buildRank(PlanBuilder &b, const Params &params, bool first, bool last,
     b.emit(bwd, Opcode::embedding_bwd, {ids, dx}, {embed.g});
   }
 
+  if (communicates)
+    b.rank().programs[bwd].instructions.back().recordEvents.push_back(computed);
   std::vector<uint32_t> zeroed;
   for (size_t index = 0; index < trained.size(); ++index) {
     const Trainable &t = trained[index];
     uint32_t summed = sums + uint32_t(index);
-    if (dpGroup >= 0)
-      b.emitComm(opt, Opcode::all_reduce, {t.g}, {t.g}, dpGroup)
-          .recordEvents = {summed};
+    if (dpGroup >= 0) {
+      Instruction &sum =
+          b.emitComm(opt, Opcode::all_reduce, {t.g}, {t.g}, dpGroup);
+      sum.waitEvents = {computed};
+      sum.recordEvents = {summed};
+    }
     Instruction &step = b.emit(opt, Opcode::adamw, {t.g}, {t.p, t.m, t.v});
     if (dpGroup >= 0)
       step.waitEvents = {summed};

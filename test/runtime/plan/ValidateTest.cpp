@@ -126,6 +126,13 @@ const std::vector<Case> &cases() {
        [](Plan &p) { p.parameters.push_back(p.parameters[0]); },
        "parameter p7 'model.embed_tokens.weight': same tensor as p0"},
 
+      // The two streams run concurrently: a compute instruction reading
+      // what a receive wrote must wait for the receive's event.
+      {"StreamsUnordered", [](Plan &p) { fwd1(p, 1).waitEvents.clear(); },
+       "rank 1, program 'fwd' (#1), instruction 1 (rms_norm_fwd) on the "
+       "compute stream reads b14 'h', which program 'fwd' (#1), instruction "
+       "0 (recv) on the comm stream wrote, without waiting for an event "
+       "recorded after it"},
       {"NetworkNegative", [](Plan &p) { p.infiniband.gbps = -50; },
        "network: infiniband -50 GB/s, 0 us: both must be finite and not "
        "negative"},
