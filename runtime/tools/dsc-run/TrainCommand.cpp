@@ -167,18 +167,24 @@ Options parse(int argc, char **argv) {
 
 double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
 
-/// For tests of --comm-timeout: DSC_RUN_TEST_SELF_STOP=RANK:STEP makes
-/// world rank RANK stop itself (SIGSTOP, as a debugger or a frozen node
-/// would) before training step STEP, so its peers wait for it at a known
-/// instruction.
-std::optional<uint64_t> selfStopStep(int rank) {
+/// For tests of --comm-timeout and of a dying rank:
+/// DSC_RUN_TEST_SELF_STOP=RANK:STEP makes world rank RANK stop itself
+/// (SIGSTOP, as a debugger or a frozen node would) before training step
+/// STEP, so its peers wait for it at a known instruction;
+/// RANK:STEP:kill makes it die there (SIGKILL, as a crashed node would).
+struct SelfStop {
+  uint64_t step;
+  int signal;
+};
+std::optional<SelfStop> selfStop(int rank) {
   const char *spec = std::getenv("DSC_RUN_TEST_SELF_STOP");
   unsigned long long r = 0, step = 0;
-  char extra = 0;
-  if (!spec || std::sscanf(spec, "%llu:%llu%c", &r, &step, &extra) != 2 ||
-      r != uint64_t(rank))
+  char how[8] = {0};
+  int fields = spec ? std::sscanf(spec, "%llu:%llu:%7s", &r, &step, how) : 0;
+  if (fields < 2 || r != uint64_t(rank) ||
+      (fields == 3 && std::string(how) != "kill"))
     return std::nullopt;
-  return step;
+  return SelfStop{step, fields == 3 ? SIGKILL : SIGSTOP};
 }
 
 /// Whether `dir` holds a checkpoint, agreed by every rank: they must all
@@ -397,7 +403,7 @@ int train(const Options &o, exec::World &world) {
                   o.checkpoint.c_str(), trainer.progress().step);
   };
 
-  std::optional<uint64_t> stopAt = selfStopStep(place.rank);
+  std::optional<SelfStop> stopAt = selfStop(place.rank);
   uint64_t first = trainer.progress().step + 1;
   uint64_t last = uint64_t(o.steps);
   double seconds = 0, firstLoss = 0, lastLoss = 0;
@@ -405,8 +411,8 @@ int train(const Options &o, exec::World &world) {
   Progress progress((o.progress || isatty(STDERR_FILENO)) && speaks, first,
                     last);
   for (uint64_t s = first; s <= last; ++s) {
-    if (stopAt && *stopAt == s)
-      std::raise(SIGSTOP);
+    if (stopAt && stopAt->step == s)
+      std::raise(stopAt->signal);
     exec::StepResult r = trainer.step();
     seconds += r.seconds;
     tokens += r.tokens;

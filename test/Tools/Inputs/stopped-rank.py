@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Runs an MPI job one of whose ranks stops itself, and reports how it ends.
+"""Runs an MPI job one of whose ranks stops or kills itself, and reports
+how it ends.
 
 usage: stopped-rank.py PIDDIR LIMIT COMMAND...
 
 COMMAND is the launcher's command line; the word @RANK@ in it becomes a
 wrapper that writes each rank's pid to PIDDIR/<rank>.pid before it execs
-the rank's program. Once a rank is seen stopped (SIGSTOP, state T), the job
-must be gone within LIMIT seconds: the launcher exited and no rank process
-is left (a zombie counts as gone). Prints, after the job's own output:
+the rank's program. Once a rank is seen stopped (SIGSTOP, state T) or gone
+while the job runs (killed), the job must be gone within LIMIT seconds: the
+launcher exited and no rank process is left (a zombie counts as gone).
+Prints, after the job's own output:
 
-  stopped: rank R
+  stopped: rank R   (or killed: rank R)
   job exit status: N
   every rank gone N.NN s after the stop: within LIMIT s | OVER LIMIT
   left over: none | PIDS
@@ -63,14 +65,15 @@ def main():
     sys.stdout.flush()
     job = subprocess.Popen(argv, start_new_session=True)
     start = time.monotonic()
-    stopped, stop_time, ranks = None, None, {}
+    stopped, stop_time, ranks, how = None, None, {}, "stopped"
     while job.poll() is None:
         now = time.monotonic()
         ranks.update(pids(piddir))
         if stopped is None:
             for rank, pid in ranks.items():
-                if state(pid) == "T":
+                if state(pid) in ("T", None, "Z"):
                     stopped, stop_time = rank, now
+                    how = "stopped" if state(pid) == "T" else "killed"
         deadline = stop_time + limit if stop_time is not None else start + GUARD
         if now > deadline:
             os.killpg(job.pid, signal.SIGKILL)
@@ -90,7 +93,7 @@ def main():
     gone = time.monotonic()
     left = sorted(p for p in ranks.values() if state(p) not in (None, "Z"))
     sys.stdout.flush()
-    print("stopped: rank %s" % ("none" if stopped is None else stopped))
+    print("%s: rank %s" % (how, "none" if stopped is None else stopped))
     print("job exit status: %d" % job.returncode)
     if stop_time is not None:
         took = gone - stop_time
