@@ -311,6 +311,11 @@ void Executor::setOptimizerStep(int64_t step, double lr) {
 
 void Executor::setTrace(Trace *trace) { impl_->trace = trace; }
 
+void Executor::setOverlap(bool overlap) {
+  synchronize();
+  impl_->streams[1] = impl_->device->createStream("comm", !overlap);
+}
+
 void Executor::emulateNetwork(double speed) {
   if (!(speed >= 0) || !std::isfinite(speed))
     throw ExecError("the emulated network's speed must be a finite, "

@@ -54,6 +54,7 @@ struct Options {
   std::string trace;
   std::string expertLoads;
   double networkSpeed = 0; // --emulate-network; 0: off
+  bool overlap = true;     // --overlap on|off
   int64_t logEvery = 1;
   int threads = 0;
   exec::CommBackend comm = exec::CommBackend::Auto;
@@ -136,7 +137,12 @@ Options parse(int argc, char **argv) {
       o.expertLoads = value();
     else if (flag == "--emulate-network")
       o.networkSpeed = parseSpeed("--emulate-network", value());
-    else if (flag == "--log-every")
+    else if (flag == "--overlap") {
+      std::string v = value();
+      if (v != "on" && v != "off")
+        throw UsageError{"--overlap wants on or off, got '" + v + "'"};
+      o.overlap = v == "on";
+    } else if (flag == "--log-every")
       o.logEvery = int64_t(parseUnsigned("--log-every", value(), 1));
     else if (flag == "--threads")
       o.threads = int(parseUnsigned("--threads", value(), 1));
@@ -319,6 +325,7 @@ int train(const Options &o, exec::World &world) {
       std::printf("dsc-run: note: %s\n", note.c_str());
   checkOutputPlaces(o, place);
   exec::Executor executor(plan, place.rank, &world.comm());
+  executor.setOverlap(o.overlap);
   if (o.networkSpeed > 0) {
     if (plan.nvlink.gbps <= 0 && plan.infiniband.gbps <= 0)
       throw exec::WorldError(o.plan + ": --emulate-network: the plan names "

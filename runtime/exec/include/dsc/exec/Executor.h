@@ -77,6 +77,11 @@ public:
   void setOptimizerStep(int64_t step, double lr);
   /// Records every instruction into `trace` (null: stop recording).
   void setTrace(Trace *trace);
+  /// Whether communication overlaps compute (the default): the comm
+  /// stream on a thread of its own; off, it runs inline on the calling
+  /// thread too, in issue order (results are the same; for measuring what
+  /// overlap buys, and for debugging).
+  void setOverlap(bool overlap);
   /// Makes every communication take at least as long as on the plan's
   /// cluster with its link bandwidths times `speed` (0: off, the default):
   /// NVLink within a node, InfiniBand across, latency plus bytes over
