@@ -127,16 +127,24 @@ TEST(CpuStreams, DestroyingAStreamDropsWorkNotStarted) {
   {
     auto device = makeCpuDevice();
     auto comm = device->createStream("comm", false);
+    std::atomic<bool> started{false};
     comm->enqueue([&] {
+      started = true;
       while (!release)
         std::this_thread::yield();
       ++ran;
     });
     for (int i = 0; i < 10; ++i)
       comm->enqueue([&] { ++ran; });
-    // The first item is running: the rest has not started.
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    release = true;
+    while (!started)
+      std::this_thread::yield();
+    // The first item runs until well after the destruction began (which
+    // drops the rest), and well within the second it waits for a call.
+    std::thread releaser([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      release = true;
+    });
+    releaser.detach();
   }
   EXPECT_EQ(ran, 1);
 }
