@@ -137,14 +137,12 @@ void PlanEmitter::addParameterBuffers() {
     // its stage's dp group, and for a parameter two stages share (the
     // embedding and the MTP module, DualPipe's doubled stages) their dp
     // groups together, whose gradients must be summed anyway.
-    std::vector<int32_t> holderRanks = worldRanks(mesh, holders[entry.name]);
-    bool sharded = run.getZero() >= 1 && holderRanks.size() > 1;
+    bool sharded = run.getZero() >= 1 && entry.ranks.size() > 1;
     pl::Buffer state = weights;
     if (sharded) {
-      auto n = int64_t(holderRanks.size());
-      int64_t numel = pl::numElements(weights.shape).value_or(0);
-      state.shape = {(numel + n - 1) / n};
-      state.shardGroup = groupOf(holderRanks);
+      state.shape = {pl::shardNumel(pl::numElements(weights.shape).value_or(0),
+                                    int64_t(entry.ranks.size()))};
+      state.shardGroup = groupOf(entry.ranks);
       pl::Buffer shard = state;
       shard.name = entry.name + ".grad_shard";
       shard.role = pl::BufferRole::gradient;
@@ -425,14 +423,14 @@ void PlanEmitter::addOptimizer() {
   // Sums before the steps that read them, the gathers after, each in the
   // model's parameter order on every rank, so that the ranks of each group
   // meet in one order.
+  // Over the world ranks holding the parameter (Parameter.ranks).
   auto collective = [&](pl::Opcode op, uint32_t from, uint32_t to,
-                        StringRef parameter) {
+                        const pl::Parameter &parameter) {
     pl::Instruction inst;
     inst.op = op;
     inst.inputs = {from};
     inst.outputs = {to};
-    inst.comm =
-        pl::CommSpec{groupOf(worldRanks(mesh, holders[parameter])), -1, 0};
+    inst.comm = pl::CommSpec{groupOf(parameter.ranks), -1, 0};
     inst.stream = pl::Stream::comm;
     return inst;
   };
@@ -442,9 +440,9 @@ void PlanEmitter::addOptimizer() {
     producer.recordEvents.push_back(rank.numEvents);
     consumer.waitEvents.push_back(rank.numEvents++);
   };
-  auto sumOver = [&](uint32_t id, StringRef parameter,
+  auto sumOver = [&](uint32_t id, const pl::Parameter &parameter,
                      pl::Instruction &reader) {
-    if (worldRanks(mesh, holders[parameter]).size() <= 1)
+    if (parameter.ranks.size() <= 1)
       return;
     pl::Instruction sum = collective(pl::Opcode::all_reduce, id, id, parameter);
     happensBefore(sum, reader);
@@ -468,18 +466,17 @@ void PlanEmitter::addOptimizer() {
       adamw.outputs.push_back(master->second);
     auto shard = shards.find(parameter.name);
     if (shard == shards.end()) {
-      sumOver(gradient->second, parameter.name, adamw);
+      sumOver(gradient->second, parameter, adamw);
       steps.push_back(std::move(adamw));
       continue;
     }
     // ZeRO-1: reduce-scatter the gradient, step the shard, all-gather the
     // updated parameter before the step ends.
     auto [gradientShard, parameterShard] = shard->second;
-    pl::Instruction scatter =
-        collective(pl::Opcode::reduce_scatter, gradient->second, gradientShard,
-                   parameter.name);
-    pl::Instruction gather = collective(pl::Opcode::all_gather, parameterShard,
-                                        weights, parameter.name);
+    pl::Instruction scatter = collective(
+        pl::Opcode::reduce_scatter, gradient->second, gradientShard, parameter);
+    pl::Instruction gather =
+        collective(pl::Opcode::all_gather, parameterShard, weights, parameter);
     adamw.inputs = {gradientShard};
     adamw.outputs[0] = parameterShard;
     happensBefore(scatter, adamw);
@@ -506,7 +503,7 @@ void PlanEmitter::addOptimizer() {
     update.inputs = {loads};
     update.outputs = {parameterBuffers.lookup(bias)};
     update.floatAttrs.push_back({pl::AttrKey::gamma, gamma});
-    sumOver(loads, bias, update);
+    sumOver(loads, plan.parameters[order.lookup(bias)], update);
     steps.push_back(std::move(update));
   }
   optimizer.instructions = std::move(sums);

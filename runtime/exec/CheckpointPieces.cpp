@@ -107,6 +107,7 @@ std::vector<HeldTensor> heldTensors(const plan::Plan &plan, int32_t r,
       HeldTensor h;
       h.optimizer = optimizer;
       h.name = t.name + suffix;
+      h.parameterTensor = t.name;
       h.dtype = ioDType(b, id);
       h.shape = t.shape;
       h.begin = from - t.offset;
@@ -153,12 +154,12 @@ void CheckpointReader::readManifest(const std::string &path) {
   if (!root.isObject() || !format || !format->isString() ||
       format->stringValue() != "dsc-sharded-checkpoint")
     throw io::Error(path + ": not a dsc sharded checkpoint manifest");
-  if (uint64_t(manifestCount(root, "step", path)) != top_.state().step)
-    throw io::Error(path + ": the manifest is from step " +
-                    std::to_string(manifestCount(root, "step", path)) +
-                    ", the checkpoint's files from step " +
-                    std::to_string(top_.state().step) +
-                    ": they come from different saves");
+  int64_t step = manifestCount(root, "step", path);
+  if (uint64_t(step) != top_.state().step)
+    throw io::Error(
+        path + ": the manifest is from step " + std::to_string(step) +
+        ", the checkpoint's files from step " +
+        std::to_string(top_.state().step) + ": they come from different saves");
   const io::JsonValue *list = root.find("tensors");
   if (!list || !list->isArray())
     throw io::Error(path + ": 'tensors' must be an array");
@@ -296,17 +297,17 @@ void CheckpointReader::restore(const plan::Plan &plan, const plan::Rank &rank,
   for (const plan::Parameter &p : plan.parameters)
     for (const ParameterTensor &t : parameterTensors(p)) {
       known.insert(t.name);
-      for (const char *state : {".exp_avg", ".exp_avg_sq", ".master_weight"})
-        known.insert(t.name + state);
+      for (plan::OptimizerState state :
+           {plan::OptimizerState::exp_avg, plan::OptimizerState::exp_avg_sq,
+            plan::OptimizerState::master_weight})
+        known.insert(t.name + "." + plan::stateName(state));
     }
   for (const auto &[name, tensor] : tensors_)
     if (!known.count(name))
       problem("unexpected tensor '" + name + "' " +
               io::formatShape(tensor.shape) + " (not in the plan's model)");
   for (const HeldTensor *master : derived) {
-    std::string parameter = master->name.substr(
-        0, master->name.size() - std::string(".master_weight").size());
-    if (!tensors_.count(parameter))
+    if (!tensors_.count(master->parameterTensor))
       problem("missing tensor '" + master->name +
               "', and its parameter, to start it from");
   }
@@ -331,8 +332,7 @@ void CheckpointReader::restore(const plan::Plan &plan, const plan::Rank &rank,
                       ".." + std::to_string(t.begin + t.count - 1));
   }
   for (const HeldTensor *master : derived) {
-    std::string parameter = master->name.substr(
-        0, master->name.size() - std::string(".master_weight").size());
+    const std::string &parameter = master->parameterTensor;
     const Tensor &source = tensors_.at(parameter);
     std::vector<uint8_t> raw(size_t(master->count) *
                              io::dtypeSize(source.dtype));

@@ -28,6 +28,8 @@ namespace dsc::exec::detail {
 struct HeldTensor {
   bool optimizer = false; // an optimizer state, else a parameter
   std::string name;
+  /// The parameter's checkpoint tensor: `name` without the state suffix.
+  std::string parameterTensor;
   io::DType dtype = io::DType::F32;
   io::Shape shape;
   int64_t begin = 0, count = 0;

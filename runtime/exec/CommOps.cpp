@@ -220,7 +220,54 @@ KernelFn bindAllToAllV(const OpContext &c, Communicator &group) {
   };
 }
 
-KernelFn bindMove(const OpContext &c, Communicator &comm);
+/// The call of all_reduce, reduce_scatter, all_gather or all_to_all.
+KernelFn bindMove(const OpContext &c, Communicator &comm) {
+  Communicator *group = &comm;
+  DataType type = dataType(c, c.in(0).dtype, c.describeIn(0));
+  size_t members = size_t(group->size());
+  switch (c.op()) {
+  case Opcode::all_reduce: {
+    size_t count = size_t(c.inNumel(0));
+    return [=](const KernelArgs &a) {
+      group->allReduce(a.in[0], a.out[0], count, type);
+    };
+  }
+  // Shards of ceil(whole / members) elements: a whole that does not divide
+  // moves through a zero-padded copy (the padding sums to zero in the
+  // scatter and is dropped after the gather).
+  case Opcode::reduce_scatter:
+  case Opcode::all_gather: {
+    bool scatter = c.op() == Opcode::reduce_scatter;
+    size_t whole = size_t(scatter ? c.inNumel(0) : c.outNumel(0));
+    size_t count = size_t(scatter ? c.outNumel(0) : c.inNumel(0));
+    size_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
+    std::shared_ptr<std::vector<uint8_t>> padded;
+    if (whole != count * members)
+      padded = std::make_shared<std::vector<uint8_t>>(count * members *
+                                                      elementBytes);
+    return [=](const KernelArgs &a) {
+      const void *in = a.in[0];
+      void *out = a.out[0];
+      if (padded && scatter)
+        in = std::memcpy(padded->data(), in, whole * elementBytes);
+      if (padded && !scatter)
+        out = padded->data();
+      if (scatter)
+        group->reduceScatter(in, out, count, type);
+      else
+        group->allGather(in, out, count, type);
+      if (padded && !scatter)
+        std::memcpy(a.out[0], out, whole * elementBytes);
+    };
+  }
+  default: { // all_to_all
+    size_t count = size_t(c.inNumel(0)) / members;
+    return [=](const KernelArgs &a) {
+      group->allToAll(a.in[0], a.out[0], count, type);
+    };
+  }
+  }
+}
 
 KernelFn bindCollective(const OpContext &c) {
   Communicator *group = &groupComm(c);
@@ -245,60 +292,6 @@ KernelFn bindCollective(const OpContext &c) {
     move(a);
     network->holdUntil(start, time);
   };
-}
-
-/// The call of all_reduce, reduce_scatter, all_gather or all_to_all.
-KernelFn bindMove(const OpContext &c, Communicator &comm) {
-  Communicator *group = &comm;
-  DataType type = dataType(c, c.in(0).dtype, c.describeIn(0));
-  size_t members = size_t(group->size());
-  switch (c.op()) {
-  case Opcode::all_reduce: {
-    size_t count = size_t(c.inNumel(0));
-    return [=](const KernelArgs &a) {
-      group->allReduce(a.in[0], a.out[0], count, type);
-    };
-  }
-  // Shards of ceil(whole / members) elements: a whole that does not divide
-  // moves through a padded copy (the padding reduces to zero and is
-  // dropped after the gather).
-  case Opcode::reduce_scatter: {
-    size_t count = size_t(c.outNumel(0));
-    size_t whole = size_t(c.inNumel(0));
-    size_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
-    if (whole == count * members)
-      return [=](const KernelArgs &a) {
-        group->reduceScatter(a.in[0], a.out[0], count, type);
-      };
-    auto padded =
-        std::make_shared<std::vector<uint8_t>>(count * members * elementBytes);
-    return [=](const KernelArgs &a) {
-      std::memcpy(padded->data(), a.in[0], whole * elementBytes);
-      group->reduceScatter(padded->data(), a.out[0], count, type);
-    };
-  }
-  case Opcode::all_gather: {
-    size_t count = size_t(c.inNumel(0));
-    size_t whole = size_t(c.outNumel(0));
-    size_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
-    if (whole == count * members)
-      return [=](const KernelArgs &a) {
-        group->allGather(a.in[0], a.out[0], count, type);
-      };
-    auto padded =
-        std::make_shared<std::vector<uint8_t>>(count * members * elementBytes);
-    return [=](const KernelArgs &a) {
-      group->allGather(a.in[0], padded->data(), count, type);
-      std::memcpy(a.out[0], padded->data(), whole * elementBytes);
-    };
-  }
-  default: { // all_to_all
-    size_t count = size_t(c.inNumel(0)) / members;
-    return [=](const KernelArgs &a) {
-      group->allToAll(a.in[0], a.out[0], count, type);
-    };
-  }
-  }
 }
 
 } // namespace

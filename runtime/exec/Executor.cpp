@@ -60,6 +60,12 @@ void describePeers(const plan::Plan &plan, const plan::Instruction &inst,
   b.peers += ")";
 }
 
+/// A trace argument `, "micro_batch": 3` (nothing for -1).
+std::string microBatchArg(int32_t microBatch) {
+  return microBatch >= 0 ? ", \"micro_batch\": " + std::to_string(microBatch)
+                         : std::string();
+}
+
 /// ", micro-batch 3" (nothing for -1).
 std::string mbText(int32_t microBatch) {
   return microBatch >= 0 ? ", micro-batch " + std::to_string(microBatch)
@@ -110,6 +116,9 @@ struct Executor::Impl {
   /// Runs instruction `index` of `program` as bound in `b`; errors name it.
   void execute(Bound &b, uint32_t program, size_t index, int32_t microBatch,
                const std::string &track);
+  /// The trace event of one run of `program`, from `start` to now.
+  void traceProgram(uint32_t program, int32_t microBatch,
+                    Trace::Clock::time_point start, const std::string &track);
 
   std::string where(uint32_t program, size_t index) const;
   void joinGroups(comm::Communicator *world);
@@ -350,15 +359,24 @@ void Executor::Impl::execute(Bound &b, uint32_t program, size_t index,
   }
   if (trace) {
     const plan::Program &p = rank.programs[program];
-    std::string mbArg = microBatch >= 0
-                            ? ", \"micro_batch\": " + std::to_string(microBatch)
-                            : std::string();
     trace->record(plan::opcodeName(p.instructions[index].op), start,
                   Trace::Clock::now(),
                   "\"program\": " + io::jsonQuote(p.name) +
-                      ", \"instruction\": " + std::to_string(index) + mbArg,
+                      ", \"instruction\": " + std::to_string(index) +
+                      microBatchArg(microBatch),
                   track);
   }
+}
+
+void Executor::Impl::traceProgram(uint32_t program, int32_t microBatch,
+                                  Trace::Clock::time_point start,
+                                  const std::string &track) {
+  const std::string &name = rank.programs[program].name;
+  trace->record(
+      microBatch >= 0 ? name + "@" + std::to_string(microBatch) : name, start,
+      Trace::Clock::now(),
+      "\"program\": " + std::to_string(program) + microBatchArg(microBatch),
+      track);
 }
 
 void Executor::run(uint32_t program, int32_t microBatch) {
@@ -374,16 +392,8 @@ void Executor::run(uint32_t program, int32_t microBatch) {
   // and before those it records. The program's trace event spans from its
   // first instruction's start to its last one's end.
   auto programStart = std::make_shared<Trace::Clock::time_point>();
-  if (bound.empty() && impl.trace) { // e.g. stage 0's backward_input
-    auto now = Trace::Clock::now();
-    impl.trace->record(
-        microBatch >= 0 ? p.name + "@" + std::to_string(microBatch) : p.name,
-        now, now,
-        "\"program\": " + std::to_string(program) +
-            (microBatch >= 0
-                 ? ", \"micro_batch\": " + std::to_string(microBatch)
-                 : std::string()));
-  }
+  if (bound.empty() && impl.trace) // e.g. stage 0's backward_input
+    impl.traceProgram(program, microBatch, Trace::Clock::now(), {});
   for (size_t i = 0; i < bound.size(); ++i) {
     const plan::Instruction &inst = p.instructions[i];
     Stream &stream = impl.streamOf(inst.stream);
@@ -396,17 +406,8 @@ void Executor::run(uint32_t program, int32_t microBatch) {
       if (first && impl.trace)
         *programStart = Trace::Clock::now();
       impl.execute(*b, program, i, microBatch, stream.name());
-      if (last && impl.trace) {
-        const plan::Program &p = impl.rank.programs[program];
-        std::string mbArg =
-            microBatch >= 0 ? ", \"micro_batch\": " + std::to_string(microBatch)
-                            : std::string();
-        impl.trace->record(
-            microBatch >= 0 ? p.name + "@" + std::to_string(microBatch)
-                            : p.name,
-            *programStart, Trace::Clock::now(),
-            "\"program\": " + std::to_string(program) + mbArg, stream.name());
-      }
+      if (last && impl.trace)
+        impl.traceProgram(program, microBatch, *programStart, stream.name());
     });
     for (uint32_t e : inst.recordEvents)
       stream.record(*impl.events[e]);

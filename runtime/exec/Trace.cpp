@@ -57,9 +57,7 @@ std::string Trace::json() const {
 void Trace::write(const std::string &path) const {
   std::string text = json();
   try {
-    io::AtomicFileWriter writer(path);
-    writer.write(text.data(), text.size());
-    writer.commit();
+    io::writeFileAtomically(path, text);
   } catch (const io::Error &e) {
     throw ExecError(std::string("writing the trace: ") + e.what());
   }

@@ -152,9 +152,7 @@ void saveTrainingCheckpoint(const std::string &dir, const plan::Plan &plan,
       return;
     try {
       work();
-    } catch (const io::Error &e) {
-      error = std::string("saving the checkpoint: ") + e.what();
-    } catch (const std::exception &e) {
+    } catch (const std::exception &e) { // io::Error, ExecError
       error = std::string("saving the checkpoint: ") + e.what();
     }
   };
@@ -175,10 +173,8 @@ void saveTrainingCheckpoint(const std::string &dir, const plan::Plan &plan,
   int32_t failed = firstFailure(world, error.empty());
   if (failed < 0 && first)
     attempt([&] {
-      io::AtomicFileWriter file(temp + "/" + io::kCheckpointManifestFile);
-      std::string text = manifest(plan, progress);
-      file.write(text.data(), text.size());
-      file.commit();
+      io::writeFileAtomically(temp + "/" + io::kCheckpointManifestFile,
+                              manifest(plan, progress));
       io::commitCheckpointSave(temp, dir);
     });
   if (failed >= 0 && first)

@@ -109,6 +109,12 @@ void Trainer::readLosses(StepResult &result) const {
   result.loss /= micro;
 }
 
+void Trainer::readPasses(StepResult &result) const {
+  readLosses(result);
+  if (meter_)
+    meter_->add(exec_.buffers());
+}
+
 /// The world's loss from the ranks' own. Gathered and summed here rather
 /// than by an all-reduce: the sums stay in double, in rank order, so every
 /// rank reports the same value bit for bit.
@@ -152,9 +158,7 @@ StepResult Trainer::step() {
     // The forward and backward passes wrote the losses and loads; the
     // optimizer sums the loads over the ranks and zeroes both.
     if (program.kind == plan::ProgramKind::optimizer && !lossesRead) {
-      readLosses(result);
-      if (meter_)
-        meter_->add(exec_.buffers());
+      readPasses(result);
       lossesRead = true;
     }
     if (mb >= 0) {
@@ -163,11 +167,8 @@ StepResult Trainer::step() {
     }
     exec_.run(entry.program, mb);
   }
-  if (!lossesRead) {
-    readLosses(result);
-    if (meter_)
-      meter_->add(exec_.buffers());
-  }
+  if (!lossesRead)
+    readPasses(result);
   exec_.finishStep();
   // After the whole schedule, so no rank waits here while another still
   // waits for it in the schedule's communication.

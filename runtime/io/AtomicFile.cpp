@@ -128,4 +128,10 @@ void AtomicFileWriter::abort() noexcept {
   }
 }
 
+void writeFileAtomically(const std::string &path, const std::string &text) {
+  AtomicFileWriter writer(path);
+  writer.write(text.data(), text.size());
+  writer.commit();
+}
+
 } // namespace dsc::io

@@ -68,7 +68,7 @@ std::optional<ShardRange> Plan::shardRange(int32_t rank,
   if (at == members.end())
     return std::nullopt;
   auto n = int64_t(members.size());
-  int64_t each = (*numel + n - 1) / n;
+  int64_t each = shardNumel(*numel, n);
   int64_t begin = std::min(*numel, each * int64_t(at - members.begin()));
   return ShardRange{begin, std::min(each, *numel - begin)};
 }

@@ -421,7 +421,7 @@ private:
     if (!numel)
       return;
     auto n = int64_t(g.ranks.size());
-    std::vector<int64_t> shard = {(*numel + n - 1) / n};
+    std::vector<int64_t> shard = {shardNumel(*numel, n)};
     if (buf.shape != shard)
       error(where + ": shape " + shapeString(buf.shape) + " is not a shard " +
             shapeString(shard) + " of " + param + " over the " +
@@ -784,11 +784,11 @@ private:
     // A shard holds ceil(whole / ranks) elements; the last rank's is
     // padded (ZeRO-1 shards parameters of any size).
     case Opcode::reduce_scatter:
-      if ((*nx + n - 1) / n != *ny)
+      if (shardNumel(*nx, n) != *ny)
         sizes("reduce_scatter needs output = input / group size, rounded up");
       break;
     case Opcode::all_gather:
-      if ((*ny + n - 1) / n != *nx)
+      if (shardNumel(*ny, n) != *nx)
         sizes("all_gather needs input = output / group size, rounded up");
       break;
     case Opcode::all_to_all:

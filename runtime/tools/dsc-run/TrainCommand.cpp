@@ -295,9 +295,7 @@ void checkOutputPlaces(const Options &o, const exec::WorldPlace &place) {
 void writeOutput(const std::string &option, const std::string &path,
                  const std::string &text) {
   try {
-    io::AtomicFileWriter writer(path);
-    writer.write(text.data(), text.size());
-    writer.commit();
+    io::writeFileAtomically(path, text);
   } catch (const io::Error &e) {
     throw exec::ExecError(option + " " + e.what());
   }

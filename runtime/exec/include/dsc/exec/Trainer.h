@@ -75,6 +75,9 @@ private:
   };
   void fillInputs(int32_t microBatch);
   void readLosses(StepResult &result) const;
+  /// What the step's passes left for the host: the losses and, with a
+  /// meter, the expert loads.
+  void readPasses(StepResult &result) const;
   void combineLosses(StepResult &result) const;
 
   Executor &exec_;

@@ -43,6 +43,10 @@ private:
   bool committed_ = false;
 };
 
+/// Writes `text` to `path` whole or not at all (an AtomicFileWriter).
+/// Throws dsc::io::Error.
+void writeFileAtomically(const std::string &path, const std::string &text);
+
 /// fsyncs the directory `dir` so entries renamed into it are durable.
 void syncDirectory(const std::string &dir);
 

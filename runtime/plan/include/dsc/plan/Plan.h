@@ -196,6 +196,12 @@ struct Plan {
                                        const Buffer &buffer) const;
 };
 
+/// Elements of each ZeRO-1 shard of a `numel`-element tensor over `ranks`
+/// ranks (ranks > 0): ceil(numel / ranks), the last shard padded.
+inline int64_t shardNumel(int64_t numel, int64_t ranks) {
+  return (numel + ranks - 1) / ranks;
+}
+
 /// Bytes of one element; 0 for a value outside the enum.
 uint64_t dtypeBytes(DType dtype);
 /// The schema's name of an enum value, or "?<number>" outside the enum (so
