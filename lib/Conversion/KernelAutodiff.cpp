@@ -200,7 +200,38 @@ LogicalResult Differentiator::differentiate(Operation *op) {
                                                ce.getLogits(), ce.getLabels(),
                                                ce.getWeightAttr()))
                    .getLogitsGrad());
-  } else if (!isa<KShiftOp, KFillOp>(op)) {
+  } else if (auto exchange = dyn_cast<KAllToAllVOp>(op)) {
+    // The rows go back where they came from: each member's received count
+    // is what it sends now, and the input's rows are the capacity.
+    if (Value dy = grad(exchange.getOutput()))
+      accumulate(exchange.getInput(),
+                 tag(KAllToAllVOp::create(
+                         builder, loc, exchange.getInput().getType(),
+                         exchange.getCounts().getType(), dy,
+                         exchange.getReceivedCounts(), exchange.getInput(),
+                         exchange.getMembers()))
+                     .getOutput());
+  } else if (auto permute = dyn_cast<KSlotPermuteOp>(op)) {
+    if (Value dy = grad(permute.getOutput()))
+      accumulate(permute.getRows(),
+                 tag(KSlotUnpermuteOp::create(builder, loc, dy,
+                                              permute.getCounts()))
+                     .getOutput());
+  } else if (auto unpermute = dyn_cast<KSlotUnpermuteOp>(op)) {
+    if (Value dy = grad(unpermute.getOutput()))
+      accumulate(unpermute.getRows(),
+                 tag(KSlotPermuteOp::create(
+                         builder, loc, dy.getType(),
+                         RankedTensorType::get(
+                             {cast<RankedTensorType>(
+                                  unpermute.getCounts().getType())
+                                      .getNumElements() +
+                              1},
+                             builder.getI32Type()),
+                         dy, unpermute.getCounts()))
+                     .getOutput());
+  } else if (!isa<KShiftOp, KFillOp, KSlotRouteOp, KSlotCountsOp, KAllToAllOp>(
+                 op)) {
     return op->emitOpError("has no gradient rule");
   }
   return success();

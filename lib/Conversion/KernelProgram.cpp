@@ -83,6 +83,12 @@ int64_t TensorRows::rowsOf(Operation *op, Value result) const {
       auto experts = cast<RankedTensorType>(dispatch.getExperts().getType());
       return known(dispatch.getExperts()) * experts.getDimSize(1);
     }
+  // An exchange receives at most every member's rows, or those of `like`.
+  if (auto exchange = dyn_cast<KAllToAllVOp>(op))
+    if (result == exchange.getOutput())
+      return exchange.getLike()
+                 ? known(exchange.getLike())
+                 : exchange.getMembers() * known(exchange.getInput());
   if (auto combine = dyn_cast<KCombineOp>(op))
     return known(combine.getExperts());
   if (auto scatter = dyn_cast<KDispatchGradOp>(op))

@@ -14,6 +14,7 @@ void dsc::buildTrainingPipeline(mlir::OpPassManager &manager,
   manager.addPass(createDscPipelinePartition(partition));
   manager.addPass(createDscPipelineSchedule());
   manager.addPass(createDscLowerToKernels());
+  manager.addPass(createDscExpertParallel());
   manager.addPass(createDscKernelAutodiff());
   manager.addPass(createDscFragment());
   DscPlanMemoryOptions memory;

@@ -203,6 +203,31 @@ FailureOr<ResolvedRun> dsc::resolveRun(RunOp run) {
   return setup;
 }
 
+MoEOp dsc::moeOfExperts(ModelOp model, StringRef name) {
+  MoEOp found;
+  model.walk([&](MoEOp moe) {
+    if (name.starts_with((moe.getScope() + ".experts.").str()))
+      found = moe;
+  });
+  return found;
+}
+
+ExpertPlacementAttr ResolvedRun::expertPlacement(MoEOp moe) const {
+  if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
+    return *placement;
+  int64_t experts = moe.getConfig().getNRoutedExperts();
+  int64_t gpus = ep();
+  int64_t perNode = ClusterOp(cluster).getGpusPerNode();
+  int64_t nodes = gpus <= perNode ? 1 : gpus / perNode;
+  if (gpus % nodes != 0)
+    nodes = 1;
+  SmallVector<int64_t> phy2log(experts), logcnt(experts, 1);
+  for (int64_t e = 0; e < experts; ++e)
+    phy2log[e] = e;
+  return ExpertPlacementAttr::get(moe->getContext(), gpus, nodes,
+                                  llvm::APFloat(1.0), phy2log, logcnt);
+}
+
 ResolvedRun dsc::withLayout(const ResolvedRun &run, StageLayout layout) {
   assert(static_cast<int64_t>(layout.stages.size()) == run.shape.stages &&
          "a layout of the run's stages");

@@ -187,6 +187,25 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
   } else if (auto op2 = dyn_cast<KCombineOp>(op)) {
     inst.op = pl::Opcode::combine_fwd;
     inst.inputs = ids({op2.getRows(), op2.getWeights(), op2.getExperts()});
+  } else if (auto op2 = dyn_cast<KSlotRouteOp>(op)) {
+    inst.op = pl::Opcode::slot_route;
+    inst.inputs = {valueBuffers.lookup(op2.getExperts()),
+                   slotCandidates(op2.getPlacement())};
+  } else if (isa<KSlotCountsOp>(op)) {
+    inst.op = pl::Opcode::slot_counts;
+    inst.inputs = ids(op->getOperands());
+  } else if (isa<KAllToAllOp, KAllToAllVOp>(op)) {
+    // Over the rank's ep group, on the comm stream; all_to_all_v's `like`
+    // only sized its result.
+    bool counted = isa<KAllToAllVOp>(op);
+    inst.op = counted ? pl::Opcode::all_to_all_v : pl::Opcode::all_to_all;
+    inst.inputs = ids(op->getOperands().take_front(counted ? 2 : 1));
+    inst.comm = pl::CommSpec{expertGroup(), -1, 0};
+    inst.stream = pl::Stream::comm;
+  } else if (isa<KSlotPermuteOp, KSlotUnpermuteOp>(op)) {
+    inst.op = isa<KSlotPermuteOp>(op) ? pl::Opcode::slot_permute
+                                      : pl::Opcode::slot_unpermute;
+    inst.inputs = ids(op->getOperands());
   } else if (auto op2 = dyn_cast<KCrossEntropyOp>(op)) {
     inst.op = pl::Opcode::cross_entropy_fwd;
     inst.inputs = ids({op2.getLogits(), op2.getLabels()});

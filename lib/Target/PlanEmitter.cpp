@@ -112,7 +112,7 @@ static std::vector<int32_t> worldRanks(MeshOp mesh,
 
 void PlanEmitter::addParameterBuffers() {
   for (auto [index, entry] : llvm::enumerate(plan.parameters)) {
-    if (!holders[entry.name].count(pipelineRank))
+    if (!llvm::is_contained(entry.ranks, rank.rank))
       continue;
     pl::Buffer weights;
     weights.name = entry.name;
@@ -405,7 +405,7 @@ LogicalResult PlanEmitter::addTransfer(Operation *op, int64_t stage,
           inst.outputs = {to->second};
         else
           inst.inputs = {from->second};
-        inst.comm = pl::CommSpec{-1, int32_t(mesh.getRank(peer, 0)),
+        inst.comm = pl::CommSpec{-1, int32_t(mesh.getRank(peer, expertRank)),
                                  transferTag(stage, payload, index)};
         inst.stream = pl::Stream::comm;
       }
@@ -452,10 +452,21 @@ void PlanEmitter::addOptimizer() {
   zero.op = pl::Opcode::fill;
   zero.outputs = accumulators;
   zero.floatAttrs.push_back({pl::AttrKey::value, 0.0});
+  std::vector<pl::Instruction> replicaSums;
   for (const pl::Parameter &parameter : plan.parameters) {
     auto gradient = gradientBuffers.find(parameter.name);
-    if (!parameter.trainable || gradient == gradientBuffers.end())
+    if (!parameter.trainable || gradient == gradientBuffers.end() ||
+        !llvm::is_contained(parameter.ranks, rank.rank))
       continue;
+    // Replicated experts' gradients are summed over the ep group first;
+    // the parameter's first reader of the gradient waits for that.
+    std::optional<uint32_t> replicasSummed =
+        sumReplicas(parameter, gradient->second, replicaSums);
+    auto afterReplicas = [&](pl::Instruction &reader) -> pl::Instruction & {
+      if (replicasSummed)
+        reader.waitEvents.push_back(*replicasSummed);
+      return reader;
+    };
     auto [m, v] = moments.lookup(parameter.name);
     uint32_t weights = parameterBuffers.lookup(parameter.name);
     pl::Instruction adamw;
@@ -466,7 +477,9 @@ void PlanEmitter::addOptimizer() {
       adamw.outputs.push_back(master->second);
     auto shard = shards.find(parameter.name);
     if (shard == shards.end()) {
+      size_t before = sums.size();
       sumOver(gradient->second, parameter, adamw);
+      afterReplicas(sums.size() > before ? sums.back() : adamw);
       steps.push_back(std::move(adamw));
       continue;
     }
@@ -475,6 +488,7 @@ void PlanEmitter::addOptimizer() {
     auto [gradientShard, parameterShard] = shard->second;
     pl::Instruction scatter = collective(
         pl::Opcode::reduce_scatter, gradient->second, gradientShard, parameter);
+    afterReplicas(scatter);
     pl::Instruction gather =
         collective(pl::Opcode::all_gather, parameterShard, weights, parameter);
     adamw.inputs = {gradientShard};
@@ -506,8 +520,8 @@ void PlanEmitter::addOptimizer() {
     sumOver(loads, plan.parameters[order.lookup(bias)], update);
     steps.push_back(std::move(update));
   }
-  optimizer.instructions = std::move(sums);
-  for (auto *list : {&steps, &gathers})
+  optimizer.instructions = std::move(replicaSums);
+  for (auto *list : {&sums, &steps, &gathers})
     for (pl::Instruction &inst : *list)
       optimizer.instructions.push_back(std::move(inst));
   optimizer.instructions.push_back(std::move(zero));
@@ -515,8 +529,9 @@ void PlanEmitter::addOptimizer() {
   rank.programs.push_back(std::move(optimizer));
 }
 
-LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
+LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
   rank = pl::Rank();
+  expertRank = member;
   parameterBuffers.clear();
   gradientBuffers.clear();
   moments.clear();
@@ -530,6 +545,7 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
   transferPrograms.clear();
   accumulators.clear();
   biasUpdates.clear();
+  slotTables.clear();
 
   pipelineRank = rankOp.getIndex();
   auto arena = rankOp->getAttrOfType<IntegerAttr>("dsc.arena_bytes");
@@ -539,11 +555,11 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp) {
     return rankOp.emitOpError("dsc compile: run dsc-plan-memory first");
   slotCounts = slots.asArrayRef();
   slotBases = bases.asArrayRef();
-  rank.rank = int32_t(mesh.getRank(pipelineRank, 0));
+  rank.rank = int32_t(mesh.getRank(pipelineRank, expertRank));
   rank.ppStage = int32_t(pipelineRank);
-  rank.dpRank = 0;
+  rank.dpRank = int32_t(expertRank);
   rank.epRank = int32_t(mesh.getExpertRank(rank.rank));
-  rank.dataShard = 0;
+  rank.dataShard = int32_t(expertRank);
   rank.arenaSize = uint64_t(arena.getInt());
 
   SmallVector<func::FuncOp> fragments;
@@ -632,6 +648,18 @@ void PlanEmitter::orderStreams() {
   // latest recording at its issue: a send for what it sends, a receive for
   // the readers of the slot it overwrites, a gradient sum for the backward
   // passes.
+  // Inside a fragment (an expert-parallel exchange), the streams take
+  // turns: an exchange waits for the compute before it, the compute after
+  // it for the exchange.
+  for (const auto &entry : fragmentPrograms) {
+    std::vector<pl::Instruction> &insts =
+        rank.programs[entry.getValue()].instructions;
+    for (size_t i = 1; i < insts.size(); ++i)
+      if (onComm(insts[i]) != onComm(insts[i - 1])) {
+        insts[i - 1].recordEvents.push_back(rank.numEvents);
+        insts[i].waitEvents.push_back(rank.numEvents++);
+      }
+  }
   uint32_t computeDone = rank.numEvents++;
   for (pl::Program &program : rank.programs)
     if (!program.instructions.empty() && !onComm(program.instructions.back()))
@@ -713,12 +741,6 @@ void PlanEmitter::remarkTrainingState() {
 }
 
 FailureOr<pl::Plan> PlanEmitter::emit() {
-  // Expert shards need the all-to-all dispatch that is not written yet.
-  if (setup.ep() != 1)
-    return run.emitError("dsc compile: this version writes pipeline and "
-                         "data-parallel plans without expert parallelism, "
-                         "got ep ")
-           << setup.ep() << "; pass --ep 1";
   SmallVector<RankOp> rankOps(pipeline.getBody().getOps<RankOp>());
   if (int64_t(rankOps.size()) != setup.pp())
     return pipeline.emitOpError("dsc compile: has ")
@@ -776,23 +798,31 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
     // FP8 block scales are not learned.
     entry.trainable =
         !StringRef(entry.name).ends_with("e_score_correction_bias") && !scales;
+    if (entry.experts && setup.ep() > 1) {
+      if (failed(addExpertShards(std::move(entry))))
+        return failure();
+      continue;
+    }
     plan.parameters.push_back(entry);
   }
 
+  // The first ep group of each pipeline rank's data-parallel copies is
+  // written out (its members hold different experts); every other copy
+  // replicates the member of its place: the plan of 2048 ranks stays the
+  // size of its pipeline ranks' ep groups.
   for (RankOp rankOp : rankOps)
-    if (failed(emitRank(rankOp)))
-      return failure();
-  // Every other data-parallel copy of pipeline rank p replicates (p, 0):
-  // the plan of 2048 ranks stays the size of its pipeline ranks'.
+    for (int64_t member = 0; member < setup.ep(); ++member)
+      if (failed(emitRank(rankOp, member)))
+        return failure();
   for (int64_t p = 0; p < setup.pp(); ++p)
-    for (int64_t d = 1; d < setup.dp(); ++d) {
+    for (int64_t d = setup.ep(); d < setup.dp(); ++d) {
       pl::Rank replica;
       replica.rank = int32_t(mesh.getRank(p, d));
       replica.ppStage = int32_t(p);
       replica.dpRank = int32_t(d);
       replica.epRank = int32_t(mesh.getExpertRank(replica.rank));
       replica.dataShard = int32_t(d);
-      replica.replicaOf = int32_t(mesh.getRank(p, 0));
+      replica.replicaOf = int32_t(mesh.getRank(p, d % setup.ep()));
       plan.ranks.push_back(std::move(replica));
     }
   llvm::sort(plan.ranks, [](const pl::Rank &a, const pl::Rank &b) {

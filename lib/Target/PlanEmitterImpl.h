@@ -44,7 +44,27 @@ private:
 
   void collectHolders();
   int32_t groupOf(std::vector<int32_t> ranks);
-  LogicalResult emitRank(RankOp rankOp);
+  /// Pipeline rank `rankOp` as ep member `expertRank` of its dp group's
+  /// first ep group (the other ep groups replicate it).
+  LogicalResult emitRank(RankOp rankOp, int64_t expertRank);
+  /// One plan parameter per ep member for a stacked routed-expert tensor:
+  /// the member's slots of the layer's placement.
+  LogicalResult addExpertShards(pl::Parameter entry);
+  /// The ep group of the rank being translated.
+  int32_t expertGroup();
+  /// An i32 constant buffer.
+  uint32_t constant(std::string name, std::vector<int64_t> shape,
+                    std::vector<int32_t> values);
+  /// The slot_route candidates [E, R] of the rank being translated: per
+  /// logical expert the slots holding it on the rank's own node, else all
+  /// of them, -1 padded.
+  uint32_t slotCandidates(ExpertPlacementAttr placement);
+  /// Sums the gradients of the experts the layer replicates within the ep
+  /// group (before the data-parallel sum): instructions for the optimizer's
+  /// start; the event the parameter's next step must wait for.
+  std::optional<uint32_t> sumReplicas(const pl::Parameter &parameter,
+                                      uint32_t gradient,
+                                      std::vector<pl::Instruction> &out);
   /// The parameters `holders` gives this pipeline rank, with their
   /// gradients and optimizer states.
   void addParameterBuffers();
@@ -111,6 +131,8 @@ private:
   // The rank being translated.
   pl::Rank rank;
   int64_t pipelineRank = 0;
+  /// Its place in its ep group (0 without expert parallelism).
+  int64_t expertRank = 0;
   ArrayRef<int64_t> slotCounts, slotBases;
   llvm::StringMap<uint32_t> parameterBuffers, gradientBuffers;
   llvm::StringMap<std::pair<uint32_t, uint32_t>> moments;
@@ -128,6 +150,8 @@ private:
   std::map<std::string, uint32_t> transferPrograms;
   /// Accumulators the optimizer program zeroes after the step.
   Ids accumulators;
+  /// The slot_route candidate table of each placement on this rank.
+  DenseMap<Attribute, uint32_t> slotTables;
   /// (loads buffer, bias parameter) of every biased router.
   std::vector<std::pair<uint32_t, std::string>> biasUpdates;
 };

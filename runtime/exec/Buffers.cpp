@@ -60,6 +60,15 @@ BufferSet::BufferSet(const plan::Rank &rank)
     } else {
       owned_.emplace_back(*bytes);
       views_[id] = owned_.back().data();
+      // A constant holds the compiler's values from the start (i32).
+      if (b.role == plan::BufferRole::constant) {
+        if (b.dtype != plan::DType::i32 ||
+            int64_t(b.values.size()) != *numel)
+          throw ExecError("rank " + std::to_string(rank.rank) + ", buffer b" +
+                          std::to_string(id) + " '" + b.name +
+                          "': a constant needs numel i32 values");
+        std::memcpy(views_[id], b.values.data(), *bytes);
+      }
     }
   }
 }

@@ -196,46 +196,52 @@ KernelFn bindGroupedLinear(const OpContext &c) {
            " must be a stack of expert weights [experts, out, in]");
   int64_t experts = w.shape[0], out = w.shape[1], in = w.shape[2];
   size_t oi = weightIsOutput ? 2 : 1; // offsets
-  c.expectInNumel(oi, experts + 1, "offsets: the weight's experts + 1");
+  // Expert-parallel rows come in one block per source rank and expert.
+  int64_t groups = c.inNumel(oi) - 1;
+  if (groups < experts || groups % experts != 0)
+    c.fail(c.describeIn(oi) + " must hold the weight's " +
+           std::to_string(experts) +
+           " experts (times their blocks) + 1 offsets");
+  int64_t blocks = groups / experts;
   k::FP8LinearAttrs attrs = fp8 ? fp8LinearAttrs(c) : k::FP8LinearAttrs();
   switch (part) {
   case Part::Forward: {
     int64_t rows = c.inRows(0, in, "rows of the weight's in features");
     c.expectOutNumel(0, rows * out, "rows x the weight's out features");
     return [=](const KernelArgs &a) {
-      checkGroupEnd(a.i32(1), experts, rows);
+      checkGroupEnd(a.i32(1), groups, rows);
       if (fp8)
         k::fp8GroupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                                   experts, in, out, attrs);
+                                   experts, in, out, attrs, blocks);
       else
         k::groupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                                experts, in, out);
+                                experts, in, out, blocks);
     };
   }
   case Part::Input: {
     int64_t rows = c.inRows(0, out, "dy rows of the weight's out features");
     c.expectOutNumel(0, rows * in, "rows x the weight's in features");
     return [=](const KernelArgs &a) {
-      checkGroupEnd(a.i32(1), experts, rows);
+      checkGroupEnd(a.i32(1), groups, rows);
       if (fp8)
         k::fp8GroupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2),
-                                         a.outF32(0), experts, in, out, attrs);
+                                         a.outF32(0), experts, in, out, attrs, blocks);
       else
         k::groupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                                      experts, in, out);
+                                      experts, in, out, blocks);
     };
   }
   case Part::Weight: {
     int64_t rows = c.inRows(1, in, "rows of the weight's in features");
     c.expectInNumel(0, rows * out, "dy: rows x the weight's out features");
     return [=](const KernelArgs &a) {
-      checkGroupEnd(a.i32(2), experts, rows);
+      checkGroupEnd(a.i32(2), groups, rows);
       if (fp8)
         k::fp8GroupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2),
-                                          a.outF32(0), experts, in, out, attrs);
+                                          a.outF32(0), experts, in, out, attrs, blocks);
       else
         k::groupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2),
-                                       a.outF32(0), experts, in, out);
+                                       a.outF32(0), experts, in, out, blocks);
     };
   }
   }

@@ -159,6 +159,7 @@ KernelFn bindDense(const OpContext &c);
 KernelFn bindAttention(const OpContext &c);
 KernelFn bindElementwise(const OpContext &c);
 KernelFn bindMoE(const OpContext &c);
+KernelFn bindExpertExchange(const OpContext &c);
 KernelFn bindLossOptimizer(const OpContext &c);
 KernelFn bindComm(const OpContext &c);
 

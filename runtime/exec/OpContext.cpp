@@ -168,6 +168,13 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::balance_loss_fwd:
   case Opcode::balance_loss_bwd:
     return bindMoE(c);
+  case Opcode::slot_route:
+  case Opcode::slot_counts:
+  case Opcode::slot_permute:
+  case Opcode::slot_unpermute:
+  case Opcode::scatter_rows:
+  case Opcode::gather_rows:
+    return bindExpertExchange(c);
   case Opcode::cross_entropy_fwd:
   case Opcode::cross_entropy_bwd:
   case Opcode::adamw:

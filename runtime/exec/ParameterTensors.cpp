@@ -18,7 +18,7 @@ parameterTensors(const plan::Parameter &parameter) {
   size_t marker = name.find("{e}");
   std::vector<ParameterTensor> tensors;
   for (int32_t i = 0; i < slice.count; ++i) {
-    std::string expert = std::to_string(slice.first + i);
+    std::string expert = std::to_string(slice.expert(i));
     std::string tensorName =
         marker == std::string::npos
             ? name + "." + expert // the validator requires the marker

@@ -3,6 +3,7 @@
 #include "dsc/exec/TrainCheckpoint.h"
 #include "CheckpointPieces.h"
 #include "dsc/exec/ExecError.h"
+#include "dsc/exec/ParameterTensors.h"
 #include "dsc/io/AtomicFile.h"
 #include "dsc/io/Checkpoint.h"
 #include "dsc/io/Error.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 
 namespace dsc::exec {
@@ -27,9 +29,39 @@ std::string partName(int32_t r) {
          digits;
 }
 
+/// Under expert parallelism a redundant expert's tensor is in several
+/// parameters (one per ep member holding a replica): (parameter, tensor)
+/// of every copy but the one in the lowest-numbered slot, which alone is
+/// written.
+using Copies = std::set<std::pair<int32_t, std::string>>;
+Copies replicaCopies(const plan::Plan &plan) {
+  std::map<std::string, std::pair<int64_t, int32_t>> primary;
+  Copies all;
+  for (size_t p = 0; p < plan.parameters.size(); ++p) {
+    const plan::Parameter &param = plan.parameters[p];
+    if (!param.experts || param.experts->ids.empty())
+      continue;
+    int32_t slot = param.experts->first;
+    for (const ParameterTensor &t : parameterTensors(param)) {
+      all.insert({int32_t(p), t.name});
+      auto [it, fresh] = primary.try_emplace(t.name, slot, int32_t(p));
+      if (!fresh && slot < it->second.first)
+        it->second = {slot, int32_t(p)};
+      ++slot;
+    }
+  }
+  for (const auto &[name, holder] : primary)
+    all.erase({holder.second, name});
+  return all;
+}
+
 /// Whether world rank `r` writes `t`: its shard, or the whole tensor when
-/// it is the lowest rank holding it (every holder has the same values).
-bool writes(const plan::Plan &plan, int32_t r, const HeldTensor &t) {
+/// it is the lowest rank holding it (every holder has the same values),
+/// and never a replica's copy.
+bool writes(const plan::Plan &plan, int32_t r, const HeldTensor &t,
+            const Copies &replicas) {
+  if (replicas.count({t.parameter, t.parameterTensor}))
+    return false;
   if (t.sharded)
     return true;
   const std::vector<int32_t> &holders = plan.parameters[t.parameter].ranks;
@@ -58,12 +90,13 @@ std::string manifest(const plan::Plan &plan, const TrainingProgress &progress) {
   };
   std::vector<std::string> order;
   std::map<std::string, Entry> entries;
+  Copies replicas = replicaCopies(plan);
   for (int32_t r = 0; r < plan.worldSize; ++r) {
     const std::vector<plan::Buffer> *buffers = detail::buffersOf(plan, r);
     if (!buffers)
       continue;
     for (const HeldTensor &t : detail::heldTensors(plan, r, *buffers)) {
-      if (!writes(plan, r, t))
+      if (!writes(plan, r, t, replicas))
         continue;
       auto [it, fresh] = entries.try_emplace(t.name, Entry{t, ""});
       if (fresh)
@@ -99,8 +132,9 @@ io::CheckpointContents partContents(const plan::Plan &plan,
                                     const BufferSet &buffers,
                                     const TrainingProgress &progress) {
   io::CheckpointContents contents;
+  Copies replicas = replicaCopies(plan);
   for (const HeldTensor &t : detail::heldTensors(plan, rank.rank, rank.buffers))
-    if (writes(plan, rank.rank, t)) {
+    if (writes(plan, rank.rank, t, replicas)) {
       size_t elementBytes = io::dtypeSize(t.dtype);
       io::Shape shape = t.whole() ? t.shape : io::Shape{t.count};
       io::TensorRef ref{pieceKey(t), t.dtype, shape,

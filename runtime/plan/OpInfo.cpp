@@ -242,6 +242,26 @@ std::vector<OpInfo> buildTable() {
   // (a V schedule's turn), where other ranks would send and receive it.
   t.push_back(fixed(Opcode::copy, {{"x", OT::Any}}, {{"y", OT::Any}}));
 
+  // Expert parallelism (see runtime/README.md). slot_route picks, for each
+  // chosen logical expert, one physical slot from the rank's constant
+  // candidate table [E, R] (-1 padded); dispatch_fwd then groups the copies
+  // by slot, slot_counts turns its offsets into rows per slot and per ep
+  // member, all_to_all / all_to_all_v exchange them, and slot_permute
+  // regroups what arrived (member-major) by local slot for the grouped
+  // GEMMs; slot_unpermute undoes it. scatter_rows / gather_rows sum the
+  // gradients of replicated experts through a compact buffer.
+  const OperandSpec counts{"counts", OT::I32};
+  t.push_back(fixed(Opcode::slot_route,
+                    {experts, {"candidates", OT::I32}}, {{"slots", OT::I32}}));
+  t.push_back(fixed(Opcode::slot_counts, {offsets},
+                    {{"slot_counts", OT::I32}, {"member_counts", OT::I32}}));
+  t.push_back(fixed(Opcode::slot_permute, {rows, counts}, {rows, offsets}));
+  t.push_back(fixed(Opcode::slot_unpermute, {rows, counts}, {rows}));
+  t.push_back(fixed(Opcode::scatter_rows, {x, {"index", OT::I32}},
+                    {{"y", OT::Floating, kAcc}}));
+  t.push_back(fixed(Opcode::gather_rows, {x, {"index", OT::I32}},
+                    {{"y", OT::Floating, kInPlace}}));
+
   // The table is indexed by opcode: entry i must describe opcode i + 1
   // (0 is `invalid`), and every opcode must have one. A mismatch is a
   // programming error in this file, caught on first use by every test.

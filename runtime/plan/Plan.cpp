@@ -45,10 +45,31 @@ std::optional<Rank> Plan::resolveRank(int32_t rank) const {
   resolved.replicaOf = -1;
   int32_t shift = own->rank - source->rank;
   for (Program &program : resolved.programs)
-    for (Instruction &inst : program.instructions)
-      if (inst.comm && inst.comm->peer >= 0)
+    for (Instruction &inst : program.instructions) {
+      if (!inst.comm)
+        continue;
+      if (inst.comm->peer >= 0)
         inst.comm->peer += shift;
+      int32_t g = inst.comm->group;
+      if (g >= 0 && size_t(g) < groups.size() &&
+          std::find(groups[g].ranks.begin(), groups[g].ranks.end(),
+                    own->rank) == groups[g].ranks.end())
+        if (int32_t moved = shiftedGroup(g, shift); moved >= 0)
+          inst.comm->group = moved;
+    }
   return resolved;
+}
+
+int32_t Plan::shiftedGroup(int32_t group, int32_t shift) const {
+  if (group < 0 || size_t(group) >= groups.size())
+    return -1;
+  std::vector<int32_t> moved = groups[group].ranks;
+  for (int32_t &r : moved)
+    r += shift;
+  for (size_t g = 0; g < groups.size(); ++g)
+    if (groups[g].ranks == moved)
+      return int32_t(g);
+  return -1;
 }
 
 std::optional<ShardRange> Plan::shardRange(int32_t rank,

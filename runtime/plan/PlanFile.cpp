@@ -97,9 +97,10 @@ Offset<fb::Program> encode(FlatBufferBuilder &b, const Program &p) {
 Offset<fb::Buffer> encode(FlatBufferBuilder &b, const Buffer &buf) {
   auto name = str(b, buf.name);
   auto shape = vec(b, buf.shape);
+  auto values = buf.values.empty() ? 0 : vec(b, buf.values);
   return fb::CreateBuffer(b, name, buf.role, buf.dtype, shape, buf.parameter,
                           buf.state, buf.microBatch, buf.offset, buf.size,
-                          buf.slots, buf.slotStride, buf.shardGroup);
+                          buf.slots, buf.slotStride, buf.shardGroup, values);
 }
 
 Offset<fb::Rank> encode(FlatBufferBuilder &b, const Rank &r) {
@@ -128,8 +129,9 @@ Offset<fb::Parameter> encode(FlatBufferBuilder &b, const Parameter &p) {
   if (p.experts)
     slice =
         fb::ExpertSlice(p.experts->first, p.experts->count, p.experts->total);
+  auto ids = p.experts && !p.experts->ids.empty() ? vec(b, p.experts->ids) : 0;
   return fb::CreateParameter(b, name, p.dtype, shape, ranks,
-                             p.experts ? &slice : nullptr, p.trainable);
+                             p.experts ? &slice : nullptr, p.trainable, ids);
 }
 
 Offset<fb::ProcessGroup> encode(FlatBufferBuilder &b, const ProcessGroup &g) {
@@ -255,6 +257,7 @@ public:
     out.slots = b.slots();
     out.slotStride = b.slot_stride();
     out.shardGroup = b.shard_group();
+    out.values = scalars<int32_t>(b.values());
     return out;
   }
 
@@ -297,7 +300,8 @@ public:
     out.shape = scalars<int64_t>(p.shape());
     out.ranks = scalars<int32_t>(p.ranks());
     if (const fb::ExpertSlice *s = p.experts())
-      out.experts = ExpertSlice{s->first(), s->count(), s->total()};
+      out.experts = ExpertSlice{s->first(), s->count(), s->total(),
+                                scalars<int32_t>(p.expert_ids())};
     out.trainable = p.trainable();
     return out;
   }

@@ -247,6 +247,13 @@ private:
           error(where + ": an expert stack's first dimension must be its " +
                 std::to_string(e.count) + " experts, shape is " +
                 shapeString(p.shape));
+        else if (!e.ids.empty() &&
+                 (int64_t(e.ids.size()) != e.count ||
+                  std::any_of(e.ids.begin(), e.ids.end(),
+                              [](int32_t id) { return id < 0; })))
+          error(where + ": expert_ids must name one logical expert (>= 0) "
+                        "per slot of the stack's " +
+                std::to_string(e.count));
       }
       auto [it, fresh] = names.insert({{p.name, first}, i});
       if (!fresh)
@@ -327,13 +334,19 @@ private:
           }
           continue;
         }
+        // A group without the replica moves with it (Plan::resolveRank).
         int32_t g = in.comm->group;
         if (g >= 0 && static_cast<size_t>(g) < plan.groups.size() &&
             !lists(plan.groups[g].ranks, r.rank)) {
-          error(where + ": replicates rank " + std::to_string(r.replicaOf) +
-                ", whose program " + quoted(program.name) + " uses group g" +
-                std::to_string(g) + " without this rank");
-          return;
+          int32_t moved = plan.shiftedGroup(g, r.rank - source->rank);
+          if (moved < 0 || !lists(plan.groups[moved].ranks, r.rank)) {
+            error(where + ": replicates rank " + std::to_string(r.replicaOf) +
+                  ", whose program " + quoted(program.name) +
+                  " uses group g" + std::to_string(g) +
+                  " without this rank, and no group is g" +
+                  std::to_string(g) + " moved with the replica");
+            return;
+          }
         }
       }
   }
@@ -518,6 +531,17 @@ private:
     }
     if (buf.role == BufferRole::loss && buf.dtype != DType::f32)
       error(where + ": a loss must be f32");
+    if (buf.role == BufferRole::constant) {
+      auto n = numElements(buf.shape);
+      if (buf.dtype != DType::i32)
+        error(where + ": a constant must be i32");
+      else if (n && *n != int64_t(buf.values.size()))
+        error(where + ": a constant of " + std::to_string(*n) +
+              " elements lists " + std::to_string(buf.values.size()) +
+              " values");
+    } else if (!buf.values.empty()) {
+      error(where + ": only constant buffers list values");
+    }
 
     if (buf.role == BufferRole::activation) {
       // Copy k of a slotted buffer starts k * slot_stride bytes further.
@@ -644,6 +668,10 @@ private:
           error(at + ": buffer b" + std::to_string(ids[i]) + " is a " +
                 roleName(b->role) + " buffer, which sums the micro-batches' " +
                 "values, so it must be floating, not " + dtypeName(b->dtype));
+          operandsOk = false;
+        } else if (!isInput && b->role == BufferRole::constant) {
+          error(at + ": buffer b" + std::to_string(ids[i]) +
+                " is a constant, which no instruction writes");
           operandsOk = false;
         }
         out.push_back(b);

@@ -141,3 +141,35 @@ LogicalResult KBalanceLossGradOp::verify() {
   return verifyBalanceLoss(*this, getLogits(), getExperts(), getSeqLen(),
                            getWeight().convertToDouble(), getConfig());
 }
+
+LogicalResult KSlotCountsOp::verify() {
+  auto counts = cast<RankedTensorType>(getSlotCounts().getType());
+  auto offsets = cast<RankedTensorType>(getOffsets().getType());
+  auto members = cast<RankedTensorType>(getMemberCounts().getType());
+  if (!counts.hasStaticShape() || !offsets.hasStaticShape() ||
+      !members.hasStaticShape())
+    return emitOpError("needs static counts and offsets");
+  if (offsets.getDimSize(0) != counts.getNumElements() + 1)
+    return emitOpError("offsets of ")
+           << offsets.getDimSize(0) << " slots + 1 do not match counts of "
+           << counts.getNumElements() << " slots";
+  if (members.getDimSize(0) != counts.getDimSize(0))
+    return emitOpError("member counts must have one per row of the slot "
+                       "counts (")
+           << counts.getDimSize(0) << ")";
+  return success();
+}
+
+LogicalResult KAllToAllVOp::verify() {
+  auto counts = cast<RankedTensorType>(getCounts().getType());
+  auto received = cast<RankedTensorType>(getReceivedCounts().getType());
+  if (getMembers() < 1)
+    return emitOpError("needs at least one member");
+  for (RankedTensorType type : {counts, received})
+    if (type.isDynamicDim(0) || type.getDimSize(0) != getMembers())
+      return emitOpError("counts must hold one per member (")
+             << getMembers() << ")";
+  if (getInput().getType() != getOutput().getType())
+    return emitOpError("moves rows of one type");
+  return success();
+}

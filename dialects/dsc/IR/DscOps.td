@@ -538,5 +538,6 @@ include "DscPipelineOps.td"
 include "DscKernelOps.td"
 include "DscGradientOps.td"
 include "DscFP8Ops.td"
+include "DscExpertParallelOps.td"
 
 #endif // DSC_OPS_TD

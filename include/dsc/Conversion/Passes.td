@@ -30,6 +30,27 @@ def DscLowerToKernels : Pass<"dsc-lower-to-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def DscExpertParallel : Pass<"dsc-expert-parallel", "::mlir::ModuleOp"> {
+  let summary = "Route a run's MoE layers over its expert-parallel group";
+  let description = [{
+    For a `dsc.run` whose mesh has `ep` > 1, rewrites each MoE layer of
+    `func.func @<run>_forward` (dsc-lower-to-kernels) from one rank's
+    dispatch / grouped linears / combine into the expert-parallel form:
+    `slot_route` picks each chosen expert's physical slot from the layer's
+    placement (the op's `placement`, or expert e in slot e), the dispatch
+    groups the copies by slot, `slot_counts` gives the rows per slot and
+    per ep member, `all_to_all` sends the per-slot counts and `all_to_all_v`
+    the rows to the members holding the slots, `slot_permute` regroups what
+    arrived by local slot for the grouped linears on the rank's S slots, and
+    `slot_unpermute` and an `all_to_all_v` bring the expert outputs back for
+    the combine. With ep 1 the program is left as it is.
+  }];
+  let options = [
+    Option<"runName", "run", "std::string", "\"\"",
+           "the dsc.run whose forward to rewrite (default: every run)">,
+  ];
+}
+
 def DscKernelAutodiff : Pass<"dsc-kernel-autodiff", "::mlir::ModuleOp"> {
   let summary = "Append the backward pass to each kernel-level forward";
   let description = [{

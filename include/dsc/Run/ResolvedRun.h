@@ -118,6 +118,10 @@ struct ResolvedRun {
   /// DualPipe (stage s runs on rank s and on pp - 1 - s), else 1. ZeRO-1
   /// shards a stage's optimizer state over all of them.
   int64_t stageCopies() const;
+  /// Where `moe`'s experts live in the ep group: its `placement`
+  /// (dsc-expert-placement) or, without one, expert e alone in slot e
+  /// (E / ep slots per GPU, on the nodes the group spans).
+  ExpertPlacementAttr expertPlacement(MoEOp moe) const;
   /// The share of the micro-batches that run `stage` on `rank`.
   double stageShare(int64_t rank, int64_t stage) const;
 };
@@ -127,6 +131,10 @@ struct ResolvedRun {
 /// own copy of them (the modules share both with the main model).
 ComponentParams stageParameters(const StageLayout::Stage &stage,
                                 const ParameterCountAnalysis &params);
+
+/// The MoE op of `model` whose routed experts the parameter `name` (a
+/// stacked `<scope>.experts.{e}...` tensor) belongs to; null when none.
+MoEOp moeOfExperts(ModelOp model, llvm::StringRef name);
 
 /// The module's runs named `name` (every run when empty); an error naming
 /// `pass` when there is none.

@@ -85,6 +85,7 @@ struct Buffer {
   uint32_t slots = 1;
   uint64_t slotStride = 0;
   int32_t shardGroup = -1;
+  std::vector<int32_t> values;
 };
 
 struct ScheduleEntry {
@@ -112,6 +113,13 @@ struct ExpertSlice {
   int32_t first = 0;
   int32_t count = 0;
   int32_t total = 0;
+  /// Expert parallelism: the logical expert of each slot; empty: first + i.
+  std::vector<int32_t> ids;
+
+  /// The logical expert in slot `i` of the stack.
+  int32_t expert(int32_t i) const {
+    return ids.empty() ? first + i : ids[size_t(i)];
+  }
 };
 
 struct Parameter {
@@ -186,8 +194,12 @@ struct Plan {
   const Rank *findRank(int32_t rank) const;
   /// What world rank `rank` runs: its own entry, or for a replica the
   /// replicated rank's buffers, programs and schedule under its own
-  /// coordinates (replicaOf then -1). nullopt when the plan lacks it.
+  /// coordinates (replicaOf then -1): its point-to-point peers, and the
+  /// collective groups it is not a member of, move with it (by rank -
+  /// replicaOf). nullopt when the plan lacks it.
   std::optional<Rank> resolveRank(int32_t rank) const;
+  /// The group whose ranks are group `group`'s moved by `shift`, or -1.
+  int32_t shiftedGroup(int32_t group, int32_t shift) const;
   /// Which of its parameter's elements `buffer` of world rank `rank` holds:
   /// all of them, or under ZeRO-1 (Buffer.shardGroup) the shard of the
   /// rank's position in the group. nullopt for a buffer bound to no

@@ -110,20 +110,27 @@ void combineBackward(const float *dy, const float *rows, const float *weights,
 //
 // Every expert's rows [offsets[e], offsets[e+1]) of x [R, in] (R =
 // offsets[E]) go through its weight w[e] of w [E, out, in]; an empty group
-// computes nothing (dw[e] is left exactly as it was).
+// computes nothing (dw[e] is left exactly as it was). With
+// `blocksPerExpert` m > 1 the offsets [E m + 1] cut each expert's rows into
+// m consecutive blocks (an expert-parallel rank's rows from each source),
+// run one after the other: dw[e] then sums the blocks in order, as one
+// rank summing the same micro-batches would.
 
 /// y [R, out]: each group's rows times w[e]^T.
 void groupedLinearForward(const float *x, const int32_t *offsets,
                           const float *w, float *y, int64_t numExperts,
-                          int64_t in, int64_t out);
+                          int64_t in, int64_t out,
+    int64_t blocksPerExpert = 1);
 /// dx [R, in] (written) per group: dy rows * w[e].
 void groupedLinearBackwardInput(const float *dy, const int32_t *offsets,
                                 const float *w, float *dx, int64_t numExperts,
-                                int64_t in, int64_t out);
+                                int64_t in, int64_t out,
+    int64_t blocksPerExpert = 1);
 /// dw[e] += dy rows^T * x rows.
 void groupedLinearBackwardWeight(const float *dy, const float *x,
                                  const int32_t *offsets, float *dw,
-                                 int64_t numExperts, int64_t in, int64_t out);
+                                 int64_t numExperts, int64_t in, int64_t out,
+    int64_t blocksPerExpert = 1);
 
 /// The FP8 forms: each group is a dense FP8 linear (Dense.h) on its rows, so
 /// activations and gradients are tiled within the group (Wgrad's tile x 1
@@ -132,15 +139,18 @@ void groupedLinearBackwardWeight(const float *dy, const float *x,
 void fp8GroupedLinearForward(const float *x, const int32_t *offsets,
                              const float *w, float *y, int64_t numExperts,
                              int64_t in, int64_t out,
-                             const FP8LinearAttrs &attrs);
+                             const FP8LinearAttrs &attrs,
+    int64_t blocksPerExpert = 1);
 void fp8GroupedLinearBackwardInput(const float *dy, const int32_t *offsets,
                                    const float *w, float *dx,
                                    int64_t numExperts, int64_t in, int64_t out,
-                                   const FP8LinearAttrs &attrs);
+                                   const FP8LinearAttrs &attrs,
+    int64_t blocksPerExpert = 1);
 void fp8GroupedLinearBackwardWeight(const float *dy, const float *x,
                                     const int32_t *offsets, float *dw,
                                     int64_t numExperts, int64_t in, int64_t out,
-                                    const FP8LinearAttrs &attrs);
+                                    const FP8LinearAttrs &attrs,
+    int64_t blocksPerExpert = 1);
 
 } // namespace dsc::kernels::cpu
 
