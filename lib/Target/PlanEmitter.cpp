@@ -664,9 +664,11 @@ void PlanEmitter::orderStreams() {
   for (pl::Program &program : rank.programs)
     if (!program.instructions.empty() && !onComm(program.instructions.back()))
       program.instructions.back().recordEvents.push_back(computeDone);
+  // (One right after another on the comm stream is ordered already.)
   for (pl::Program &program : rank.programs)
-    for (pl::Instruction &inst : program.instructions)
-      if (onComm(inst) && inst.waitEvents.empty())
+    for (auto [i, inst] : llvm::enumerate(program.instructions))
+      if (onComm(inst) && inst.waitEvents.empty() &&
+          (i == 0 || !onComm(program.instructions[i - 1])))
         inst.waitEvents.push_back(computeDone);
   // A fragment reads what a receive brought once it arrived.
   for (const auto &[name, index] : transferPrograms) {
@@ -729,11 +731,16 @@ void PlanEmitter::remarkTrainingState() {
                           gradientShards / MiB, parameterShards / MiB)
                 .str()
           : std::string();
+  std::string who = setup.ep() > 1
+                        ? llvm::formatv("{0} (ep member {1})", pipelineRank,
+                                        expertRank)
+                              .str()
+                        : std::to_string(pipelineRank);
   run.emitRemark(llvm::formatv("dsc-to-plan: @{0} rank {1}: parameters "
                                "{2:F2} MiB, gradients {3:F2} MiB, optimizer "
                                "state {4:F2} MiB{5}; the memory analysis "
                                "estimates {6:F2}, {7:F2} and {8:F2} MiB",
-                               pipeline.getSymName(), pipelineRank,
+                               pipeline.getSymName(), who,
                                parameters / MiB, gradients / MiB, states / MiB,
                                zero, estimate.weights / MiB,
                                estimate.grads / MiB, estimate.optimizer / MiB)

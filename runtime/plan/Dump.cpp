@@ -164,7 +164,11 @@ std::string dumpPlan(const Plan &plan) {
     os << "  p" << p << " " << quote(param.name) << " "
        << dtypeName(param.dtype) << " " << list(param.shape) << " on "
        << list(param.ranks);
-    if (param.experts)
+    if (param.experts && !param.experts->ids.empty())
+      os << " slots " << param.experts->first << "+" << param.experts->count
+         << " of " << param.experts->total << " holding experts "
+         << list(param.experts->ids);
+    else if (param.experts)
       os << " experts " << param.experts->first << "+" << param.experts->count
          << " of " << param.experts->total;
     if (!param.trainable)
@@ -197,6 +201,16 @@ std::string dumpPlan(const Plan &plan) {
         os << " x" << buf.slots << " stride " << buf.slotStride;
       if (buf.shardGroup >= 0)
         os << " shard of g" << buf.shardGroup;
+      if (!buf.values.empty()) {
+        // The first values: enough to read a slot table.
+        constexpr size_t kShown = 32;
+        std::vector<int32_t> shown(
+            buf.values.begin(),
+            buf.values.begin() + std::min(kShown, buf.values.size()));
+        os << " = " << list(shown);
+        if (buf.values.size() > kShown)
+          os << " and " << buf.values.size() - kShown << " more";
+      }
       if (buf.role == BufferRole::input_ids || buf.role == BufferRole::labels ||
           buf.role == BufferRole::loss)
         os << " " << microBatch(buf.microBatch);
