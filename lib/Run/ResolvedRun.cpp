@@ -216,16 +216,21 @@ ExpertPlacementAttr ResolvedRun::expertPlacement(MoEOp moe) const {
   if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
     return *placement;
   int64_t experts = moe.getConfig().getNRoutedExperts();
-  int64_t gpus = ep();
-  int64_t perNode = ClusterOp(cluster).getGpusPerNode();
-  int64_t nodes = gpus <= perNode ? 1 : gpus / perNode;
-  if (gpus % nodes != 0)
-    nodes = 1;
   SmallVector<int64_t> phy2log(experts), logcnt(experts, 1);
   for (int64_t e = 0; e < experts; ++e)
     phy2log[e] = e;
-  return ExpertPlacementAttr::get(moe->getContext(), gpus, nodes,
+  return ExpertPlacementAttr::get(moe->getContext(), ep(), expertNodes(),
                                   llvm::APFloat(1.0), phy2log, logcnt);
+}
+
+int64_t ResolvedRun::expertNodes() const {
+  // Global ranks fill nodes in order, so an ep group of consecutive ranks
+  // spans ep / gpus_per_node whole nodes, or lies inside one.
+  int64_t perNode = ClusterOp(cluster).getGpusPerNode();
+  int64_t gpus = ep();
+  if (gpus <= perNode || gpus % perNode != 0)
+    return 1;
+  return gpus / perNode;
 }
 
 ResolvedRun dsc::withLayout(const ResolvedRun &run, StageLayout layout) {

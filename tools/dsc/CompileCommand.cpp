@@ -11,6 +11,7 @@
 #include "dsc/Import/ClusterImport.h"
 #include "dsc/Import/ImportModel.h"
 #include "dsc/Pipelines/Pipelines.h"
+#include "dsc/Transforms/Passes.h"
 #include "dsc/Target/PlanEmitter.h"
 #include "dsc/plan/PlanFile.h"
 #include "mlir/Pass/PassManager.h"
@@ -47,6 +48,22 @@ static cl::opt<std::string> storage(
              "and weights with FP32 master weights and gradients and the "
              "run's AdamW moments, BF16 by default; the mixed-precision "
              "default) or f32 (everything FP32, AdamW moments included)"),
+    cl::sub(compileCommand));
+
+static cl::opt<int64_t> redundantExperts(
+    "redundant-experts", cl::init(0),
+    cl::desc("Extra expert slots per MoE layer (replicas of the busiest "
+             "experts, DeepSeek-V3's redundant experts); needs --ep > 1"),
+    cl::sub(compileCommand));
+static cl::opt<std::string> expertLoads(
+    "expert-loads", cl::init(""),
+    cl::desc("Place the experts for these loads (dsc-run --expert-loads or "
+             "dsc place's JSON / CSV), one layer per MoE layer"),
+    cl::value_desc("file"), cl::sub(compileCommand));
+static cl::opt<std::string> placementPolicy(
+    "placement-policy", cl::init("auto"),
+    cl::desc("Expert placement: hierarchical (groups on nodes first, for "
+             "node-limited routing), global or auto"),
     cl::sub(compileCommand));
 
 int runCompile(MLIRContext &context) {
@@ -86,6 +103,28 @@ int runCompile(MLIRContext &context) {
   dsc::RunOp run = resolved->run;
 
   PassManager manager(&context);
+  bool place = redundantExperts != 0 || !expertLoads.empty();
+  if (place) {
+    if (redundantExperts < 0)
+      return WithColor::error() << "dsc compile: --redundant-experts wants a "
+                                   "slot count >= 0, got "
+                                << redundantExperts << "\n",
+             1;
+    if (resolved->ep() == 1)
+      return WithColor::error()
+                 << "dsc compile: --redundant-experts and --expert-loads "
+                    "place experts over an expert-parallel group; pass --ep "
+                    "> 1\n",
+             1;
+    dsc::DscExpertPlacementOptions placement;
+    placement.ep = resolved->ep();
+    placement.nodes = resolved->expertNodes();
+    placement.redundant = redundantExperts;
+    placement.loads = expertLoads;
+    placement.policy = placementPolicy;
+    manager.nest<dsc::ModelOp>().addPass(
+        dsc::createDscExpertPlacement(placement));
+  }
   dsc::buildTrainingPipeline(manager, storage);
   if (failed(manager.run(*loaded.module)))
     return 1;

@@ -122,6 +122,8 @@ struct ResolvedRun {
   /// (dsc-expert-placement) or, without one, expert e alone in slot e
   /// (E / ep slots per GPU, on the nodes the group spans).
   ExpertPlacementAttr expertPlacement(MoEOp moe) const;
+  /// The nodes an ep group spans (1 inside a node).
+  int64_t expertNodes() const;
   /// The share of the micro-batches that run `stage` on `rank`.
   double stageShare(int64_t rank, int64_t stage) const;
 };
