@@ -152,6 +152,35 @@ LogicalResult dsc::planFragmentMemory(ModuleOp module, const ResolvedRun &setup,
     transient[func.getSymName()] =
         planTransients(func, tokens, floatsAsF32, slotValues[key->stage]);
   }
+  // Interleaved pairs run a forward and a backward fragment at once: the
+  // backward fragments' transients then lie after the largest forward's.
+  bool interleaves = false;
+  pipeline.getBody().walk([&](OverlapOp overlap) {
+    interleaves |= interleavesPair(setup, overlap);
+  });
+  if (interleaves) {
+    int64_t forward = 0;
+    for (func::FuncOp func : fragments)
+      if (fragmentKeyOf(func)->pass == PassKind::forward)
+        forward = std::max(forward, transient[func.getSymName()]);
+    int64_t base = alignUp(forward);
+    Builder builder(module.getContext());
+    for (func::FuncOp func : fragments) {
+      if (fragmentKeyOf(func)->pass == PassKind::forward)
+        continue;
+      transient[func.getSymName()] += base;
+      func.walk([&](Operation *op) {
+        auto offsets = op->getAttrOfType<DenseI64ArrayAttr>("dsc.offsets");
+        if (!offsets)
+          return;
+        SmallVector<int64_t> moved(offsets.asArrayRef());
+        for (int64_t &offset : moved)
+          if (offset >= 0)
+            offset += base;
+        op->setAttr("dsc.offsets", builder.getDenseI64ArrayAttr(moved));
+      });
+    }
+  }
   // Each stage's slot: its values one after the other.
   std::map<int64_t, llvm::StringMap<int64_t>> slotOffsets;
   std::map<int64_t, int64_t> slotBytes;

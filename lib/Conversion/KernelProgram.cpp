@@ -105,3 +105,8 @@ int64_t TensorRows::rowsOf(Operation *op, Value result) const {
         return known(operand);
   return tokens;
 }
+
+bool dsc::interleavesPair(const ResolvedRun &setup, OverlapOp overlap) {
+  return setup.ep() > 1 &&
+         overlap.getForwardStage() != overlap.getBackwardStage();
+}

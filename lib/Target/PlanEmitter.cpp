@@ -254,9 +254,9 @@ LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
     auto offset =
         fragment.getArgAttrOfType<IntegerAttr>(i, kSlotOffsetAttrName);
     if (name && name.getValue() == "input_ids") {
-      valueBuffers[argument] = idsBuffer;
+      valueBuffers[argument] = inputBuffer(stage, /*labels=*/false);
     } else if (name && name.getValue() == "labels") {
-      valueBuffers[argument] = labelsBuffer;
+      valueBuffers[argument] = inputBuffer(stage, /*labels=*/true);
     } else if (name && rows && offset) {
       valueBuffers[argument] =
           slotBuffer(stage, name.getValue(), argument.getType(), rows.getInt(),
@@ -346,9 +346,32 @@ LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
     if (failed(emitOp(&op, program)))
       return failure();
   }
+  // The cut: a chunk begins where compute resumes after communication
+  // (attention and routing | the dispatch's experts | the combine ...).
+  for (size_t i = 1; i < program.instructions.size(); ++i)
+    if (program.instructions[i - 1].stream == pl::Stream::comm &&
+        program.instructions[i].stream == pl::Stream::compute) {
+      if (program.chunks.empty())
+        program.chunks.push_back(0);
+      program.chunks.push_back(uint32_t(i));
+    }
   fragmentPrograms[fragment.getSymName()] = rank.programs.size();
   rank.programs.push_back(std::move(program));
   return success();
+}
+
+uint32_t PlanEmitter::inputBuffer(int64_t stage, bool labels) {
+  if (!perStageInputs)
+    return labels ? labelsBuffer : idsBuffer;
+  auto [it, added] = stageInputs.try_emplace({stage, labels}, 0);
+  if (added)
+    it->second = buffer({(labels ? "labels.s" : "input_ids.s") +
+                             std::to_string(stage),
+                         labels ? pl::BufferRole::labels
+                                : pl::BufferRole::input_ids,
+                         pl::DType::i32,
+                         {setup.microBatchTokens()}});
+  return it->second;
 }
 
 /// A send's or receive's tag: the stage and payload it carries and the
@@ -577,6 +600,10 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
       {"input_ids", pl::BufferRole::input_ids, pl::DType::i32, {tokens}});
   labelsBuffer =
       buffer({"labels", pl::BufferRole::labels, pl::DType::i32, {tokens}});
+  stageInputs.clear();
+  perStageInputs = false;
+  for (OverlapOp overlap : rankOp.getBody().getOps<OverlapOp>())
+    perStageInputs |= interleavesPair(setup, overlap);
   // A slot value's buffer takes the per-head view that any of its uses on
   // the rank asks for.
   for (func::FuncOp fragment : fragments) {
@@ -612,12 +639,21 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
                                 "dsc-fragment first");
       call(pass.getFragmentAttr(), pass.getMicroBatch());
     } else if (auto overlap = dyn_cast<OverlapOp>(op)) {
-      // The pair runs back to back here; overlapping its all-to-all with
-      // the other pass's compute needs expert parallelism.
       if (!overlap.getForwardFragmentAttr() ||
           !overlap.getBackwardFragmentAttr())
         return overlap.emitOpError("dsc compile: calls no fragments; run "
                                    "dsc-fragment first");
+      // Expert-parallel pairs interleave their chunks (Rank.overlapped),
+      // the backward's first: it begins with the combine's exchange, which
+      // the forward's attention then hides, and each chunk after hides the
+      // other's (DeepSeek-V3 Figure 4: combine-B | attention-F | MLP-B |
+      // dispatch-F ...).
+      if (interleavesPair(setup, overlap)) {
+        rank.overlapped.push_back(uint32_t(rank.schedule.size()));
+        call(overlap.getBackwardFragmentAttr(), overlap.getBackwardMicroBatch());
+        call(overlap.getForwardFragmentAttr(), overlap.getForwardMicroBatch());
+        continue;
+      }
       call(overlap.getForwardFragmentAttr(), overlap.getForwardMicroBatch());
       call(overlap.getBackwardFragmentAttr(), overlap.getBackwardMicroBatch());
     } else if (auto send = dyn_cast<SendOp>(op)) {

@@ -145,6 +145,11 @@ private:
   std::map<SlotKey, uint32_t> slotBuffers;
   DenseMap<Value, uint32_t> valueBuffers;
   uint32_t idsBuffer = 0, labelsBuffer = 0;
+  /// With interleaved pairs, each stage reads ids and labels of its own
+  /// micro-batch: (stage, labels?) -> its buffer.
+  bool perStageInputs = false;
+  std::map<std::pair<int64_t, bool>, uint32_t> stageInputs;
+  uint32_t inputBuffer(int64_t stage, bool labels);
   /// Program index of each fragment and of each transfer.
   llvm::StringMap<uint32_t> fragmentPrograms;
   std::map<std::string, uint32_t> transferPrograms;

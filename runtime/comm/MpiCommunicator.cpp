@@ -77,12 +77,12 @@ MPI_Datatype moveType(DataType type) {
 /// Between polls of a long wait: spin first (latency), then yield and
 /// sleep, so waiting ranks leave oversubscribed cores to those computing.
 void backOff(unsigned polls) {
-  if (polls < 1000)
+  if (polls < 100)
     return;
-  if (polls < 20000)
+  if (polls < 200)
     std::this_thread::yield();
   else
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
 }
 
 class MpiRequest : public Request {

@@ -211,6 +211,7 @@ KernelFn bindAllToAllV(const OpContext &c, Communicator &group) {
     writeCounts(a.out[1], recvType, recvRows);
     comm->allToAllV(a.in[0], sendCounts, sendDispls, a.out[0], recvCounts,
                     recvDispls, type);
+    start = std::chrono::steady_clock::now(); // the members have met
     uint64_t sent = 0;
     for (size_t r = 0; r < n; ++r)
       if (int(r) != comm->rank())
@@ -288,9 +289,9 @@ KernelFn bindCollective(const OpContext &c) {
   TransferTime time = network->collective(
       c.op(), c.plan().groups[size_t(c.inst().comm->group)].ranks, bytes);
   return [=](const KernelArgs &a) {
-    auto start = std::chrono::steady_clock::now();
     move(a);
-    network->holdUntil(start, time);
+    // The members have met: the transfer takes the cluster's time after.
+    network->holdUntil(std::chrono::steady_clock::now(), time);
   };
 }
 

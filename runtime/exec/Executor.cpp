@@ -120,6 +120,12 @@ struct Executor::Impl {
   void traceProgram(uint32_t program, int32_t microBatch,
                     Trace::Clock::time_point start, const std::string &track);
 
+  struct Issue;
+  /// A run of `program` for `microBatch`, ready to issue.
+  Issue prepare(uint32_t program, int32_t microBatch);
+  /// Issues instructions [begin, end) of `run` to their streams.
+  void issue(const Issue &run, size_t begin, size_t end);
+
   std::string where(uint32_t program, size_t index) const;
   void joinGroups(comm::Communicator *world);
   void findExpertCounts();
@@ -359,11 +365,17 @@ void Executor::Impl::execute(Bound &b, uint32_t program, size_t index,
   }
   if (trace) {
     const plan::Program &p = rank.programs[program];
-    trace->record(plan::opcodeName(p.instructions[index].op), start,
-                  Trace::Clock::now(),
+    const plan::Instruction &inst = p.instructions[index];
+    // Emulated, a communication's event says how long the modeled
+    // transfer took (its last part; the rest was waiting for peers).
+    std::string network;
+    if (inst.comm && this->network.speed() > 0)
+      network = ", \"network_us\": " +
+                std::to_string(this->network.lastHeld() * 1e6);
+    trace->record(plan::opcodeName(inst.op), start, Trace::Clock::now(),
                   "\"program\": " + io::jsonQuote(p.name) +
                       ", \"instruction\": " + std::to_string(index) +
-                      microBatchArg(microBatch),
+                      microBatchArg(microBatch) + network,
                   track);
   }
 }
@@ -379,39 +391,83 @@ void Executor::Impl::traceProgram(uint32_t program, int32_t microBatch,
       track);
 }
 
-void Executor::run(uint32_t program, int32_t microBatch) {
-  Impl &impl = *impl_;
-  if (program >= impl.programs.size())
-    throw ExecError("rank " + std::to_string(impl.rank.rank) +
-                    ": no program #" + std::to_string(program));
-  const plan::Program &p = impl.rank.programs[program];
-  std::vector<std::vector<Bound>> &variants = impl.programs[program];
-  std::vector<Bound> &bound =
-      variants[microBatch >= 0 ? size_t(microBatch) % variants.size() : 0];
+/// One run of a program being issued: its bindings for the micro-batch and
+/// when its first instruction started (for its trace event).
+struct Executor::Impl::Issue {
+  uint32_t program;
+  int32_t microBatch;
+  std::vector<Bound> *bound;
+  std::shared_ptr<Trace::Clock::time_point> start =
+      std::make_shared<Trace::Clock::time_point>();
+};
+
+Executor::Impl::Issue Executor::Impl::prepare(uint32_t program,
+                                              int32_t microBatch) {
+  if (program >= programs.size())
+    throw ExecError("rank " + std::to_string(rank.rank) + ": no program #" +
+                    std::to_string(program));
+  std::vector<std::vector<Bound>> &variants = programs[program];
+  Issue run{program, microBatch,
+            &variants[microBatch >= 0 ? size_t(microBatch) % variants.size()
+                                      : 0]};
+  if (run.bound->empty() && trace) // e.g. stage 0's backward_input
+    traceProgram(program, microBatch, Trace::Clock::now(), {});
+  return run;
+}
+
+void Executor::Impl::issue(const Issue &run, size_t begin, size_t end) {
   // Every instruction goes to its stream, after the events it waits for
   // and before those it records. The program's trace event spans from its
   // first instruction's start to its last one's end.
-  auto programStart = std::make_shared<Trace::Clock::time_point>();
-  if (bound.empty() && impl.trace) // e.g. stage 0's backward_input
-    impl.traceProgram(program, microBatch, Trace::Clock::now(), {});
-  for (size_t i = 0; i < bound.size(); ++i) {
+  const plan::Program &p = rank.programs[run.program];
+  for (size_t i = begin; i < end; ++i) {
     const plan::Instruction &inst = p.instructions[i];
-    Stream &stream = impl.streamOf(inst.stream);
+    Stream &stream = streamOf(inst.stream);
     for (uint32_t e : inst.waitEvents)
-      stream.wait(*impl.events[e]);
-    Bound *b = &bound[i];
-    bool first = i == 0, last = i + 1 == bound.size();
-    stream.enqueue([&impl, b, program, i, microBatch, first, last, programStart,
+      stream.wait(*events[e]);
+    Bound *b = &(*run.bound)[i];
+    bool first = i == 0, last = i + 1 == run.bound->size();
+    uint32_t program = run.program;
+    int32_t microBatch = run.microBatch;
+    auto programStart = run.start;
+    stream.enqueue([this, b, program, i, microBatch, first, last, programStart,
                     &stream] {
-      if (first && impl.trace)
+      if (first && trace)
         *programStart = Trace::Clock::now();
-      impl.execute(*b, program, i, microBatch, stream.name());
-      if (last && impl.trace)
-        impl.traceProgram(program, microBatch, *programStart, stream.name());
+      execute(*b, program, i, microBatch, stream.name());
+      if (last && trace)
+        traceProgram(program, microBatch, *programStart, stream.name());
     });
     for (uint32_t e : inst.recordEvents)
-      stream.record(*impl.events[e]);
+      stream.record(*events[e]);
   }
+}
+
+void Executor::run(uint32_t program, int32_t microBatch) {
+  Impl::Issue run = impl_->prepare(program, microBatch);
+  impl_->issue(run, 0, run.bound->size());
+}
+
+void Executor::runOverlapped(uint32_t first, int32_t firstMicroBatch,
+                             uint32_t second, int32_t secondMicroBatch) {
+  // The compiler's chunks, in turn: each one's communication, issued to
+  // the comm stream at its chunk's end, runs while the other's next chunk
+  // computes (DeepSeek-V3 Figure 4).
+  Impl &impl = *impl_;
+  Impl::Issue runs[2] = {impl.prepare(first, firstMicroBatch),
+                         impl.prepare(second, secondMicroBatch)};
+  std::vector<uint32_t> starts[2];
+  for (int r = 0; r < 2; ++r) {
+    starts[r] = impl.rank.programs[runs[r].program].chunks;
+    if (starts[r].empty())
+      starts[r].push_back(0);
+    starts[r].push_back(uint32_t(runs[r].bound->size()));
+  }
+  size_t chunks = std::max(starts[0].size(), starts[1].size()) - 1;
+  for (size_t c = 0; c < chunks; ++c)
+    for (int r = 0; r < 2; ++r)
+      if (c + 1 < starts[r].size())
+        impl.issue(runs[r], starts[r][c], starts[r][c + 1]);
 }
 
 } // namespace dsc::exec

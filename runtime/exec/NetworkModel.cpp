@@ -60,6 +60,7 @@ void NetworkModel::holdUntil(std::chrono::steady_clock::time_point start,
   if (speed_ <= 0)
     return;
   double seconds = time.latency + time.bandwidth / speed_;
+  lastHeld_.store(seconds, std::memory_order_relaxed);
   std::this_thread::sleep_until(
       start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                   std::chrono::duration<double>(seconds)));

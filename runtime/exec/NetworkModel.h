@@ -16,6 +16,7 @@
 
 #include "dsc/plan/Plan.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -48,9 +49,13 @@ public:
                           uint64_t bytes) const;
 
   /// Sleeps until `start` plus `time` at the current speed; returns at
-  /// once without emulation.
+  /// once without emulation. Collectives start their time when the members
+  /// have met (their real exchange is done): the transfer follows the
+  /// rendezvous, as on a network.
   void holdUntil(std::chrono::steady_clock::time_point start,
                  TransferTime time) const;
+  /// The seconds the last hold modeled (for the trace), 0 before any.
+  double lastHeld() const { return lastHeld_.load(std::memory_order_relaxed); }
 
 private:
   const plan::Link &link(bool acrossNodes) const;
@@ -59,6 +64,7 @@ private:
   const plan::Plan &plan_;
   int32_t rank_;
   double speed_ = 0;
+  mutable std::atomic<double> lastHeld_{0};
 };
 
 } // namespace dsc::exec::detail

@@ -43,6 +43,13 @@ Trainer::Trainer(Executor &executor, TokenBatches &data)
     else if (role == BufferRole::labels)
       labels_.push_back(id);
   }
+  programInputs_.resize(rank.programs.size());
+  for (size_t p = 0; p < rank.programs.size(); ++p)
+    for (const plan::Instruction &inst : rank.programs[p].instructions)
+      for (uint32_t id : inst.inputs)
+        if (rank.buffers[id].role == BufferRole::input_ids ||
+            rank.buffers[id].role == BufferRole::labels)
+          programInputs_[p].insert(id);
   // In a pipeline only the last stage computes the loss: a rank may have
   // none as long as some rank of the world has one.
   comm::Communicator &world = exec_.world();
@@ -69,7 +76,7 @@ Trainer::Trainer(Executor &executor, TokenBatches &data)
                         std::to_string(data_.tokensPerMicroBatch()));
 }
 
-void Trainer::fillInputs(int32_t microBatch) {
+void Trainer::fillInputs(int32_t microBatch, uint32_t program) {
   // The ids and labels of one micro-batch come from one window, so they
   // are produced together; a plan may hold several copies (per-micro-batch
   // buffers of pipeline programs).
@@ -77,9 +84,14 @@ void Trainer::fillInputs(int32_t microBatch) {
   std::vector<int32_t> ids(n), labels(n);
   data_.fill(progress_.dataPosition, microBatch, ids.data(), labels.data());
   const plan::Rank &rank = exec_.rank();
+  // Only the program's own: an overlapped pair's other program reads its
+  // stage's copies for another micro-batch.
+  const std::set<uint32_t> &reads = programInputs_[program];
   auto copy = [&](const std::vector<uint32_t> &targets,
                   const std::vector<int32_t> &values) {
     for (uint32_t id : targets) {
+      if (!reads.count(id))
+        continue;
       int32_t mb = rank.buffers[id].microBatch;
       if (mb == -1 || mb == microBatch)
         std::copy(values.begin(), values.end(),
@@ -152,9 +164,15 @@ StepResult Trainer::step() {
   exec_.setOptimizerStep(int64_t(result.step), result.lr);
   bool lossesRead = false;
   std::set<int32_t> microBatches;
-  for (const plan::ScheduleEntry &entry : rank.schedule) {
+  std::set<uint32_t> pairs(rank.overlapped.begin(), rank.overlapped.end());
+  auto microBatchOf = [&](const plan::ScheduleEntry &entry) {
     const plan::Program &program = rank.programs[entry.program];
-    int32_t mb = entry.microBatch >= 0 ? entry.microBatch : program.microBatch;
+    return entry.microBatch >= 0 ? entry.microBatch : program.microBatch;
+  };
+  for (size_t e = 0; e < rank.schedule.size(); ++e) {
+    const plan::ScheduleEntry &entry = rank.schedule[e];
+    const plan::Program &program = rank.programs[entry.program];
+    int32_t mb = microBatchOf(entry);
     // The forward and backward passes wrote the losses and loads; the
     // optimizer sums the loads over the ranks and zeroes both.
     if (program.kind == plan::ProgramKind::optimizer && !lossesRead) {
@@ -162,8 +180,18 @@ StepResult Trainer::step() {
       lossesRead = true;
     }
     if (mb >= 0) {
-      fillInputs(mb);
+      fillInputs(mb, entry.program);
       microBatches.insert(mb);
+    }
+    if (pairs.count(uint32_t(e)) && e + 1 < rank.schedule.size()) {
+      const plan::ScheduleEntry &partner = rank.schedule[++e];
+      int32_t partnerMb = microBatchOf(partner);
+      if (partnerMb >= 0) {
+        fillInputs(partnerMb, partner.program);
+        microBatches.insert(partnerMb);
+      }
+      exec_.runOverlapped(entry.program, mb, partner.program, partnerMb);
+      continue;
     }
     exec_.run(entry.program, mb);
   }

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <sstream>
 
 namespace dsc::plan {
@@ -221,18 +222,25 @@ std::string dumpPlan(const Plan &plan) {
       os << "  program #" << p << " " << quote(prog.name) << " "
          << programKindName(prog.kind) << ", " << microBatch(prog.microBatch)
          << ", " << prog.instructions.size()
-         << (prog.instructions.size() == 1 ? " instruction\n"
-                                           : " instructions\n");
+         << (prog.instructions.size() == 1 ? " instruction" : " instructions");
+      if (!prog.chunks.empty())
+        os << ", chunks at " << list(prog.chunks);
+      os << "\n";
       for (size_t i = 0; i < prog.instructions.size(); ++i)
         dumpInstruction(os, escape(prog.name), i, prog.instructions[i]);
     }
     os << "  schedule:";
-    for (const ScheduleEntry &s : r.schedule) {
+    std::set<uint32_t> pairs(r.overlapped.begin(), r.overlapped.end());
+    for (size_t e = 0; e < r.schedule.size(); ++e) {
+      const ScheduleEntry &s = r.schedule[e];
+      // An overlapped pair prints as first+second.
+      bool partner = e > 0 && pairs.count(uint32_t(e - 1));
+      os << (partner ? "+" : " ");
       // Bounds-checked: the dump also renders unvalidated plans.
       if (s.program < r.programs.size())
-        os << " " << escape(r.programs[s.program].name);
+        os << escape(r.programs[s.program].name);
       else
-        os << " #" << s.program;
+        os << "#" << s.program;
       if (s.microBatch >= 0)
         os << "@" << s.microBatch;
     }

@@ -91,7 +91,8 @@ Offset<fb::Program> encode(FlatBufferBuilder &b, const Program &p) {
     insts.push_back(encode(b, in));
   auto name = str(b, p.name);
   auto list = tables(b, insts);
-  return fb::CreateProgram(b, name, p.kind, p.microBatch, list);
+  auto chunks = p.chunks.empty() ? 0 : vec(b, p.chunks);
+  return fb::CreateProgram(b, name, p.kind, p.microBatch, list, chunks);
 }
 
 Offset<fb::Buffer> encode(FlatBufferBuilder &b, const Buffer &buf) {
@@ -116,9 +117,10 @@ Offset<fb::Rank> encode(FlatBufferBuilder &b, const Rank &r) {
   auto bufferList = tables(b, buffers);
   auto programList = tables(b, programs);
   auto scheduleList = schedule.empty() ? 0 : b.CreateVectorOfStructs(schedule);
+  auto overlapped = r.overlapped.empty() ? 0 : vec(b, r.overlapped);
   return fb::CreateRank(b, r.rank, r.ppStage, r.dpRank, r.epRank, r.dataShard,
                         r.arenaSize, r.numEvents, bufferList, programList,
-                        scheduleList, r.replicaOf);
+                        scheduleList, r.replicaOf, overlapped);
 }
 
 Offset<fb::Parameter> encode(FlatBufferBuilder &b, const Parameter &p) {
@@ -238,6 +240,7 @@ public:
         out.instructions.push_back(instruction(*in));
       }
     }
+    out.chunks = scalars<uint32_t>(p.chunks());
     return out;
   }
 
@@ -273,6 +276,7 @@ public:
     out.arenaSize = r.arena_size();
     out.numEvents = r.num_events();
     out.replicaOf = r.replica_of();
+    out.overlapped = scalars<uint32_t>(r.overlapped());
     if (auto *v = r.buffers(); v && charge(v->size()))
       for (const fb::Buffer *b : *v) {
         if (failed)

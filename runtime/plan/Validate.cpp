@@ -402,6 +402,32 @@ private:
               std::to_string(p.microBatch) + " as micro-batch " +
               std::to_string(s.microBatch));
     }
+    for (size_t p = 0; p < r.programs.size() && !full(); ++p) {
+      const std::vector<uint32_t> &chunks = r.programs[p].chunks;
+      for (size_t c = 0; c < chunks.size(); ++c)
+        if ((c == 0 && chunks[c] != 0) ||
+            (c > 0 && chunks[c] <= chunks[c - 1]) ||
+            chunks[c] >= std::max<size_t>(1, r.programs[p].instructions.size())) {
+          error(where + ", program " + quoted(r.programs[p].name) +
+                ": chunks must start at 0 and ascend within its " +
+                std::to_string(r.programs[p].instructions.size()) +
+                " instructions");
+          break;
+        }
+    }
+    uint32_t previousPair = 0;
+    for (size_t i = 0; i < r.overlapped.size() && !full(); ++i) {
+      uint32_t entry = r.overlapped[i];
+      if (size_t(entry) + 1 >= r.schedule.size() ||
+          (i > 0 && entry < previousPair + 2)) {
+        error(where + ": overlapped schedule entry " + std::to_string(entry) +
+              " must be followed by its partner, pairs ascending and "
+              "disjoint, within the " + std::to_string(r.schedule.size()) +
+              " entries");
+        break;
+      }
+      previousPair = entry;
+    }
     // With every id valid: the two streams, which run concurrently, must
     // be ordered by events wherever they share a buffer.
     if (errors.size() == errorsBefore)

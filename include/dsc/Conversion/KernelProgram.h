@@ -12,6 +12,7 @@
 #define DSC_CONVERSION_KERNELPROGRAM_H
 
 #include "dsc/IR/DscOps.h"
+#include "dsc/Run/ResolvedRun.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -58,6 +59,13 @@ mlir::func::FuncOp lookupFragment(mlir::ModuleOp module, RunOp run,
                                   FragmentKey key);
 /// Whether `func` is a fragment, and which.
 std::optional<FragmentKey> fragmentKeyOf(mlir::func::FuncOp func);
+
+/// Whether `pipeline`'s overlapped pairs (DualPipe's dsc.overlap) run
+/// interleaved, chunk by chunk: when the run is expert-parallel, so its
+/// fragments communicate inside (the all-to-all), and the pair's forward
+/// and backward run different stages. Memory planning then keeps the two
+/// fragments' transients apart, and the plan marks the pairs.
+bool interleavesPair(const ResolvedRun &setup, OverlapOp overlap);
 
 /// Rows of each tensor's dynamic leading dimension for one micro-batch of
 /// `tokens` tokens: tokens, except each token's k copies after a dispatch

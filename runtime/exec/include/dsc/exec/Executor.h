@@ -96,6 +96,10 @@ public:
   /// rest. Throws ExecError (an asynchronous stream's error: at the next
   /// wait for it, or synchronize()).
   void run(uint32_t program, int32_t microBatch = -1);
+  /// Runs two programs as an overlapped pair (Rank.overlapped): their
+  /// chunks (Program.chunks) issued in turn, first's chunk 0 first.
+  void runOverlapped(uint32_t first, int32_t firstMicroBatch, uint32_t second,
+                     int32_t secondMicroBatch);
   /// Waits until every stream finished what was issued; throws the first
   /// error of a stream.
   void synchronize();

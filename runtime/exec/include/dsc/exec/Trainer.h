@@ -37,6 +37,7 @@
 #include "dsc/exec/TrainCheckpoint.h"
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 namespace dsc::exec {
@@ -73,7 +74,8 @@ private:
     uint32_t buffer;
     double scale; // 1 / loss weight for the main loss, 1 otherwise
   };
-  void fillInputs(int32_t microBatch);
+  /// Fills the ids and labels `program` reads with `microBatch`'s.
+  void fillInputs(int32_t microBatch, uint32_t program);
   void readLosses(StepResult &result) const;
   /// What the step's passes left for the host: the losses and, with a
   /// meter, the expert loads.
@@ -85,6 +87,8 @@ private:
   TrainingProgress progress_;
   std::vector<LossTerm> main_, aux_, balance_;
   std::vector<uint32_t> ids_, labels_;
+  /// Per program, the ids and labels buffers it reads.
+  std::vector<std::set<uint32_t>> programInputs_;
   ExpertLoadMeter *meter_ = nullptr;
 };
 

@@ -70,6 +70,8 @@ struct Program {
   ProgramKind kind = ProgramKind::forward;
   int32_t microBatch = -1;
   std::vector<Instruction> instructions;
+  /// Chunk starts (Plan.fbs); empty: one chunk.
+  std::vector<uint32_t> chunks;
 };
 
 struct Buffer {
@@ -107,6 +109,8 @@ struct Rank {
   /// A replica runs rank `replicaOf`'s buffers, programs and schedule (and
   /// its arena size and events) with its own coordinates; -1: its own.
   int32_t replicaOf = -1;
+  /// Schedule entries overlapped with the next one (Plan.fbs).
+  std::vector<uint32_t> overlapped;
 };
 
 struct ExpertSlice {
