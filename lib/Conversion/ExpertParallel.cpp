@@ -90,7 +90,15 @@ void distribute(MoELayer layer, const ResolvedRun &setup) {
   Type rowsType = dispatch.getRows().getType();
   auto arrived = tag(KAllToAllVOp::create(
       builder, loc, rowsType, memberCountsType, bySlot.getRows(),
-      counts.getMemberCounts(), Value(), members));
+      counts.getMemberCounts(), Value(), members, /*fp8_tile=*/nullptr,
+      /*fp8_scale=*/nullptr));
+  // DeepSeek-V3 dispatches FP8 (dsc-fp8-dispatch spells it out once the
+  // backward, which sends plain gradients back, is derived).
+  if (std::optional<FP8Dispatch> fp8 = setup.fp8Dispatch(layer.moe)) {
+    arrived.setFp8TileAttr(builder.getI64IntegerAttr(fp8->tile));
+    arrived.setFp8ScaleAttr(
+        ScaleFormatAttr::get(builder.getContext(), fp8->scale));
+  }
   auto local = tag(KSlotPermuteOp::create(builder, loc, rowsType, offsetsType,
                                           arrived.getOutput(), arrivedCounts));
   dispatch.getRows().replaceAllUsesWith(local.getOutput());
@@ -104,7 +112,9 @@ void distribute(MoELayer layer, const ResolvedRun &setup) {
   Value back = tag(KAllToAllVOp::create(builder, loc, rowsType,
                                         memberCountsType, outputs,
                                         arrived.getReceivedCounts(),
-                                        bySlot.getRows(), members))
+                                        bySlot.getRows(), members,
+                                        /*fp8_tile=*/nullptr,
+                                        /*fp8_scale=*/nullptr))
                    .getOutput();
   combine.getRowsMutable().assign(back);
   combine.getExpertsMutable().assign(slots);

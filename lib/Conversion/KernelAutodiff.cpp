@@ -209,7 +209,8 @@ LogicalResult Differentiator::differentiate(Operation *op) {
                          builder, loc, exchange.getInput().getType(),
                          exchange.getCounts().getType(), dy,
                          exchange.getReceivedCounts(), exchange.getInput(),
-                         exchange.getMembers()))
+                         exchange.getMembers(), /*fp8_tile=*/nullptr,
+                         /*fp8_scale=*/nullptr))
                      .getOutput());
   } else if (auto permute = dyn_cast<KSlotPermuteOp>(op)) {
     if (Value dy = grad(permute.getOutput()))

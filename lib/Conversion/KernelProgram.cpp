@@ -57,10 +57,12 @@ int64_t TensorRows::bytes(Value value, bool floatsAsF32) const {
   int64_t count = 1;
   for (int64_t size : type.getShape())
     count *= ShapedType::isDynamic(size) ? known(value) : size;
+  // FP8 codes and scales keep their byte under FP32 storage: they are
+  // what an FP8 exchange moves.
   Type element = type.getElementType();
-  int64_t bits = isa<FloatType>(element) && floatsAsF32
-                     ? 32
-                     : element.getIntOrFloatBitWidth();
+  int64_t bits = element.getIntOrFloatBitWidth();
+  if (isa<FloatType>(element) && floatsAsF32 && bits > 8)
+    bits = 32;
   return count * std::max<int64_t>(bits / 8, 1);
 }
 

@@ -225,7 +225,8 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
     std::string weight = name(prefix, suffix);
     return tag(KGroupedLinearOp::create(builder, loc(), rowsType(out, bf16()),
                                         in, dispatch.getOffsets(), weight,
-                                        isFP8(weight)))
+                                        isFP8(weight),
+                                        /*quantized_input=*/false))
         .getOutput();
   };
   Value gate = grouped(dispatch.getRows(), "gate_proj.weight", width);

@@ -5,15 +5,12 @@
 using namespace mlir;
 using namespace dsc;
 
-/// Bytes per value the MoE all-to-all dispatch sends: FP8 with one FP32
-/// scale per tile when the MoE's plan (or, for an FP8 run of a BF16 model,
-/// dsc-fp8-quantize's defaults) dispatches FP8, else BF16.
+/// Bytes per value the MoE all-to-all dispatch sends: FP8 with one scale
+/// per tile (a byte for UE8M0, else FP32) when the run dispatches FP8
+/// (ResolvedRun::fp8Dispatch), else BF16.
 static double dispatchBytesPerValue(MoEOp moe, const ResolvedRun &setup) {
-  if (setup.weights.assumesFP8())
-    return 1 + 4.0 / setup.weights.getActTileWidth();
-  for (auto quantize : moe.getLinears().getOps<QuantizeOp>())
-    if (quantize.getDispatch())
-      return 1 + 4.0 / quantize.getTileWidth();
+  if (std::optional<FP8Dispatch> fp8 = setup.fp8Dispatch(moe))
+    return 1 + (fp8->scale == ScaleFormat::ue8m0 ? 1.0 : 4.0) / fp8->tile;
   return 2;
 }
 

@@ -16,6 +16,7 @@ void dsc::buildTrainingPipeline(mlir::OpPassManager &manager,
   manager.addPass(createDscLowerToKernels());
   manager.addPass(createDscExpertParallel());
   manager.addPass(createDscKernelAutodiff());
+  manager.addPass(createDscFP8Dispatch());
   manager.addPass(createDscFragment());
   DscPlanMemoryOptions memory;
   memory.storage = storage.str();

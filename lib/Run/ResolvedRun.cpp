@@ -195,12 +195,35 @@ FailureOr<ResolvedRun> dsc::resolveRun(RunOp run) {
       if (std::optional<ModelPart> part = modelPartOf(&op))
         setup.otherParts.push_back({&op, *part});
   setup.routedShare = 1.0 / setup.mesh.getEp();
+  bool hasMoE = false, fp8Dispatch = false;
   setup.model.walk([&](MoEOp moe) {
     if (std::optional<ExpertPlacementAttr> placement = moe.getPlacement())
       setup.routedShare = double(placement->getSlotsPerGPU()) /
                           moe.getConfig().getNRoutedExperts();
+    hasMoE = true;
+    fp8Dispatch |= setup.fp8Dispatch(moe).has_value();
   });
+  if (run.getDispatch() == Precision::fp8 && hasMoE && !fp8Dispatch)
+    return run.emitOpError("dispatch fp8 quantizes tokens as the FP8 recipe "
+                           "says, but this run's recipe is bf16; run the "
+                           "model through dsc-fp8-quantize, or use recipe "
+                           "fp8 (--recipe fp8), or dispatch bf16");
   return setup;
+}
+
+std::optional<FP8Dispatch> ResolvedRun::fp8Dispatch(MoEOp moe) const {
+  RunOp r = run;
+  if (r.getDispatch() == Precision::bf16)
+    return std::nullopt;
+  for (auto quantize : moe.getLinears().getOps<QuantizeOp>())
+    if (quantize.getDispatch())
+      return FP8Dispatch{quantize.getTileWidth(), quantize.getScale()};
+  if (!weights.assumesFP8())
+    return std::nullopt;
+  FP8Dispatch dispatch{weights.getActTileWidth(), ScaleFormat::ue8m0};
+  if (std::optional<FP8RecipeAttr> recipe = ModelOp(model).getFp8())
+    dispatch.scale = recipe->getDispatchScale();
+  return dispatch;
 }
 
 MoEOp dsc::moeOfExperts(ModelOp model, StringRef name) {

@@ -49,7 +49,10 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
       builder, loc, "run", model.getSymName(), mesh.getSymName(), options.mode,
       options.seqLen, options.microBatch, microBatches, options.zero, recipe,
       moments, options.recompute, options.schedule, virtualStages,
-      /*layout=*/nullptr);
+      /*layout=*/nullptr,
+      options.dispatch ? PrecisionAttr::get(builder.getContext(),
+                                            *options.dispatch)
+                       : PrecisionAttr());
   SymbolTableCollection symbols;
   if (failed(verify(mesh)) || failed(mesh.verifySymbolUses(symbols)) ||
       failed(verify(run)) || failed(run.verifySymbolUses(symbols)) ||

@@ -184,6 +184,17 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
                    parameterBuffer(op2.getWeightAttr())};
     if (op2.getFp8())
       fp8Attrs(tile, block);
+    if (op2.getQuantizedInput())
+      intAttr(pl::AttrKey::quantized_input, 1);
+  } else if (auto op2 = dyn_cast<KQuantizeRowsOp>(op)) {
+    // The scales' dtype (f32 or ue8m0) says how they are rounded.
+    inst.op = pl::Opcode::quantize_fp8;
+    inst.inputs = ids(op2.getInput());
+    intAttr(pl::AttrKey::tile, op2.getTile());
+  } else if (auto op2 = dyn_cast<KDequantizeRowsOp>(op)) {
+    inst.op = pl::Opcode::dequantize_fp8;
+    inst.inputs = ids({op2.getQuantized(), op2.getScales()});
+    intAttr(pl::AttrKey::tile, op2.getTile());
   } else if (auto op2 = dyn_cast<KCombineOp>(op)) {
     inst.op = pl::Opcode::combine_fwd;
     inst.inputs = ids({op2.getRows(), op2.getWeights(), op2.getExperts()});
@@ -198,6 +209,9 @@ LogicalResult PlanEmitter::emitOp(Operation *op, pl::Program &program) {
     // Over the rank's ep group, on the comm stream; all_to_all_v's `like`
     // only sized its result.
     bool counted = isa<KAllToAllVOp>(op);
+    if (counted && cast<KAllToAllVOp>(op).getFp8Tile())
+      return op->emitOpError("dsc compile: an FP8 exchange must be spelled "
+                             "out first; run dsc-fp8-dispatch");
     inst.op = counted ? pl::Opcode::all_to_all_v : pl::Opcode::all_to_all;
     inst.inputs = ids(op->getOperands().take_front(counted ? 2 : 1));
     inst.comm = pl::CommSpec{expertGroup(), -1, 0};

@@ -826,9 +826,14 @@ FailureOr<pl::Plan> PlanEmitter::emit() {
     pl::Parameter entry;
     entry.name = parameter.getSymName().str();
     // Checkpoints in other dtypes convert when they are loaded. FP8 block
-    // scales are only read by GPU kernels, which are not planned yet.
+    // scales are only read by GPU kernels, which are not planned yet; FP8
+    // weights are stored as the other floats (the CPU quantizes them when
+    // it runs an FP8 GEMM).
     bool scales = StringRef(entry.name).ends_with("_scale_inv");
-    entry.dtype = scales ? pl::DType::f32 : dtypeOf(type.getElementType());
+    Type element = type.getElementType();
+    if (isa<FloatType>(element) && element.getIntOrFloatBitWidth() == 8)
+      element = Builder(parameter.getContext()).getBF16Type();
+    entry.dtype = scales ? pl::DType::f32 : dtypeOf(element);
     entry.shape.assign(type.getShape().begin(), type.getShape().end());
     entry.ranks = worldRanks(mesh, holders[entry.name]);
     // Stacked routed experts stand for one checkpoint tensor per expert

@@ -96,6 +96,11 @@ private:
       return pl::DType::i32;
     if (element.isInteger(64))
       return pl::DType::i64;
+    // FP8 values an exchange moves (dsc-fp8-dispatch) keep their bytes.
+    if (isa<Float8E4M3FNType>(element))
+      return pl::DType::fp8_e4m3;
+    if (isa<Float8E8M0FNUType>(element))
+      return pl::DType::ue8m0;
     if (f32Storage || element.isF32())
       return pl::DType::f32;
     return element.isF16() ? pl::DType::f16 : pl::DType::bf16;

@@ -144,6 +144,45 @@ KernelFn bindFP8Linear(const OpContext &c) {
   }
 }
 
+/// quantize_fp8 / dequantize_fp8: rows [T, H] (the codes' shape) and
+/// scales [T, ceil(H / tile)], f32 or ue8m0 as their buffer says.
+KernelFn bindFP8Rows(const OpContext &c) {
+  bool quantize = c.op() == Opcode::quantize_fp8;
+  const plan::Buffer &codes = quantize ? c.out(0) : c.in(0);
+  const plan::Buffer &scales = quantize ? c.out(1) : c.in(1);
+  std::string codesText = quantize ? c.describeOut(0) : c.describeIn(0);
+  if (codes.shape.empty())
+    c.fail(codesText + " must be [rows, channels]");
+  int64_t cols = codes.shape.back();
+  int64_t tile = c.intAttr(AttrKey::tile);
+  int64_t tiles = (cols + tile - 1) / tile;
+  int64_t numel = quantize ? c.outNumel(0) : c.inNumel(0);
+  int64_t rows = cols > 0 ? numel / cols : 0;
+  std::string why = "one scale per 1 x " + std::to_string(tile) +
+                    " tile of " + codesText;
+  if (quantize) {
+    c.expectInNumel(0, numel, "as " + codesText);
+    c.expectOutNumel(1, rows * tiles, why);
+  } else {
+    c.expectInNumel(1, rows * tiles, why);
+    c.expectOutNumel(0, numel, "as " + codesText);
+  }
+  bool powerOfTwo = scales.dtype == plan::DType::ue8m0;
+  auto scalesOf = [powerOfTwo](void *p) {
+    return powerOfTwo ? k::RowScales{nullptr, static_cast<uint8_t *>(p)}
+                      : k::RowScales{static_cast<float *>(p), nullptr};
+  };
+  if (quantize)
+    return [=](const KernelArgs &a) {
+      k::quantizeRowsFP8(a.f32(0), static_cast<uint8_t *>(a.out[0]),
+                         scalesOf(a.out[1]), rows, cols, tile);
+    };
+  return [=](const KernelArgs &a) {
+    k::dequantizeRowsFP8(static_cast<const uint8_t *>(a.in[0]),
+                         scalesOf(a.in[1]), a.outF32(0), rows, cols, tile);
+  };
+}
+
 } // namespace
 
 k::FP8LinearAttrs fp8LinearAttrs(const OpContext &c) {
@@ -153,6 +192,8 @@ k::FP8LinearAttrs fp8LinearAttrs(const OpContext &c) {
   attrs.scaleFormat = c.intAttr(AttrKey::scale_format) == 1
                           ? numerics::ScaleFormat::UE8M0
                           : numerics::ScaleFormat::FP32;
+  if (c.op() == Opcode::fp8_grouped_linear_fwd)
+    attrs.quantizedInput = c.intAttr(AttrKey::quantized_input) == 1;
   return attrs;
 }
 
@@ -168,6 +209,9 @@ KernelFn bindDense(const OpContext &c) {
   case Opcode::linear_bwd_input:
   case Opcode::linear_bwd_weight:
     return bindLinear(c);
+  case Opcode::quantize_fp8:
+  case Opcode::dequantize_fp8:
+    return bindFP8Rows(c);
   default:
     return bindFP8Linear(c);
   }

@@ -135,6 +135,8 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::fp8_linear_fwd:
   case Opcode::fp8_linear_bwd_input:
   case Opcode::fp8_linear_bwd_weight:
+  case Opcode::quantize_fp8:
+  case Opcode::dequantize_fp8:
     return bindDense(c);
   case Opcode::rope_fwd:
   case Opcode::rope_bwd:

@@ -86,6 +86,13 @@ std::vector<AttrSpec> fp8Attrs() {
           optInt(AttrKey::scale_format, 0, 0, 1)};
 }
 
+/// The forward GEMM may read rows an FP8 dispatch delivered as they are.
+std::vector<AttrSpec> fp8ForwardAttrs() {
+  std::vector<AttrSpec> attrs = fp8Attrs();
+  attrs.push_back(optInt(AttrKey::quantized_input, 0, 0, 1));
+  return attrs;
+}
+
 std::vector<OpInfo> buildTable() {
   constexpr Access kAcc = Access::Accumulate, kInPlace = Access::InPlace;
   const OperandSpec x{"x", OT::Floating}, y{"y", OT::Floating},
@@ -219,7 +226,7 @@ std::vector<OpInfo> buildTable() {
   // Routed experts in FP8: grouped_linear's operands, fp8_linear's
   // attributes.
   t.push_back(fixed(Opcode::fp8_grouped_linear_fwd, {rows, offsets, w}, {y},
-                    fp8Attrs()));
+                    fp8ForwardAttrs()));
   t.push_back(fixed(Opcode::fp8_grouped_linear_bwd_input, {dy, offsets, w},
                     {drows}, fp8Attrs()));
   t.push_back(fixed(Opcode::fp8_grouped_linear_bwd_weight, {dy, rows, offsets},
@@ -262,6 +269,15 @@ std::vector<OpInfo> buildTable() {
   t.push_back(fixed(Opcode::gather_rows, {x, {"index", OT::I32}},
                     {{"y", OT::Floating, kInPlace}}));
 
+  // FP8 dispatch: rows [T, H] to E4M3 codes [T, H] with one scale per
+  // 1 x tile tile [T, ceil(H / tile)] (f32, or ue8m0 rounded up to a power
+  // of two), and back; the scale buffer's dtype says which.
+  const OperandSpec codes{"codes", OT::FP8}, scales{"scales", OT::Scale};
+  t.push_back(fixed(Opcode::quantize_fp8, {x}, {codes, scales},
+                    {reqInt(AttrKey::tile, 1)}));
+  t.push_back(fixed(Opcode::dequantize_fp8, {codes, scales}, {y},
+                    {reqInt(AttrKey::tile, 1)}));
+
   // The table is indexed by opcode: entry i must describe opcode i + 1
   // (0 is `invalid`), and every opcode must have one. A mismatch is a
   // programming error in this file, caught on first use by every test.
@@ -297,6 +313,10 @@ bool operandTypeAccepts(OperandType type, DType dtype) {
   case OT::Reducible:
     return dtype == DType::f32 || dtype == DType::bf16 || dtype == DType::i32 ||
            dtype == DType::i64;
+  case OT::FP8:
+    return dtype == DType::fp8_e4m3;
+  case OT::Scale:
+    return dtype == DType::f32 || dtype == DType::ue8m0;
   }
   return false;
 }
@@ -317,6 +337,10 @@ const char *operandTypeName(OperandType type) {
     return "f32 or bf16";
   case OT::Reducible:
     return "f32, bf16, i32 or i64";
+  case OT::FP8:
+    return "fp8_e4m3";
+  case OT::Scale:
+    return "f32 or ue8m0";
   }
   return "?";
 }

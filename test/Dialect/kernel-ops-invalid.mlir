@@ -77,3 +77,35 @@ func.func @balance_weight(%seed: tensor<f32>, %logits: tensor<?x4xf32>, %experts
   %d = dsc.k.balance_loss_grad %seed, %logits, %experts seq 16 weight 0.0 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<f32>, tensor<?x4xf32>, tensor<?x2xi32>
   return
 }
+
+// -----
+
+func.func @quantize_scale_type(%rows: tensor<?x200xbf16>) {
+  // expected-error @+1 {{'dsc.k.quantize_rows' op scale ue8m0 stores its scales as f8E8M0FNU, got 'f32'}}
+  %codes, %scales = dsc.k.quantize_rows %rows tile 128 scale ue8m0 : tensor<?x200xbf16> -> tensor<?x200xf8E4M3FN>, tensor<?x2xf32>
+  return
+}
+
+// -----
+
+func.func @quantize_tiles(%rows: tensor<?x200xbf16>) {
+  // expected-error @+1 {{'dsc.k.quantize_rows' op needs one scale per tile of 128: 2 per row, got 1}}
+  %codes, %scales = dsc.k.quantize_rows %rows tile 128 scale fp32 : tensor<?x200xbf16> -> tensor<?x200xf8E4M3FN>, tensor<?x1xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_codes(%codes: tensor<?x200xbf16>, %scales: tensor<?x2xf32>) {
+  // expected-error @+1 {{'dsc.k.dequantize_rows' op the rows must be wider than 8 bits, got 'tensor<?x200xf8E4M3FN>'}}
+  %rows = dsc.k.dequantize_rows %codes, %scales tile 128 : tensor<?x200xbf16>, tensor<?x2xf32> -> tensor<?x200xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @exchange_fp8_rows(%codes: tensor<?x200xf8E4M3FN>, %counts: tensor<2xi32>) {
+  // expected-error @+1 {{'dsc.k.all_to_all_v' op quantizes wider floats to FP8 for the exchange; its rows already have 8 bits}}
+  %c, %n = dsc.k.all_to_all_v %codes, %counts members 2 fp8 tile 128 scale ue8m0 : tensor<?x200xf8E4M3FN>, tensor<2xi32> -> tensor<?x200xf8E4M3FN>, tensor<2xi32>
+  return
+}

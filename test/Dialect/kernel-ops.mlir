@@ -47,3 +47,19 @@ func.func @balance(%logits: tensor<?x4xf32>, %experts: tensor<?x2xi32>, %seed: t
   %dlogits = dsc.k.balance_loss_grad %seed, %logits, %experts seq 16 weight 1.0e-4 <n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.0, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.0e-3, aux_loss_alpha = 1.0e-4> : tensor<f32>, tensor<?x4xf32>, tensor<?x2xi32>
   return %dlogits : tensor<?x4xf32>
 }
+
+// DeepSeek-V3's FP8 dispatch: rows to E4M3 with UE8M0 scales (one byte per
+// 1 x 128 tile; a ragged last tile), the two exchanges, and back; an
+// exchange marked FP8 before dsc-fp8-dispatch spells it out.
+// CHECK-LABEL: func.func @fp8_dispatch
+func.func @fp8_dispatch(%rows: tensor<?x200xbf16>, %counts: tensor<2xi32>) -> tensor<?x200xbf16> {
+  // CHECK: dsc.k.quantize_rows %{{.*}} tile 128 scale ue8m0 : tensor<?x200xbf16> -> tensor<?x200xf8E4M3FN>, tensor<?x2xf8E8M0FNU>
+  %codes, %scales = dsc.k.quantize_rows %rows tile 128 scale ue8m0 : tensor<?x200xbf16> -> tensor<?x200xf8E4M3FN>, tensor<?x2xf8E8M0FNU>
+  %c, %n = dsc.k.all_to_all_v %codes, %counts members 2 : tensor<?x200xf8E4M3FN>, tensor<2xi32> -> tensor<?x200xf8E4M3FN>, tensor<2xi32>
+  %s, %m = dsc.k.all_to_all_v %scales, %counts members 2 : tensor<?x2xf8E8M0FNU>, tensor<2xi32> -> tensor<?x2xf8E8M0FNU>, tensor<2xi32>
+  // CHECK: dsc.k.dequantize_rows %{{.*}}, %{{.*}} tile 128 : tensor<?x200xf8E4M3FN>, tensor<?x2xf8E8M0FNU> -> tensor<?x200xbf16>
+  %back = dsc.k.dequantize_rows %c, %s tile 128 : tensor<?x200xf8E4M3FN>, tensor<?x2xf8E8M0FNU> -> tensor<?x200xbf16>
+  // CHECK: dsc.k.all_to_all_v %{{.*}}, %{{.*}} members 2 fp8 tile 128 scale ue8m0 :
+  %marked, %k = dsc.k.all_to_all_v %rows, %counts members 2 fp8 tile 128 scale ue8m0 : tensor<?x200xbf16>, tensor<2xi32> -> tensor<?x200xbf16>, tensor<2xi32>
+  return %back : tensor<?x200xbf16>
+}

@@ -77,6 +77,16 @@ struct RunFlags {
       cl::values(clEnumValN(dsc::MomentType::fp32, "fp32", "FP32"),
                  clEnumValN(dsc::MomentType::bf16, "bf16", "BF16")),
       in, cl::cat(category)};
+  cl::opt<dsc::Precision> dispatch{
+      "dispatch",
+      cl::desc("How the MoE all-to-all sends tokens to the experts (default: "
+               "fp8 when the recipe is)"),
+      cl::values(clEnumValN(dsc::Precision::bf16, "bf16",
+                            "in the activations' type"),
+                 clEnumValN(dsc::Precision::fp8, "fp8",
+                            "E4M3 with the recipe's dispatch scales "
+                            "(DeepSeek-V3); combine stays BF16")),
+      in, cl::cat(category)};
   cl::opt<bool> recompute{"recompute",
                           cl::desc("Recompute activations in the backward"), in,
                           cl::cat(category)};
@@ -135,6 +145,7 @@ dsc::RunOptions runOptionsFromFlags(dsc::RunOptions options) {
   override(options.zero, f.zero);
   override(options.recipe, f.recipe);
   override(options.moments, f.moments);
+  override(options.dispatch, f.dispatch);
   override(options.recompute, f.recompute);
   override(options.schedule, f.schedule);
   override(options.virtualStages, f.virtualStages);

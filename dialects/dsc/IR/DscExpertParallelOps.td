@@ -61,15 +61,55 @@ def Dsc_KAllToAllVOp : Dsc_KernelOp<"all_to_all_v"> {
     saying how many. The result holds at most `members` times the input's
     rows (a dispatch: every member may send all its copies here), or, with
     `like`, as many rows as that value (the way back of a dispatch).
+
+    With `fp8 tile T scale S` the rows travel as E4M3 with one scale per
+    1 x T tile (S: `fp32`, or `ue8m0` powers of two sent as one byte), as
+    DeepSeek-V3 dispatches tokens to the experts (§3.3.4); the result is
+    their dequantized values. dsc-fp8-dispatch spells that out after the
+    backward is derived: the adjoint of an FP8 exchange is the plain
+    exchange back (combine and gradients travel in the activations' type).
   }];
   let arguments = (ins Dsc_Rows:$input, TensorRankOf<[I32], [1]>:$counts,
-                       Optional<Dsc_Rows>:$like, Dsc_I64Attr:$members);
+                       Optional<Dsc_Rows>:$like, Dsc_I64Attr:$members,
+                       OptionalAttr<Dsc_I64Attr>:$fp8_tile,
+                       OptionalAttr<Dsc_ScaleFormat>:$fp8_scale);
   let results = (outs Dsc_Rows:$output,
                       TensorRankOf<[I32], [1]>:$received_counts);
   let assemblyFormat = [{
-    $input `,` $counts (`like` $like^)? `members` $members attr-dict `:`
+    $input `,` $counts (`like` $like^)? `members` $members
+    (`fp8` `tile` $fp8_tile^ `scale` $fp8_scale)? attr-dict `:`
     type($input) `,` type($counts) (`,` type($like)^)? `->` type($output)
     `,` type($received_counts)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dsc_KQuantizeRowsOp : Dsc_KernelOp<"quantize_rows"> {
+  let summary = "rows to E4M3 with one scale per 1 x tile tile";
+  let description = [{
+    Each row's channels are cut into `1 x tile` tiles (a ragged last one
+    zero-padded); a tile's scale is max(amax, 1e-4) / 448, rounded up to a
+    power of two with `scale ue8m0` (then stored as `f8E8M0FNU`, one byte;
+    FP32 otherwise), and each value is stored as value / scale in E4M3.
+  }];
+  let arguments = (ins Dsc_Rows:$input, Dsc_I64Attr:$tile,
+                       Dsc_ScaleFormat:$scale);
+  let results = (outs Dsc_Rows:$quantized, Dsc_Rows:$scales);
+  let assemblyFormat = [{
+    $input `tile` $tile `scale` $scale attr-dict `:` type($input) `->`
+    type($quantized) `,` type($scales)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dsc_KDequantizeRowsOp : Dsc_KernelOp<"dequantize_rows"> {
+  let summary = "quantize_rows' inverse: each code times its tile's scale";
+  let arguments = (ins Dsc_Rows:$quantized, Dsc_Rows:$scales,
+                       Dsc_I64Attr:$tile);
+  let results = (outs Dsc_Rows:$output);
+  let assemblyFormat = [{
+    $quantized `,` $scales `tile` $tile attr-dict `:` type($quantized) `,`
+    type($scales) `->` type($output)
   }];
   let hasVerifier = 1;
 }

@@ -171,5 +171,60 @@ LogicalResult KAllToAllVOp::verify() {
              << getMembers() << ")";
   if (getInput().getType() != getOutput().getType())
     return emitOpError("moves rows of one type");
+  if (getFp8Tile().has_value() != getFp8Scale().has_value())
+    return emitOpError("an FP8 exchange needs both its tile and its scale");
+  if (std::optional<int64_t> tile = getFp8Tile()) {
+    if (*tile <= 0)
+      return emitOpError("needs a positive FP8 tile, got ") << *tile;
+    if (getInput().getType().getElementType().getIntOrFloatBitWidth() <= 8)
+      return emitOpError("quantizes wider floats to FP8 for the exchange; "
+                         "its rows already have 8 bits");
+  }
   return success();
+}
+
+/// Checks the FP8 form of [T, width] rows: `quantized` E4M3 rows of the
+/// same shape, `scales` [T, ceil(width / tile)] as `scale` stores them.
+static LogicalResult verifyQuantizedRows(Operation *op, Value rows,
+                                         Value quantized, Value scales,
+                                         int64_t tile,
+                                         std::optional<ScaleFormat> scale) {
+  if (tile <= 0)
+    return op->emitOpError("needs a positive tile, got ") << tile;
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  auto codesType = cast<RankedTensorType>(quantized.getType());
+  auto scalesType = cast<RankedTensorType>(scales.getType());
+  if (rowsType.getElementType().getIntOrFloatBitWidth() <= 8)
+    return op->emitOpError("the rows must be wider than 8 bits, got ")
+           << rowsType;
+  if (!isa<Float8E4M3FNType>(codesType.getElementType()) ||
+      codesType.getShape() != rowsType.getShape())
+    return op->emitOpError("the quantized rows must be ")
+           << "f8E4M3FN of the rows' shape, got " << codesType;
+  Type scaleType = scalesType.getElementType();
+  bool powerOfTwo = isa<Float8E8M0FNUType>(scaleType);
+  if (!powerOfTwo && !scaleType.isF32())
+    return op->emitOpError("scales are f32 or f8E8M0FNU, got ") << scaleType;
+  if (scale && powerOfTwo != (*scale == ScaleFormat::ue8m0))
+    return op->emitOpError("scale ")
+           << stringifyScaleFormat(*scale) << " stores its scales as "
+           << (*scale == ScaleFormat::ue8m0 ? "f8E8M0FNU" : "f32")
+           << ", got " << scaleType;
+  std::optional<int64_t> width = widthOf(rows);
+  if (width && !scalesType.isDynamicDim(1) &&
+      scalesType.getDimSize(1) != (*width + tile - 1) / tile)
+    return op->emitOpError("needs one scale per tile of ")
+           << tile << ": " << (*width + tile - 1) / tile << " per row, got "
+           << scalesType.getDimSize(1);
+  return success();
+}
+
+LogicalResult KQuantizeRowsOp::verify() {
+  return verifyQuantizedRows(*this, getInput(), getQuantized(), getScales(),
+                             getTile(), getScale());
+}
+
+LogicalResult KDequantizeRowsOp::verify() {
+  return verifyQuantizedRows(*this, getOutput(), getQuantized(), getScales(),
+                             getTile(), std::nullopt);
 }

@@ -218,13 +218,17 @@ def Dsc_KGroupedLinearOp : Dsc_KernelOp<"grouped_linear"> {
   let description = [{
     `weight` is a stacked routed-expert parameter [E, N, K] (or its FP8 form
     with `fp8`'s tile and block); rows [offsets[e], offsets[e+1]) use
-    expert e's weight.
+    expert e's weight. `quantized_input` says the rows already are FP8
+    values on their 1 x tile grid (an FP8 dispatch delivered them), so the
+    GEMM reads them as they are instead of quantizing them again.
   }];
   let arguments = (ins Dsc_Rows:$rows, TensorRankOf<[I32], [1]>:$offsets,
-                       FlatSymbolRefAttr:$weight, UnitAttr:$fp8);
+                       FlatSymbolRefAttr:$weight, UnitAttr:$fp8,
+                       UnitAttr:$quantized_input);
   let results = (outs Dsc_Rows:$output);
   let assemblyFormat = [{
-    $rows `,` $offsets `,` $weight (`fp8` $fp8^)? attr-dict `:`
+    $rows `,` $offsets `,` $weight (`fp8` $fp8^)?
+    (`quantized_input` $quantized_input^)? attr-dict `:`
     type($rows) `,` type($offsets) `->` type($output)
   }];
 }

@@ -327,6 +327,11 @@ def Dsc_RunOp : Dsc_Op<"run", [
     split. Whether the schedule can run the stages and micro-batches is
     checked when the run is resolved (dsc/Run/ResolvedRun.h), by the
     schedule library.
+
+    `dispatch` says how the MoE all-to-all sends tokens to the experts:
+    `fp8` as the model's FP8 recipe quantizes them (its `dsc.quantize ...
+    dispatch`), `bf16` in the activations' own type; without it, FP8
+    whenever the recipe is (ResolvedRun::fp8Dispatch).
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
@@ -342,14 +347,15 @@ def Dsc_RunOp : Dsc_Op<"run", [
     BoolAttr:$recompute,
     Dsc_ScheduleKind:$schedule,
     OptionalAttr<Dsc_I64Attr>:$virtual_stages,
-    OptionalAttr<Dsc_PipelineLayoutAttr>:$layout
+    OptionalAttr<Dsc_PipelineLayoutAttr>:$layout,
+    OptionalAttr<Dsc_Precision>:$dispatch
   );
   let assemblyFormat = [{
     $sym_name `model` $model `mesh` $mesh $mode `seq_len` $seq_len
     `micro_batch` $micro_batch `micro_batches` $micro_batches `zero` $zero
     `recipe` $recipe `moments` $moments `recompute` $recompute
     `schedule` $schedule (`virtual_stages` $virtual_stages^)?
-    (`layout` $layout^)? attr-dict
+    (`layout` $layout^)? (`dispatch` $dispatch^)? attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

@@ -43,7 +43,9 @@ def DscExpertParallel : Pass<"dsc-expert-parallel", "::mlir::ModuleOp"> {
     the rows to the members holding the slots, `slot_permute` regroups what
     arrived by local slot for the grouped linears on the rank's S slots, and
     `slot_unpermute` and an `all_to_all_v` bring the expert outputs back for
-    the combine. With ep 1 the program is left as it is.
+    the combine. With ep 1 the program is left as it is. When the run
+    dispatches FP8 (ResolvedRun::fp8Dispatch) the dispatch's exchange is
+    marked `fp8 tile T scale S` for dsc-fp8-dispatch.
   }];
   let options = [
     Option<"runName", "run", "std::string", "\"\"",
@@ -64,6 +66,29 @@ def DscKernelAutodiff : Pass<"dsc-kernel-autodiff", "::mlir::ModuleOp"> {
     `dsc.stage`; ops no gradient reaches are left out.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def DscFP8Dispatch : Pass<"dsc-fp8-dispatch", "::mlir::ModuleOp"> {
+  let summary = "Send the MoE dispatch's tokens as FP8 with their scales";
+  let description = [{
+    In `func.func @<run>_train` (dsc-kernel-autodiff) and the forward it
+    derives from, spells out every
+    `dsc.k.all_to_all_v ... fp8 tile T scale S` (dsc-expert-parallel marks
+    the dispatch when the run dispatches FP8, ResolvedRun::fp8Dispatch) as
+    DeepSeek-V3 runs it: `quantize_rows` to E4M3 with one scale per 1 x T
+    tile, an `all_to_all_v` of the codes and one of the scales (UE8M0
+    scales travel as one byte each), and `dequantize_rows` where they
+    arrive. FP8 grouped linears reading those rows (through
+    `slot_permute`) get `quantized_input` when the recipe's activation
+    tile is T: their GEMM takes the dispatched FP8 values as they are, as
+    V3's does. The backward was derived from the unquantized exchange, so
+    gradients and the combine travel in the activations' type.
+  }];
+  let options = [
+    Option<"runName", "run", "std::string", "\"\"",
+           "the dsc.run whose training program to rewrite (default: every "
+           "run)">,
+  ];
 }
 
 def DscFragment : Pass<"dsc-fragment", "::mlir::ModuleOp"> {

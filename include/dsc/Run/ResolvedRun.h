@@ -61,6 +61,12 @@ struct StageLayout {
   PipelineLayoutAttr toAttr(mlir::MLIRContext *context) const;
 };
 
+/// DeepSeek-V3's FP8 dispatch (§3.3): E4M3 tokens, one scale per 1 x tile.
+struct FP8Dispatch {
+  int64_t tile = 128;
+  ScaleFormat scale = ScaleFormat::ue8m0;
+};
+
 struct ResolvedRun {
   RunOp run;
   ModelOp model;
@@ -124,6 +130,12 @@ struct ResolvedRun {
   ExpertPlacementAttr expertPlacement(MoEOp moe) const;
   /// The nodes an ep group spans (1 inside a node).
   int64_t expertNodes() const;
+  /// How `moe`'s tokens travel to its experts in FP8 (1 x tile tiles,
+  /// scale rounding), or nullopt when they travel in the activations' type:
+  /// the run's `dispatch`, by default FP8 when the recipe is, quantized as
+  /// the model's `dsc.quantize ... dispatch` says (a BF16 model priced as
+  /// FP8: the recipe's activation tile and dispatch scale).
+  std::optional<FP8Dispatch> fp8Dispatch(MoEOp moe) const;
   /// The share of the micro-batches that run `stage` on `rank`.
   double stageShare(int64_t rank, int64_t stage) const;
 };

@@ -31,6 +31,8 @@ struct RunOptions {
   int64_t zero = 1;
   std::optional<Precision> recipe;
   std::optional<MomentType> moments;
+  /// How the MoE all-to-all sends tokens (default: FP8 when the recipe is).
+  std::optional<Precision> dispatch;
   bool recompute = false;
   ScheduleKind schedule = ScheduleKind::one_f_one_b;
   /// Model chunks per rank (interleaved 1F1B only).

@@ -59,8 +59,12 @@ std::vector<float> weightBlocks(const float *w, int64_t in, int64_t out,
 
 void fp8LinearForward(const float *x, const float *w, float *y, int64_t rows,
                       int64_t in, int64_t out, const FP8LinearAttrs &attrs) {
-  std::vector<float> xq = alongRows(x, rows, in, attrs);
   std::vector<float> wq = weightBlocks(w, in, out, attrs);
+  if (attrs.quantizedInput) {
+    linearForward(x, wq.data(), y, rows, in, out);
+    return;
+  }
+  std::vector<float> xq = alongRows(x, rows, in, attrs);
   linearForward(xq.data(), wq.data(), y, rows, in, out);
 }
 

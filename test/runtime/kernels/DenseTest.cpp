@@ -302,3 +302,44 @@ TEST(FP8Linear, RejectsEmptyTiles) {
   c.attrs.tile = 0;
   EXPECT_THROW(c.fp8(), std::invalid_argument);
 }
+
+//===-- FP8 rows (the FP8 dispatch) ---------------------------------------===//
+
+TEST(FP8Rows, RoundTripIsTheFakeQuantization) {
+  // Codes and scales that travel, dequantized, are exactly the fake
+  // quantization the FP8 GEMMs apply (1 x tile tiles, a ragged last one),
+  // so a GEMM may read dispatched rows as they are.
+  const int64_t rows = 5, cols = 200, tile = 128, tiles = 2;
+  std::vector<float> x = randomVector(rows * cols, 7, -3.0f, 3.0f);
+  x[3] = 0; // a tile of one zero among others
+  for (ScaleFormat format : {ScaleFormat::FP32, ScaleFormat::UE8M0}) {
+    SCOPED_TRACE(formatName(format));
+    std::vector<uint8_t> codes(rows * cols), bytes(rows * tiles);
+    std::vector<float> scales(rows * tiles), back(rows * cols),
+        expected(rows * cols);
+    RowScales where = format == ScaleFormat::UE8M0
+                          ? RowScales{nullptr, bytes.data()}
+                          : RowScales{scales.data(), nullptr};
+    quantizeRowsFP8(x.data(), codes.data(), where, rows, cols, tile);
+    dequantizeRowsFP8(codes.data(), where, back.data(), rows, cols, tile);
+    fakeQuantizeFP8(x.data(), expected.data(), rows, cols, {1, tile}, format);
+    EXPECT_EQ(back, expected);
+    // A second pass changes nothing: dispatched rows are on the FP8 grid.
+    std::vector<float> again(rows * cols);
+    fakeQuantizeFP8(back.data(), again.data(), rows, cols, {1, tile}, format);
+    if (format == ScaleFormat::UE8M0)
+      EXPECT_EQ(again, back);
+  }
+}
+
+TEST(FP8Rows, RejectsBadTilesAndScales) {
+  float x[4] = {1, 2, 3, 4};
+  uint8_t codes[4], bytes[2];
+  float scales[2];
+  EXPECT_THROW(quantizeRowsFP8(x, codes, {scales, nullptr}, 1, 4, 0),
+               std::invalid_argument);
+  EXPECT_THROW(quantizeRowsFP8(x, codes, {scales, bytes}, 1, 4, 2),
+               std::invalid_argument);
+  EXPECT_THROW(dequantizeRowsFP8(codes, {nullptr, nullptr}, x, 1, 4, 2),
+               std::invalid_argument);
+}

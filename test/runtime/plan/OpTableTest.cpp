@@ -33,6 +33,10 @@ const char *typeTag(OperandType t) {
     return ":f32|bf16";
   case OperandType::Reducible:
     return ":num";
+  case OperandType::FP8:
+    return ":fp8";
+  case OperandType::Scale:
+    return ":scale";
   }
   return "?";
 }

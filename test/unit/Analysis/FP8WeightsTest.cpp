@@ -111,10 +111,10 @@ TEST_F(FP8Weights, ExcludedLayersStayBF16) {
   ParameterCountAnalysis fp8Params(fp8.model);
   CommunicationAnalysis fp8Comm(fp8, fp8Params);
   // Forward dispatch + combine + two BF16 gradients: (2 + 2 + 4) bytes per
-  // value against (1 + 4/128 + 2 + 4).
+  // value against (1 + 1/128 + 2 + 4): E4M3 and a UE8M0 byte per tile.
   EXPECT_DOUBLE_EQ(comm.stages()[0].epIntraNode /
                        fp8Comm.stages()[0].epIntraNode,
-                   8 / (1 + 4.0 / 128 + 6));
+                   8 / (1 + 1.0 / 128 + 6));
 }
 
 // The FP8 linear layers run at the FP8 peak; the attention core stays at

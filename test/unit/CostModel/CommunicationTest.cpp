@@ -67,12 +67,13 @@ TEST_F(Communication, DeepSeekV3NodeLimitedDispatch) {
 
   ParameterCountAnalysis params(setup.model);
   CommunicationAnalysis comm(setup, params);
-  // Stage 1 holds 4 MoE layers; FP8 dispatch (1 + 4/128 bytes per value)
+  // Stage 1 holds 4 MoE layers; FP8 dispatch (1 + 1/128 bytes per value:
+  // E4M3 and a UE8M0 byte per 1 x 128 tile)
   // and BF16 combine forward, BF16 gradients both ways backward.
   double perToken = 4096.0 * 7168;
   EXPECT_EQ(comm.microBatches()[1].moeLayers, 4);
   EXPECT_DOUBLE_EQ(comm.stages()[1].epInterNode,
-                   32 * 4 * perToken * 3.5 * ((1 + 4.0 / 128) + 2 + 4));
+                   32 * 4 * perToken * 3.5 * ((1 + 1.0 / 128) + 2 + 4));
 }
 
 // A placement that puts every expert on both nodes lets each token be

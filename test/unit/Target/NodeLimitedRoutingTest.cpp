@@ -74,7 +74,8 @@ TEST_F(NodeLimitedRouting, TokensReachAtMostTopkGroupNodes) {
   auto run = RunOp::create(b, b.getUnknownLoc(), "run", model.getSymName(),
                            mesh.getSymName(), RunMode::training, 32, 1, 1, 0,
                            Precision::bf16, MomentType::fp32, false,
-                           ScheduleKind::one_f_one_b, nullptr, nullptr);
+                           ScheduleKind::one_f_one_b, nullptr, nullptr,
+                           nullptr);
   mlir::PassManager manager(&context);
   DscExpertPlacementOptions placement;
   placement.ep = 4;

@@ -28,6 +28,8 @@ enum class OperandType {
   Integer,   // i32 or i64 (counts)
   F32OrBF16, // AdamW moments
   Reducible, // what collectives can sum: f32, bf16, i32, i64
+  FP8,       // fp8_e4m3 codes
+  Scale,     // FP8 scales: f32, or ue8m0 (powers of two, one byte)
 };
 
 bool operandTypeAccepts(OperandType type, DType dtype);

@@ -68,6 +68,9 @@ struct FP8LinearAttrs {
   int64_t block = 128;
   /// UE8M0 rounds every scale up to a power of two.
   numerics::ScaleFormat scaleFormat = numerics::ScaleFormat::FP32;
+  /// Fprop only: x already holds FP8 values on its 1 x tile grid (an FP8
+  /// dispatch delivered them), so it is read as it is.
+  bool quantizedInput = false;
 };
 
 /// Quantizes [rows, cols] to E4M3 with `tile` scales and writes the
@@ -87,6 +90,24 @@ void fp8LinearBackwardInput(const float *dy, const float *w, float *dx,
 void fp8LinearBackwardWeight(const float *dy, const float *x, float *dw,
                              int64_t rows, int64_t in, int64_t out,
                              const FP8LinearAttrs &attrs);
+
+//===-- FP8 rows (DeepSeek-V3's FP8 dispatch) -----------------------------===//
+//
+// Rows [rows, cols] as they travel to the experts: E4M3 codes with one scale
+// per 1 x tile tile (the rule of dsc_numerics' quantize: max(amax, 1e-4) /
+// 448, rounded up to a power of two for UE8M0).
+
+/// Where a tile's scales live: FP32 values, or UE8M0 codes (one byte each).
+struct RowScales {
+  float *f32 = nullptr;
+  uint8_t *ue8m0 = nullptr;
+};
+
+/// Scales: [rows, ceil(cols / tile)], in the one of `scales` that is set.
+void quantizeRowsFP8(const float *x, uint8_t *codes, RowScales scales,
+                     int64_t rows, int64_t cols, int64_t tile);
+void dequantizeRowsFP8(const uint8_t *codes, RowScales scales, float *y,
+                       int64_t rows, int64_t cols, int64_t tile);
 
 } // namespace dsc::kernels::cpu
 
