@@ -4,44 +4,80 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include <cmath>
+#include <map>
 
 using namespace llvm;
 using namespace dsc;
 
 Expected<ActionCosts> dsc::parseActionCosts(StringRef text) {
-  ActionCosts costs;
+  // Each pass cost is one value for every stage or one per stage
+  // ("F=1/1.2"): measured stages are rarely even.
+  auto error = [](const Twine &message) {
+    return createStringError(inconvertibleErrorCode(), message);
+  };
+  std::map<std::string, SmallVector<double>> values;
+  size_t stages = 1;
   SmallVector<StringRef> items;
   text.split(items, ',', -1, /*KeepEmpty=*/false);
   for (StringRef item : items) {
-    auto [name, valueText] = item.split('=');
-    double value;
-    if (valueText.trim().getAsDouble(value) || !(value >= 0))
-      return createStringError(inconvertibleErrorCode(),
-                               "--costs: '%s' needs a number >= 0, as in "
-                               "F=1,B=2,W=1,FB=2.5,comm=0.1",
-                               item.str().c_str());
-    name = name.trim();
-    if (name == "F")
-      costs.forward = value;
-    else if (name == "B")
-      costs.backward = value;
-    else if (name == "W")
-      costs.weight = value;
-    else if (name == "FB")
-      costs.forwardBackward = value;
-    else if (name == "comm")
-      costs.comm = value;
-    else
-      return createStringError(inconvertibleErrorCode(),
-                               "--costs: unknown cost '%s'; use F, B, W, FB "
-                               "or comm",
-                               name.str().c_str());
+    auto [nameText, valueText] = item.split('=');
+    std::string name = nameText.trim().str();
+    if (name != "F" && name != "B" && name != "W" && name != "FB" &&
+        name != "comm")
+      return error("--costs: unknown cost '" + name +
+                   "'; use F, B, W, FB or comm");
+    SmallVector<StringRef> parts;
+    valueText.split(parts, '/');
+    SmallVector<double> &list = values[name];
+    list.clear();
+    for (StringRef part : parts) {
+      double value;
+      if (part.trim().getAsDouble(value) || !(value >= 0))
+        return error("--costs: '" + item +
+                     "' needs numbers >= 0, one or one per stage (a/b/...), "
+                     "as in F=1,B=2,W=1,FB=2.5,comm=0.1");
+      list.push_back(value);
+    }
+    if (name == "comm" && list.size() != 1)
+      return error("--costs: comm is one latency for every link");
+    if (list.size() > 1) {
+      if (stages > 1 && list.size() != stages)
+        return error("--costs: '" + item + "' gives " +
+                     Twine(list.size()) + " stages, another cost " +
+                     Twine(stages));
+      stages = list.size();
+    }
   }
-  if (costs.weight > costs.backward)
-    return createStringError(inconvertibleErrorCode(),
-                             "--costs: W (%g) is part of B (%g) and cannot "
-                             "exceed it",
-                             costs.weight, costs.backward);
+  ActionCosts costs;
+  auto at = [&](StringRef name, size_t stage, double otherwise) {
+    auto it = values.find(name.str());
+    if (it == values.end())
+      return otherwise;
+    return it->second.size() == 1 ? it->second[0] : it->second[stage];
+  };
+  costs.forward = at("F", 0, costs.forward);
+  costs.backward = at("B", 0, costs.backward);
+  costs.weight = at("W", 0, costs.weight);
+  if (values.count("FB"))
+    costs.forwardBackward = at("FB", 0, 0);
+  costs.comm = at("comm", 0, 0);
+  for (size_t stage = 0; stages > 1 && stage < stages; ++stage) {
+    StageCosts cost{at("F", stage, costs.forward),
+                    at("B", stage, costs.backward),
+                    at("W", stage, costs.weight), std::nullopt};
+    if (values.count("FB"))
+      cost.forwardBackward = at("FB", stage, 0);
+    costs.stages.push_back(cost);
+  }
+  for (size_t stage = 0; stage < std::max<size_t>(stages, 1); ++stage) {
+    double backward = at("B", stage, costs.backward),
+           weight = at("W", stage, costs.weight);
+    if (weight > backward)
+      return createStringError(inconvertibleErrorCode(),
+                               "--costs: W (%g) is part of B (%g) and cannot "
+                               "exceed it",
+                               weight, backward);
+  }
   return costs;
 }
 

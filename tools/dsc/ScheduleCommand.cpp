@@ -22,7 +22,8 @@ cl::SubCommand
                     "Build a pipeline schedule and simulate it under costs");
 static cl::opt<std::string> costText(
     "costs", cl::init(""),
-    cl::desc("Costs, e.g. F=1,B=2,W=1,FB=2.5,comm=0.1 (B: full backward, "
+    cl::desc("Costs, e.g. F=1,B=2,W=1,FB=2.5,comm=0.1, or one per stage "
+             "as F=1/1.2 (B: full backward, "
              "W: its weight part, FB: an overlapped F&B pair)"),
     cl::sub(scheduleCommand));
 static cl::OptionCategory

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# What DualPipe's overlapped pairs hide of the expert-parallel all-to-all,
+# executed: the tiny model (FP32 storage) as PP2 x EP2 under DualPipe on
+# four MPI ranks, --emulate-network SPEED (the cluster's links times SPEED,
+# so that an all-to-all costs about as much as the compute around it) with
+# the comm stream on its thread (--overlap on) and inline (off). Prints
+# tokens/s and, from each run's trace, the share of the all-to-all
+# transfers hidden under compute (bench/hidden-all-to-all.py) in the
+# overlapped pairs and over every exchange.
+# usage: bench/ep-overlap.sh [BUILD_DIR]; SPEEDS, STEPS, MICRO_BATCHES,
+# MICRO_BATCH, SEQ_LEN override the defaults.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-${DSC_BUILD_DIR:-$root/build}}"
+bin="$build/bin"
+work="${WORK:-$(mktemp -d)}"
+speeds="${SPEEDS:-1e-3 3e-4}" steps="${STEPS:-6}"
+mpi=(mpiexec --oversubscribe --allow-run-as-root -n 4)
+"$bin/dsc" compile "$root/examples/tiny/config.json" \
+  --cluster "$root/test/Tools/Inputs/four-gpus.json" --pp 2 --dp 2 --ep 2 \
+  --schedule dualpipe --micro-batches "${MICRO_BATCHES:-8}" \
+  --micro-batch "${MICRO_BATCH:-2}" --seq-len "${SEQ_LEN:-64}" --storage f32 \
+  -o "$work/ep.plan" 2>/dev/null
+"$bin/dsc-run" --dump "$work/ep.plan" > "$work/ep.dump"
+printf '%-8s %-8s %-10s %s\n' speed overlap tokens/s hidden
+for speed in $speeds; do
+  for overlap in on off; do
+    run="$work/$speed.$overlap"
+    "${mpi[@]}" "$bin/dsc-run" "$work/ep.plan" --init 1 \
+      --data "$build/examples/data/sample.tok" --steps "$steps" --threads 1 \
+      --emulate-network "$speed" --overlap "$overlap" --trace "$run.json" \
+      > "$run.log"
+    rate=$(sed -n 's/.*(\([0-9.]*\) tokens\/s).*/\1/p' "$run.log")
+    hidden=$(python3 "$root/bench/hidden-all-to-all.py" "$run" 4 \
+      "$work/ep.dump" | tr '\n' ' ')
+    printf '%-8s %-8s %-10s %s\n' "$speed" "$overlap" "$rate" "$hidden"
+  done
+done
