@@ -1,7 +1,7 @@
 //===- ParameterTensors.cpp - a plan parameter's checkpoint tensors -------===//
 
 #include "dsc/exec/ParameterTensors.h"
-#include "Staging.h"
+#include "FloatStorage.h"
 
 namespace dsc::exec {
 
