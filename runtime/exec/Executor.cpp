@@ -70,6 +70,11 @@ struct Executor::Impl {
   /// The rank as resolved (a replica runs its source's programs); the
   /// buffers point into it, so it comes first and never moves.
   const plan::Rank rank;
+  /// The device (before the buffers it allocates), its streams
+  /// (plan::Stream order: compute, comm) and the plan's events.
+  std::unique_ptr<Device> device;
+  std::unique_ptr<Stream> streams[2];
+  std::vector<std::unique_ptr<Event>> events;
   BufferSet buffers;
   OptimizerClock clock;
   Trace *trace = nullptr;
@@ -81,17 +86,14 @@ struct Executor::Impl {
   /// v mod slots of each slotted buffer); run(p, mb) takes variant
   /// mb mod the program's variant count.
   std::vector<std::vector<std::vector<Bound>>> programs;
-  /// The device, its streams (plan::Stream order: compute, comm) and the
-  /// plan's events.
-  std::unique_ptr<Device> device = makeCpuDevice();
-  std::unique_ptr<Stream> streams[2];
-  std::vector<std::unique_ptr<Event>> events;
 
   detail::NetworkModel network;
 
-  Impl(const plan::Plan &plan, plan::Rank resolved)
-      : plan(plan), rank(std::move(resolved)), buffers(rank),
-        network(plan, rank.rank) {
+  Impl(const plan::Plan &plan, plan::Rank resolved,
+       std::unique_ptr<Device> dev)
+      : plan(plan), rank(std::move(resolved)),
+        device(dev ? std::move(dev) : makeCpuDevice()),
+        buffers(rank, *device), network(plan, rank.rank) {
     comms.network = &network;
     // Kernels run on the host thread; communication progresses on a
     // thread of its own, under the compute.
@@ -261,11 +263,11 @@ Bound Executor::Impl::bind(uint32_t program, size_t index, uint32_t slot) {
 }
 
 Executor::Executor(const plan::Plan &plan, int32_t rankId,
-                   comm::Communicator *world) {
+                   comm::Communicator *world, std::unique_ptr<Device> device) {
   std::optional<plan::Rank> rank = plan.resolveRank(rankId);
   if (!rank)
     throw ExecError("the plan has no rank " + std::to_string(rankId));
-  impl_ = std::make_unique<Impl>(plan, std::move(*rank));
+  impl_ = std::make_unique<Impl>(plan, std::move(*rank), std::move(device));
   // The collective part first, so that a rank refusing its programs below
   // does not leave the others waiting in a split.
   impl_->joinGroups(world);

@@ -56,9 +56,10 @@ ExpertLoadMeter::ExpertLoadMeter(const plan::Plan &plan,
 void ExpertLoadMeter::add(const BufferSet &buffers) {
   ++steps_;
   for (const Held &h : held_) {
-    const float *counts = buffers.as<float>(h.buffer);
     std::vector<double> &tokens = routers_[h.router].tokens;
     size_t n = std::min(size_t(buffers.numel(h.buffer)), tokens.size());
+    std::vector<float> counts(n);
+    buffers.read(h.buffer, 0, counts.data(), n * sizeof(float));
     for (size_t e = 0; e < n; ++e)
       tokens[e] += double(counts[e]);
   }

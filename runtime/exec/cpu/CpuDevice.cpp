@@ -1,14 +1,18 @@
 //===- CpuDevice.cpp - the CPU backend ------------------------------------===//
 //
-// Host threads for streams (CpuStreams.h), dsc_cpu_kernels for kernels
-// (CpuKernels.h), FP32 staging around them (CpuStaging.h).
+// Host memory (CpuMemory.h), host threads for streams (CpuStreams.h),
+// dsc_cpu_kernels for kernels (CpuKernels.h), FP32 staging around them
+// (CpuStaging.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "CpuKernels.h"
+#include "CpuMemory.h"
 #include "CpuStaging.h"
 #include "CpuStreams.h"
 #include "dsc/exec/Device.h"
+
+#include <cstring>
 
 namespace dsc::exec {
 
@@ -26,6 +30,17 @@ public:
   }
 
   const char *name() const override { return "cpu"; }
+
+  std::unique_ptr<DeviceMemory> allocate(size_t bytes) override {
+    return detail::allocateHost(bytes);
+  }
+  bool hostAccessible() const override { return true; }
+  void copyToHost(void *host, const void *device, size_t bytes) override {
+    std::memcpy(host, device, bytes);
+  }
+  void copyFromHost(void *device, const void *host, size_t bytes) override {
+    std::memcpy(device, host, bytes);
+  }
   std::unique_ptr<Stream> createStream(std::string name,
                                        bool inlineWork) override {
     return detail::makeCpuStream(std::move(name), inlineWork);

@@ -1,6 +1,7 @@
 //===- Device.h - the backend one rank runs on ------------------*- C++ -*-===//
 //
-// Everything the executor's core needs of a backend: streams and events
+// Everything the executor's core needs of a backend: memory (buffers
+// allocated on the device, copies to and from the host), streams and events
 // (Stream.h), its kernel table (KernelTable.h) and how it launches a kernel
 // on operands in their storage dtypes. The CPU is the first backend
 // (cpu/CpuDevice.cpp); a GPU backend implements the same interface
@@ -16,11 +17,28 @@
 #include "dsc/exec/Stream.h"
 #include "dsc/plan/OpInfo.h"
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace dsc::exec {
+
+/// Every allocation's alignment: a cache line and the widest vector loads
+/// on the CPU (a GPU allocator aligns more).
+inline constexpr size_t kBufferAlignment = 64;
+// The validator aligns arena offsets to their dtype (at most 8 bytes).
+static_assert(kBufferAlignment % 8 == 0, "the arena must align every dtype");
+
+/// Bytes of device memory, freed with the object.
+class DeviceMemory {
+public:
+  virtual ~DeviceMemory();
+  /// The first byte (a device address; host memory on the CPU).
+  virtual void *data() const = 0;
+  /// Bytes asked for.
+  virtual size_t size() const = 0;
+};
 
 /// How a launch uses one operand's buffer. The executor's core derives it
 /// from the plan (OpInfo's access and plan::outputAccess); the backend
@@ -52,6 +70,20 @@ public:
   virtual ~Device();
   /// "cpu": names the backend in messages.
   virtual const char *name() const = 0;
+
+  /// `bytes` bytes aligned to kBufferAlignment, zeroed (a zero-byte request
+  /// still gets a valid, distinct address). Throws ExecError when the
+  /// memory cannot be had.
+  virtual std::unique_ptr<DeviceMemory> allocate(size_t bytes) = 0;
+  /// Whether the host may read and write the device's memory through its
+  /// addresses (the CPU's is host memory). Host code that only needs to
+  /// look may then skip the copies below.
+  virtual bool hostAccessible() const = 0;
+  /// Copies between device memory and host memory, synchronously with
+  /// respect to the host (the streams must be idle or ordered before:
+  /// the executor's callers copy between steps).
+  virtual void copyToHost(void *host, const void *device, size_t bytes) = 0;
+  virtual void copyFromHost(void *device, const void *host, size_t bytes) = 0;
 
   /// A stream that runs its work on the calling thread (`inline`) or on a
   /// thread of its own, in issue order.

@@ -42,6 +42,7 @@
 
 #include "dsc/comm/Communicator.h"
 #include "dsc/exec/Buffers.h"
+#include "dsc/exec/Device.h"
 #include "dsc/plan/Plan.h"
 
 #include <cstdint>
@@ -57,9 +58,11 @@ public:
   /// Binds world rank `rank` of a validated plan, which must outlive the
   /// executor, as rank `rank` of `world` (null: a world of one of its own).
   /// The world must have the plan's size and outlive the executor.
-  /// Collective over the world (see above). Throws ExecError.
+  /// Collective over the world (see above). Runs on `device` (null: the
+  /// CPU, makeCpuDevice()). Throws ExecError.
   Executor(const plan::Plan &plan, int32_t rank,
-           comm::Communicator *world = nullptr);
+           comm::Communicator *world = nullptr,
+           std::unique_ptr<Device> device = nullptr);
   ~Executor();
   Executor(const Executor &) = delete;
   Executor &operator=(const Executor &) = delete;
