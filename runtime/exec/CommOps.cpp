@@ -5,19 +5,18 @@
 // Comm.group, which the executor split from the world when it was built.
 //
 // A send copies its payload and returns at once (the copy is waited for at
-// the end of the step); every other call blocks: the non-blocking call,
-// waited for. Instructions run
-// in program order on one thread of control, so the plan's streams and
-// events (which order a comm stream against the compute stream on a GPU)
-// are satisfied trivially; overlapping communication with compute comes
-// later. Blocking also means a plan must order matching sends and
-// receives so that ranks never wait on each other in a cycle (a pipeline
-// stage receives its activation before it sends its gradient back).
+// the end of the step); every other call blocks the comm stream it runs on:
+// the non-blocking call, waited for. Blocking means a plan must order
+// matching sends and receives so that ranks never wait on each other in a
+// cycle (a pipeline stage receives its activation before it sends its
+// gradient back).
 //
-// Operands move as the raw elements of their buffer's dtype (8-bit formats
-// as bytes): the Communicator sums BF16 in FP32 itself, so nothing is staged
-// (the plan's communication operands are never of the staged "floating" kind,
-// and their outputs overwrite: plan::outputAccess).
+// These are bound to the Communicator, not to a backend's kernel table: an
+// NCCL communicator moves device memory the same way. Operands move as the
+// raw elements of their buffer's dtype (8-bit formats as bytes): the
+// Communicator sums BF16 in FP32 itself, so nothing is staged (the plan's
+// communication operands are never of a floating kind, and their outputs
+// overwrite: plan::outputAccess).
 //
 //===----------------------------------------------------------------------===//
 

@@ -24,7 +24,6 @@ int64_t sameNumel(const OpContext &c) {
   return n;
 }
 
-
 /// The kernels' rule for the parts of a whole along the last dimension
 /// (ConcatSplit.cpp): same rank, every other dimension equal or 1
 /// (broadcast), last dimensions adding up.

@@ -89,11 +89,10 @@ struct Executor::Impl {
 
   detail::NetworkModel network;
 
-  Impl(const plan::Plan &plan, plan::Rank resolved,
-       std::unique_ptr<Device> dev)
+  Impl(const plan::Plan &plan, plan::Rank resolved, std::unique_ptr<Device> dev)
       : plan(plan), rank(std::move(resolved)),
-        device(dev ? std::move(dev) : makeCpuDevice()),
-        buffers(rank, *device), network(plan, rank.rank) {
+        device(dev ? std::move(dev) : makeCpuDevice()), buffers(rank, *device),
+        network(plan, rank.rank) {
     comms.network = &network;
     // Kernels run on the host thread; communication progresses on a
     // thread of its own, under the compute.
@@ -155,8 +154,8 @@ void Executor::Impl::joinGroups(comm::Communicator *world) {
       comms.groups.push_back(world->split(
           in ? 0 : -1, in ? int(member - group.ranks.begin()) : 0));
     } catch (const comm::CommError &e) {
-      throw ExecError(self + ": forming group '" + group.name +
-                      "': " + e.what());
+      throw ExecError(
+          self + ": forming group '" + group.name + "': " + e.what(), e.code());
     }
   }
 }
@@ -232,8 +231,8 @@ Bound Executor::Impl::bind(uint32_t program, size_t index, uint32_t slot) {
   LaunchDesc desc = detail::describeLaunch(c);
   const KernelTable::Launch *launch = device->kernels().find(inst.op);
   if (!launch)
-    c.fail(std::string("the ") + device->name() + " backend has no kernel for " +
-           plan::opcodeName(inst.op));
+    c.fail(std::string("the ") + device->name() +
+           " backend has no kernel for " + plan::opcodeName(inst.op));
   // The backend gets every operand in its storage dtype with the plan's
   // rule for it; a written output the plan accumulates into a step-long
   // buffer is the backend's to add (OperandUse::AddTo).
@@ -297,7 +296,7 @@ void Executor::finishStep() {
     } catch (const comm::CommTimeout &e) {
       throw CommTimeoutError(send.where + ": " + e.describe());
     } catch (const comm::CommError &e) {
-      throw ExecError(send.where + ": " + e.what());
+      throw ExecError(send.where + ": " + e.what(), e.code());
     }
   }
   sends.clear();
@@ -346,6 +345,10 @@ void Executor::Impl::execute(Bound &b, uint32_t program, size_t index,
   } catch (const comm::CommTimeout &e) {
     throw CommTimeoutError(where(program, index) + mbText(microBatch) + ", " +
                            b.peers + ": " + e.describe(b.worldRanks));
+  } catch (const dsc::Error &e) {
+    // A communicator's error keeps its code.
+    throw ExecError(
+        where(program, index) + mbText(microBatch) + ": " + e.what(), e.code());
   } catch (const std::exception &e) {
     // Kernels reject data the validator cannot see (token ids, labels,
     // expert offsets) with standard exceptions.

@@ -80,7 +80,8 @@ ExpertLoadMeter::gather(comm::Communicator &world) const {
     world.allGather(mine.data(), all.data(), mine.size() * sizeof(double),
                     comm::DataType::U8);
   } catch (const comm::CommError &e) {
-    throw ExecError(std::string("gathering the expert loads: ") + e.what());
+    throw ExecError(std::string("gathering the expert loads: ") + e.what(),
+                    e.code());
   }
   size_t at = 0;
   for (RouterLoads &r : sums)

@@ -166,7 +166,8 @@ LaunchDesc describeGroupedLinear(const OpContext &c) {
   GroupedLinearLaunch d{experts, in, out, groups, groups / experts, 0, {}};
   if (fp8)
     d.fp8 = fp8Recipe(c);
-  if (op == Opcode::grouped_linear_fwd || op == Opcode::fp8_grouped_linear_fwd) {
+  if (op == Opcode::grouped_linear_fwd ||
+      op == Opcode::fp8_grouped_linear_fwd) {
     d.rows = c.inRows(0, in, "rows of the weight's in features");
     c.expectOutNumel(0, d.rows * out, "rows x the weight's out features");
   } else if (!weightIsOutput) {

@@ -22,8 +22,7 @@ OpContext::OpContext(const plan::Plan &plan, const plan::Rank &rank,
                      const std::map<uint32_t, int64_t> &expertCounts,
                      const Communicators &comms)
     : plan_(plan), rank_(rank), inst_(inst), info_(plan::findOpInfo(inst.op)),
-      where_(std::move(where)), expertCounts_(expertCounts),
-      comms_(comms) {
+      where_(std::move(where)), expertCounts_(expertCounts), comms_(comms) {
   if (!info_)
     fail("unknown opcode");
 }

@@ -130,10 +130,11 @@ std::string manifest(const plan::Plan &plan, const TrainingProgress &progress) {
 /// The files of this rank's part: what it writes, by piece key. The
 /// tensors point into the buffers where the host can read them, otherwise
 /// into host copies in `staging`.
-io::CheckpointContents
-partContents(const plan::Plan &plan, const plan::Rank &rank,
-             const BufferSet &buffers, const TrainingProgress &progress,
-             std::deque<std::vector<uint8_t>> &staging) {
+io::CheckpointContents partContents(const plan::Plan &plan,
+                                    const plan::Rank &rank,
+                                    const BufferSet &buffers,
+                                    const TrainingProgress &progress,
+                                    std::deque<std::vector<uint8_t>> &staging) {
   io::CheckpointContents contents;
   Copies replicas = replicaCopies(plan);
   for (const HeldTensor &t : detail::heldTensors(plan, rank.rank, rank.buffers))

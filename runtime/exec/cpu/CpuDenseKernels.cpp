@@ -13,8 +13,8 @@ k::FP8LinearAttrs cpuFP8Attrs(const FP8Recipe &recipe) {
   k::FP8LinearAttrs attrs;
   attrs.tile = recipe.tile;
   attrs.block = recipe.block;
-  attrs.scaleFormat = recipe.ue8m0 ? numerics::ScaleFormat::UE8M0
-                                   : numerics::ScaleFormat::FP32;
+  attrs.scaleFormat =
+      recipe.ue8m0 ? numerics::ScaleFormat::UE8M0 : numerics::ScaleFormat::FP32;
   return attrs;
 }
 
@@ -66,26 +66,30 @@ void addCpuDenseKernels(KernelTable &t) {
   addLaunch<L>(t, Opcode::linear_fwd, [](const L &d, const KernelArgs &a) {
     k::linearForward(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in, d.out);
   });
-  addLaunch<L>(t, Opcode::linear_bwd_input, [](const L &d, const KernelArgs &a) {
-    k::linearBackwardInput(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in,
-                           d.out);
-  });
-  addLaunch<L>(t, Opcode::linear_bwd_weight, [](const L &d, const KernelArgs &a) {
-    k::linearBackwardWeight(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in,
-                            d.out);
-  });
+  addLaunch<L>(t, Opcode::linear_bwd_input,
+               [](const L &d, const KernelArgs &a) {
+                 k::linearBackwardInput(a.f32(0), a.f32(1), a.outF32(0), d.rows,
+                                        d.in, d.out);
+               });
+  addLaunch<L>(t, Opcode::linear_bwd_weight,
+               [](const L &d, const KernelArgs &a) {
+                 k::linearBackwardWeight(a.f32(0), a.f32(1), a.outF32(0),
+                                         d.rows, d.in, d.out);
+               });
   addLaunch<L>(t, Opcode::fp8_linear_fwd, [](const L &d, const KernelArgs &a) {
     k::fp8LinearForward(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in, d.out,
                         cpuFP8Attrs(d.fp8));
   });
-  addLaunch<L>(t, Opcode::fp8_linear_bwd_input, [](const L &d, const KernelArgs &a) {
-    k::fp8LinearBackwardInput(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in,
-                              d.out, cpuFP8Attrs(d.fp8));
-  });
-  addLaunch<L>(t, Opcode::fp8_linear_bwd_weight, [](const L &d, const KernelArgs &a) {
-    k::fp8LinearBackwardWeight(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in,
-                               d.out, cpuFP8Attrs(d.fp8));
-  });
+  addLaunch<L>(
+      t, Opcode::fp8_linear_bwd_input, [](const L &d, const KernelArgs &a) {
+        k::fp8LinearBackwardInput(a.f32(0), a.f32(1), a.outF32(0), d.rows, d.in,
+                                  d.out, cpuFP8Attrs(d.fp8));
+      });
+  addLaunch<L>(
+      t, Opcode::fp8_linear_bwd_weight, [](const L &d, const KernelArgs &a) {
+        k::fp8LinearBackwardWeight(a.f32(0), a.f32(1), a.outF32(0), d.rows,
+                                   d.in, d.out, cpuFP8Attrs(d.fp8));
+      });
   using R = RopeLaunch;
   addLaunch<R>(t, Opcode::rope_fwd, [](const R &d, const KernelArgs &a) {
     k::ropeForward(a.f32(0), a.outF32(0), d.tokens, d.heads, d.dim,

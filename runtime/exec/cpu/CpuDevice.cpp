@@ -51,8 +51,8 @@ public:
   void waitHost(Event &event) override { detail::waitCpuEvent(event); }
 
   const KernelTable &kernels() const override { return kernels_; }
-  Stream::Work prepareLaunch(const KernelTable::Launch &launch,
-                             LaunchDesc desc, std::vector<Operand> inputs,
+  Stream::Work prepareLaunch(const KernelTable::Launch &launch, LaunchDesc desc,
+                             std::vector<Operand> inputs,
                              std::vector<Operand> outputs,
                              const OptimizerClock &clock) override {
     // Shared: a Work is copied, and the kernel's pointers lead into the

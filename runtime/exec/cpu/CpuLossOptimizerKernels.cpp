@@ -37,22 +37,22 @@ void adamw(const AdamWLaunch &d, const KernelArgs &a) {
 
 void addCpuLossOptimizerKernels(KernelTable &t) {
   using C = CrossEntropyLaunch;
-  addLaunch<C>(t, Opcode::cross_entropy_fwd, [](const C &d,
-                                                const KernelArgs &a) {
-    k::crossEntropyForward(a.f32(0), a.i32(1), a.outF32(0), d.tokens, d.vocab,
-                           d.weight);
-  });
-  addLaunch<C>(t, Opcode::cross_entropy_bwd, [](const C &d,
-                                                const KernelArgs &a) {
-    k::crossEntropyBackward(a.f32(0), a.i32(1), a.outF32(0), d.tokens, d.vocab,
-                            d.weight);
-  });
+  addLaunch<C>(t, Opcode::cross_entropy_fwd,
+               [](const C &d, const KernelArgs &a) {
+                 k::crossEntropyForward(a.f32(0), a.i32(1), a.outF32(0),
+                                        d.tokens, d.vocab, d.weight);
+               });
+  addLaunch<C>(t, Opcode::cross_entropy_bwd,
+               [](const C &d, const KernelArgs &a) {
+                 k::crossEntropyBackward(a.f32(0), a.i32(1), a.outF32(0),
+                                         d.tokens, d.vocab, d.weight);
+               });
   addLaunch<AdamWLaunch>(t, Opcode::adamw, adamw);
   using B = ExpertBiasLaunch;
-  addLaunch<B>(t, Opcode::expert_bias_update, [](const B &d,
-                                                 const KernelArgs &a) {
-    k::expertBiasUpdate(a.outF32(0), a.f32(0), d.experts, d.gamma);
-  });
+  addLaunch<B>(t, Opcode::expert_bias_update,
+               [](const B &d, const KernelArgs &a) {
+                 k::expertBiasUpdate(a.outF32(0), a.f32(0), d.experts, d.gamma);
+               });
 }
 
 } // namespace dsc::exec::detail

@@ -37,13 +37,15 @@ std::unique_ptr<DeviceMemory> allocateHost(size_t bytes) {
   size_t rounded =
       (bytes + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   if (rounded < bytes)
-    throw ExecError("cannot allocate " + std::to_string(bytes) + " bytes");
+    throw ExecError("cannot allocate " + std::to_string(bytes) + " bytes",
+                    ErrorCode::ResourceExhausted);
   if (rounded == 0)
     rounded = kBufferAlignment;
   void *p = std::aligned_alloc(kBufferAlignment, rounded);
   if (!p)
     throw ExecError("out of memory allocating " + std::to_string(bytes) +
-                    " bytes");
+                        " bytes",
+                    ErrorCode::ResourceExhausted);
   std::memset(p, 0, rounded);
   return std::make_unique<HostMemory>(p, bytes);
 }

@@ -49,55 +49,63 @@ void checkGroupEnd(const int32_t *offsets, const GroupedLinearLaunch &d) {
                             ", the row buffers hold " + std::to_string(d.rows));
 }
 
+/// Registers a grouped GEMM whose offsets are input `offsets`: checked
+/// against the row buffers first, then `gemm(d, a)`.
+template <typename F>
+void addGrouped(KernelTable &t, Opcode op, size_t offsets, F gemm) {
+  addLaunch<GroupedLinearLaunch>(
+      t, op,
+      [offsets, gemm](const GroupedLinearLaunch &d, const KernelArgs &a) {
+        checkGroupEnd(a.i32(offsets), d);
+        gemm(d, a);
+      });
+}
+
 void addGroupedLinear(KernelTable &t) {
   using G = GroupedLinearLaunch;
-  addLaunch<G>(t, Opcode::grouped_linear_fwd, [](const G &d,
-                                                 const KernelArgs &a) {
-    checkGroupEnd(a.i32(1), d);
-    k::groupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                            d.experts, d.in, d.out, d.blocks);
-  });
-  addLaunch<G>(t, Opcode::fp8_grouped_linear_fwd, [](const G &d,
-                                                     const KernelArgs &a) {
-    checkGroupEnd(a.i32(1), d);
-    k::fp8GroupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                               d.experts, d.in, d.out, cpuFP8Attrs(d.fp8),
-                               d.blocks);
-  });
-  addLaunch<G>(t, Opcode::grouped_linear_bwd_input, [](const G &d,
-                                                       const KernelArgs &a) {
-    checkGroupEnd(a.i32(1), d);
-    k::groupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
-                                  d.experts, d.in, d.out, d.blocks);
-  });
-  addLaunch<G>(t, Opcode::fp8_grouped_linear_bwd_input,
-               [](const G &d, const KernelArgs &a) {
-                 checkGroupEnd(a.i32(1), d);
-                 k::fp8GroupedLinearBackwardInput(
-                     a.f32(0), a.i32(1), a.f32(2), a.outF32(0), d.experts, d.in,
-                     d.out, cpuFP8Attrs(d.fp8), d.blocks);
-               });
-  addLaunch<G>(t, Opcode::grouped_linear_bwd_weight, [](const G &d,
-                                                        const KernelArgs &a) {
-    checkGroupEnd(a.i32(2), d);
-    k::groupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2), a.outF32(0),
-                                   d.experts, d.in, d.out, d.blocks);
-  });
-  addLaunch<G>(t, Opcode::fp8_grouped_linear_bwd_weight,
-               [](const G &d, const KernelArgs &a) {
-                 checkGroupEnd(a.i32(2), d);
-                 k::fp8GroupedLinearBackwardWeight(
-                     a.f32(0), a.f32(1), a.i32(2), a.outF32(0), d.experts, d.in,
-                     d.out, cpuFP8Attrs(d.fp8), d.blocks);
-               });
+  addGrouped(
+      t, Opcode::grouped_linear_fwd, 1, [](const G &d, const KernelArgs &a) {
+        k::groupedLinearForward(a.f32(0), a.i32(1), a.f32(2), a.outF32(0),
+                                d.experts, d.in, d.out, d.blocks);
+      });
+  addGrouped(t, Opcode::fp8_grouped_linear_fwd, 1,
+             [](const G &d, const KernelArgs &a) {
+               k::fp8GroupedLinearForward(a.f32(0), a.i32(1), a.f32(2),
+                                          a.outF32(0), d.experts, d.in, d.out,
+                                          cpuFP8Attrs(d.fp8), d.blocks);
+             });
+  addGrouped(t, Opcode::grouped_linear_bwd_input, 1,
+             [](const G &d, const KernelArgs &a) {
+               k::groupedLinearBackwardInput(a.f32(0), a.i32(1), a.f32(2),
+                                             a.outF32(0), d.experts, d.in,
+                                             d.out, d.blocks);
+             });
+  addGrouped(t, Opcode::fp8_grouped_linear_bwd_input, 1,
+             [](const G &d, const KernelArgs &a) {
+               k::fp8GroupedLinearBackwardInput(
+                   a.f32(0), a.i32(1), a.f32(2), a.outF32(0), d.experts, d.in,
+                   d.out, cpuFP8Attrs(d.fp8), d.blocks);
+             });
+  addGrouped(t, Opcode::grouped_linear_bwd_weight, 2,
+             [](const G &d, const KernelArgs &a) {
+               k::groupedLinearBackwardWeight(a.f32(0), a.f32(1), a.i32(2),
+                                              a.outF32(0), d.experts, d.in,
+                                              d.out, d.blocks);
+             });
+  addGrouped(t, Opcode::fp8_grouped_linear_bwd_weight, 2,
+             [](const G &d, const KernelArgs &a) {
+               k::fp8GroupedLinearBackwardWeight(
+                   a.f32(0), a.f32(1), a.i32(2), a.outF32(0), d.experts, d.in,
+                   d.out, cpuFP8Attrs(d.fp8), d.blocks);
+             });
 }
 
 void addExpertExchange(KernelTable &t) {
-  addLaunch<SlotRouteLaunch>(
-      t, Opcode::slot_route, [](const SlotRouteLaunch &d, const KernelArgs &a) {
-        k::slotRoute(a.i32(0), a.i32(1), a.outI32(0), d.tokens, d.k, d.experts,
-                     d.width);
-      });
+  addLaunch<SlotRouteLaunch>(t, Opcode::slot_route,
+                             [](const SlotRouteLaunch &d, const KernelArgs &a) {
+                               k::slotRoute(a.i32(0), a.i32(1), a.outI32(0),
+                                            d.tokens, d.k, d.experts, d.width);
+                             });
   using S = SlotLaunch;
   addLaunch<S>(t, Opcode::slot_counts, [](const S &d, const KernelArgs &a) {
     k::slotCounts(a.i32(0), a.outI32(0), a.outI32(1), d.members, d.slots);
@@ -135,16 +143,16 @@ void addCpuMoEKernels(KernelTable &t) {
                      d.experts, routeAttrs(d));
   });
   using B = BalanceLossLaunch;
-  addLaunch<B>(t, Opcode::balance_loss_fwd, [](const B &d,
-                                               const KernelArgs &a) {
-    k::balanceLossForward(a.f32(0), a.i32(1), a.outF32(0), d.tokens, d.experts,
-                          d.k, balanceAttrs(d));
-  });
-  addLaunch<B>(t, Opcode::balance_loss_bwd, [](const B &d,
-                                               const KernelArgs &a) {
-    k::balanceLossBackward(a.f32(0), a.i32(1), a.outF32(0), d.tokens,
-                           d.experts, d.k, balanceAttrs(d));
-  });
+  addLaunch<B>(
+      t, Opcode::balance_loss_fwd, [](const B &d, const KernelArgs &a) {
+        k::balanceLossForward(a.f32(0), a.i32(1), a.outF32(0), d.tokens,
+                              d.experts, d.k, balanceAttrs(d));
+      });
+  addLaunch<B>(
+      t, Opcode::balance_loss_bwd, [](const B &d, const KernelArgs &a) {
+        k::balanceLossBackward(a.f32(0), a.i32(1), a.outF32(0), d.tokens,
+                               d.experts, d.k, balanceAttrs(d));
+      });
   using X = ExpertRowsLaunch;
   addLaunch<X>(t, Opcode::dispatch_fwd, [](const X &d, const KernelArgs &a) {
     k::dispatchForward(a.f32(0), a.i32(1), a.outF32(0), a.outI32(1), d.tokens,

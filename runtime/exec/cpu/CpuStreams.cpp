@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/exec/ExecError.h"
 #include "CpuStreams.h"
+#include "dsc/exec/ExecError.h"
 
 #include <chrono>
 #include <condition_variable>

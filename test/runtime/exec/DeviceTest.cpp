@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestPlan.h"
 #include "dsc/exec/Device.h"
+#include "TestPlan.h"
 #include "dsc/numerics/HalfFloat.h"
 #include "dsc/plan/OpInfo.h"
 
@@ -42,8 +42,8 @@ TEST(KernelTable, FindsWhatWasAddedAndRefusesTwice) {
 TEST(KernelTable, TheCpuBackendRunsEveryComputeOpcode) {
   auto device = makeCpuDevice();
   int compute = 0;
-  for (int op = 1; const plan::OpInfo *info = plan::findOpInfo(plan::Opcode(op));
-       ++op) {
+  for (int op = 1;
+       const plan::OpInfo *info = plan::findOpInfo(plan::Opcode(op)); ++op) {
     if (info->comm != plan::CommKind::None)
       continue;
     ++compute;
@@ -78,8 +78,8 @@ public:
   std::unique_ptr<Event> createEvent() override { return cpu->createEvent(); }
   void waitHost(Event &event) override { cpu->waitHost(event); }
   const KernelTable &kernels() const override { return table; }
-  Stream::Work prepareLaunch(const KernelTable::Launch &launch,
-                             LaunchDesc desc, std::vector<Operand> inputs,
+  Stream::Work prepareLaunch(const KernelTable::Launch &launch, LaunchDesc desc,
+                             std::vector<Operand> inputs,
                              std::vector<Operand> outputs,
                              const OptimizerClock &clock) override {
     return cpu->prepareLaunch(launch, std::move(desc), std::move(inputs),

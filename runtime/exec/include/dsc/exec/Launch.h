@@ -1,4 +1,4 @@
-//===- Launch.h - what a kernel launch needs besides its operands -*- C++ -*-===//
+//===- Launch.h - what a kernel launch needs besides operands ---*- C++ -*-===//
 //
 // Binding an instruction (OpBinding.h) checks every shape against the plan's
 // operand specs (OpInfo) once, backend-neutrally, and distils the result
@@ -31,7 +31,7 @@ struct OptimizerClock {
 
 /// DeepSeek-V3's FP8 recipe of fp8_linear_* / fp8_grouped_linear_*.
 struct FP8Recipe {
-  int64_t tile = 128;  // activations and gradients: 1 x tile (tile x 1 in Wgrad)
+  int64_t tile = 128; // activations and gradients: 1 x tile (tile x 1 in Wgrad)
   int64_t block = 128; // weights: block x block
   bool ue8m0 = false;  // scales rounded up to powers of two
 };
