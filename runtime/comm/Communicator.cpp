@@ -86,7 +86,8 @@ std::string describeTimeout(const std::string &op,
 
 CommTimeout::CommTimeout(std::string op, std::chrono::milliseconds timeout,
                          std::vector<int> absent, std::vector<int> peers)
-    : CommError(op + ": " + describeTimeout(op, timeout, absent, peers, {})),
+    : CommError(op + ": " + describeTimeout(op, timeout, absent, peers, {}),
+                ErrorCode::DeadlineExceeded),
       op_(std::move(op)), timeout_(timeout), absent_(std::move(absent)),
       peers_(std::move(peers)) {}
 
@@ -142,13 +143,15 @@ void Communicator::allToAllV(const void *in,
 void Communicator::checkPeer(const char *op, int peer) const {
   if (peer < 0 || peer >= size())
     throw CommError(std::string(op) + ": peer " + std::to_string(peer) +
-                    " outside a communicator of " + std::to_string(size()) +
-                    " ranks");
+                        " outside a communicator of " + std::to_string(size()) +
+                        " ranks",
+                    ErrorCode::InvalidArgument);
 }
 
 void Communicator::checkTag(const char *op, int tag) const {
   if (tag < 0)
-    throw CommError(std::string(op) + ": negative tag " + std::to_string(tag));
+    throw CommError(std::string(op) + ": negative tag " + std::to_string(tag),
+                    ErrorCode::InvalidArgument);
 }
 
 void Communicator::checkCounts(const char *op,
@@ -157,16 +160,19 @@ void Communicator::checkCounts(const char *op,
   if (counts.size() != static_cast<size_t>(size()) ||
       displs.size() != static_cast<size_t>(size()))
     throw CommError(std::string(op) + ": " + std::to_string(counts.size()) +
-                    " counts and " + std::to_string(displs.size()) +
-                    " displacements for " + std::to_string(size()) + " ranks");
+                        " counts and " + std::to_string(displs.size()) +
+                        " displacements for " + std::to_string(size()) +
+                        " ranks",
+                    ErrorCode::InvalidArgument);
 }
 
 void Communicator::checkDistinct(const char *op, const void *in,
                                  const void *out) {
   if (in && in == out)
     throw CommError(std::string(op) +
-                    ": input and output are the same buffer (only "
-                    "all_reduce works in place)");
+                        ": input and output are the same buffer (only "
+                        "all_reduce works in place)",
+                    ErrorCode::InvalidArgument);
 }
 
 } // namespace dsc::comm

@@ -7,12 +7,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "OpBinding.h"
-#include "dsc/kernels/cpu/Attention.h"
 
 namespace dsc::exec::detail {
 namespace {
 
-namespace k = kernels::cpu;
 using plan::AttrKey;
 using plan::Opcode;
 
@@ -36,10 +34,13 @@ void checkSeq(const OpContext &c, int64_t tokens, int64_t seq) {
            std::to_string(tokens) + " tokens");
 }
 
-KernelFn bindRope(const OpContext &c) {
+LaunchDesc describeRope(const OpContext &c) {
   Heads x = headsOf(c, c.in(0), c.describeIn(0));
   c.expectOutNumel(0, x.tokens * x.heads * x.dim, "as the input");
-  k::RopeAttrs attrs;
+  RopeLaunch attrs;
+  attrs.tokens = x.tokens;
+  attrs.heads = x.heads;
+  attrs.dim = x.dim;
   attrs.seq = c.intAttr(AttrKey::seq);
   attrs.ropeDim = c.intAttr(AttrKey::rope_dim);
   attrs.theta = static_cast<float>(c.floatAttr(AttrKey::theta));
@@ -55,16 +56,10 @@ KernelFn bindRope(const OpContext &c) {
     c.fail("rope_dim=" + std::to_string(attrs.ropeDim) +
            " must be even and at most the head dimension " +
            std::to_string(x.dim));
-  if (c.op() == Opcode::rope_fwd)
-    return [=](const KernelArgs &a) {
-      k::ropeForward(a.f32(0), a.outF32(0), x.tokens, x.heads, x.dim, attrs);
-    };
-  return [=](const KernelArgs &a) {
-    k::ropeBackward(a.f32(0), a.outF32(0), x.tokens, x.heads, x.dim, attrs);
-  };
+  return attrs;
 }
 
-KernelFn bindAttentionOp(const OpContext &c) {
+LaunchDesc describeAttentionOp(const OpContext &c) {
   bool fwd = c.op() == Opcode::attention_fwd;
   size_t base = fwd ? 0 : 1; // attention_bwd takes dO first
   Heads q = headsOf(c, c.in(base), c.describeIn(base));
@@ -76,18 +71,15 @@ KernelFn bindAttentionOp(const OpContext &c) {
   if (v.tokens != q.tokens || v.heads != q.heads)
     c.fail(c.describeIn(base + 2) + " must have q's tokens and heads " +
            shapeText({q.tokens, q.heads}));
-  k::AttentionAttrs attrs;
-  attrs.seq = c.intAttr(AttrKey::seq);
-  attrs.scale = static_cast<float>(c.floatAttr(AttrKey::scale));
-  checkSeq(c, q.tokens, attrs.seq);
+  int64_t seq = c.intAttr(AttrKey::seq);
+  auto scale = static_cast<float>(c.floatAttr(AttrKey::scale));
+  checkSeq(c, q.tokens, seq);
   int64_t t = q.tokens, h = q.heads, dq = q.dim, dv = v.dim;
+  AttentionLaunch launch{t, h, dq, dv, seq, scale};
   if (fwd) {
     c.expectOutNumel(0, t * h * dv, "o: tokens x heads x v's dim");
     c.expectOutNumel(1, t * h, "lse: tokens x heads");
-    return [=](const KernelArgs &a) {
-      k::attentionForward(a.f32(0), a.f32(1), a.f32(2), a.outF32(0),
-                          a.outF32(1), t, h, dq, dv, attrs);
-    };
+    return launch;
   }
   c.expectInNumel(0, t * h * dv, "dO as o");
   c.expectInNumel(4, t * h * dv, "o: tokens x heads x v's dim");
@@ -95,19 +87,15 @@ KernelFn bindAttentionOp(const OpContext &c) {
   c.expectOutNumel(0, t * h * dq, "dq as q");
   c.expectOutNumel(1, t * h * dq, "dk as k");
   c.expectOutNumel(2, t * h * dv, "dv as v");
-  return [=](const KernelArgs &a) {
-    k::attentionBackward(a.f32(0), a.f32(1), a.f32(2), a.f32(3), a.f32(4),
-                         a.f32(5), a.outF32(0), a.outF32(1), a.outF32(2), t, h,
-                         dq, dv, attrs);
-  };
+  return launch;
 }
 
 } // namespace
 
-KernelFn bindAttention(const OpContext &c) {
+LaunchDesc describeAttention(const OpContext &c) {
   if (c.op() == Opcode::rope_fwd || c.op() == Opcode::rope_bwd)
-    return bindRope(c);
-  return bindAttentionOp(c);
+    return describeRope(c);
+  return describeAttentionOp(c);
 }
 
 } // namespace dsc::exec::detail

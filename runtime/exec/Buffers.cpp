@@ -3,33 +3,12 @@
 #include "dsc/exec/Buffers.h"
 #include "dsc/exec/ExecError.h"
 
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 namespace dsc::exec {
 
-void AlignedBytes::Free::operator()(uint8_t *p) const { std::free(p); }
-
-AlignedBytes::AlignedBytes(size_t bytes) : size_(bytes) {
-  // aligned_alloc wants a multiple of the alignment; a zero-byte buffer
-  // still gets a valid, distinct pointer.
-  size_t rounded =
-      (bytes + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
-  if (rounded < bytes)
-    throw ExecError("cannot allocate " + std::to_string(bytes) + " bytes");
-  if (rounded == 0)
-    rounded = kBufferAlignment;
-  void *p = std::aligned_alloc(kBufferAlignment, rounded);
-  if (!p)
-    throw ExecError("out of memory allocating " + std::to_string(bytes) +
-                    " bytes");
-  std::memset(p, 0, rounded);
-  data_.reset(static_cast<uint8_t *>(p));
-}
-
-BufferSet::BufferSet(const plan::Rank &rank)
-    : rank_(&rank), arena_(rank.arenaSize) {
+BufferSet::BufferSet(const plan::Rank &rank, Device &device)
+    : rank_(&rank), device_(&device), arena_(device.allocate(rank.arenaSize)) {
   size_t n = rank.buffers.size();
   views_.resize(n);
   numel_.resize(n);
@@ -56,10 +35,10 @@ BufferSet::BufferSet(const plan::Rank &rank)
         throw ExecError("rank " + std::to_string(rank.rank) + ", buffer b" +
                         std::to_string(id) + " '" + b.name +
                         "' lies outside the arena");
-      views_[id] = arena_.data() + b.offset;
+      views_[id] = static_cast<uint8_t *>(arena_->data()) + b.offset;
     } else {
-      owned_.emplace_back(*bytes);
-      views_[id] = owned_.back().data();
+      owned_.push_back(device.allocate(*bytes));
+      views_[id] = owned_.back()->data();
       // A constant holds the compiler's values from the start (i32).
       if (b.role == plan::BufferRole::constant) {
         if (b.dtype != plan::DType::i32 ||
@@ -67,17 +46,34 @@ BufferSet::BufferSet(const plan::Rank &rank)
           throw ExecError("rank " + std::to_string(rank.rank) + ", buffer b" +
                           std::to_string(id) + " '" + b.name +
                           "': a constant needs numel i32 values");
-        std::memcpy(views_[id], b.values.data(), *bytes);
+        device.copyFromHost(views_[id], b.values.data(), *bytes);
       }
     }
   }
 }
 
 size_t BufferSet::allocatedBytes() const {
-  size_t total = arena_.size();
-  for (const AlignedBytes &b : owned_)
-    total += b.size();
+  size_t total = arena_->size();
+  for (const std::unique_ptr<DeviceMemory> &b : owned_)
+    total += b->size();
   return total;
+}
+
+void BufferSet::read(uint32_t id, size_t offset, void *host, size_t n) const {
+  device_->copyToHost(host, static_cast<uint8_t *>(views_[id]) + offset, n);
+}
+
+void BufferSet::write(uint32_t id, size_t offset, const void *host, size_t n) {
+  device_->copyFromHost(static_cast<uint8_t *>(views_[id]) + offset, host, n);
+}
+
+const uint8_t *BufferSet::hostView(uint32_t id, size_t offset, size_t n,
+                                   std::vector<uint8_t> &staging) const {
+  if (device_->hostAccessible())
+    return static_cast<const uint8_t *>(views_[id]) + offset;
+  staging.resize(n);
+  read(id, offset, staging.data(), n);
+  return staging.data();
 }
 
 } // namespace dsc::exec

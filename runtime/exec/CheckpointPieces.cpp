@@ -325,11 +325,12 @@ void CheckpointReader::restore(const plan::Plan &plan, const plan::Rank &rank,
     auto it = tensors_.find(t.name);
     if (it == tensors_.end())
       continue;
-    uint8_t *out = buffers.as<uint8_t>(t.buffer) + t.byteOffset;
-    if (copy(t.name, it->second, t.begin, t.count, out) != t.count)
+    std::vector<uint8_t> out(size_t(t.count) * io::dtypeSize(t.dtype));
+    if (copy(t.name, it->second, t.begin, t.count, out.data()) != t.count)
       throw io::Error(dir_ + ": the pieces of tensor '" + t.name +
                       "' do not cover elements " + std::to_string(t.begin) +
                       ".." + std::to_string(t.begin + t.count - 1));
+    buffers.write(t.buffer, t.byteOffset, out.data(), out.size());
   }
   for (const HeldTensor *master : derived) {
     const std::string &parameter = master->parameterTensor;
@@ -340,10 +341,11 @@ void CheckpointReader::restore(const plan::Plan &plan, const plan::Rank &rank,
         master->count)
       throw io::Error(dir_ + ": the pieces of tensor '" + parameter +
                       "' do not cover the master weight's elements");
-    io::convertToFloat32(
-        source.dtype, raw.data(), size_t(master->count),
-        reinterpret_cast<float *>(buffers.as<uint8_t>(master->buffer) +
-                                  master->byteOffset));
+    std::vector<float> values(size_t(master->count));
+    io::convertToFloat32(source.dtype, raw.data(), values.size(),
+                         values.data());
+    buffers.write(master->buffer, master->byteOffset, values.data(),
+                  values.size() * sizeof(float));
   }
 }
 

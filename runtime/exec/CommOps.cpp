@@ -5,19 +5,18 @@
 // Comm.group, which the executor split from the world when it was built.
 //
 // A send copies its payload and returns at once (the copy is waited for at
-// the end of the step); every other call blocks: the non-blocking call,
-// waited for. Instructions run
-// in program order on one thread of control, so the plan's streams and
-// events (which order a comm stream against the compute stream on a GPU)
-// are satisfied trivially; overlapping communication with compute comes
-// later. Blocking also means a plan must order matching sends and
-// receives so that ranks never wait on each other in a cycle (a pipeline
-// stage receives its activation before it sends its gradient back).
+// the end of the step); every other call blocks the comm stream it runs on:
+// the non-blocking call, waited for. Blocking means a plan must order
+// matching sends and receives so that ranks never wait on each other in a
+// cycle (a pipeline stage receives its activation before it sends its
+// gradient back).
 //
-// Operands move as the raw elements of their buffer's dtype (8-bit formats
-// as bytes): the Communicator sums BF16 in FP32 itself, so nothing is staged
-// (the plan's communication operands are never of the staged "floating" kind,
-// and their outputs overwrite: plan::outputAccess).
+// These are bound to the Communicator, not to a backend's kernel table: an
+// NCCL communicator moves device memory the same way. Operands move as the
+// raw elements of their buffer's dtype (8-bit formats as bytes): the
+// Communicator sums BF16 in FP32 itself, so nothing is staged (the plan's
+// communication operands are never of a floating kind, and their outputs
+// overwrite: plan::outputAccess).
 //
 //===----------------------------------------------------------------------===//
 
@@ -95,7 +94,7 @@ Communicator &groupComm(const OpContext &c) {
   return comm;
 }
 
-KernelFn bindPointToPoint(const OpContext &c) {
+CommFn bindPointToPoint(const OpContext &c) {
   Communicator *world = c.comms().world;
   int peer = c.inst().comm->peer, tag = c.inst().comm->tag;
   if (c.op() == Opcode::send) {
@@ -182,7 +181,7 @@ void layoutBlocks(const std::vector<int64_t> &rows, int64_t rowElems,
 /// y, and recv_counts[r] says how many there are. The counts are exchanged
 /// first (an all_to_all of one count per member), so recv_counts is
 /// written before the data arrives and checked against y's rows.
-KernelFn bindAllToAllV(const OpContext &c, Communicator &group) {
+CommFn bindAllToAllV(const OpContext &c, Communicator &group) {
   size_t n = size_t(group.size());
   c.expectInNumel(1, int64_t(n), "one send count per group member");
   c.expectOutNumel(1, int64_t(n), "one receive count per group member");
@@ -222,7 +221,7 @@ KernelFn bindAllToAllV(const OpContext &c, Communicator &group) {
 }
 
 /// The call of all_reduce, reduce_scatter, all_gather or all_to_all.
-KernelFn bindMove(const OpContext &c, Communicator &comm) {
+CommFn bindMove(const OpContext &c, Communicator &comm) {
   Communicator *group = &comm;
   DataType type = dataType(c, c.in(0).dtype, c.describeIn(0));
   size_t members = size_t(group->size());
@@ -270,7 +269,7 @@ KernelFn bindMove(const OpContext &c, Communicator &comm) {
   }
 }
 
-KernelFn bindCollective(const OpContext &c) {
+CommFn bindCollective(const OpContext &c) {
   Communicator *group = &groupComm(c);
   Alias shared = alias(c, 0, 0);
   if (shared == Alias::Partial ||
@@ -279,7 +278,7 @@ KernelFn bindCollective(const OpContext &c) {
            " share bytes; only all_reduce works in place");
   if (c.op() == Opcode::all_to_all_v)
     return bindAllToAllV(c, *group);
-  KernelFn move = bindMove(c, *group);
+  CommFn move = bindMove(c, *group);
   // Emulated, the collective takes at least the cluster's time for it.
   uint64_t elementBytes = plan::dtypeBytes(c.in(0).dtype);
   uint64_t bytes =
@@ -297,7 +296,7 @@ KernelFn bindCollective(const OpContext &c) {
 
 } // namespace
 
-KernelFn bindComm(const OpContext &c) {
+CommFn bindComm(const OpContext &c) {
   if (c.op() == Opcode::send || c.op() == Opcode::recv)
     return bindPointToPoint(c);
   return bindCollective(c);

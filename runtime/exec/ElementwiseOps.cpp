@@ -1,8 +1,6 @@
 //===- ElementwiseOps.cpp - swiglu, add, concat / split, fill, shift ------===//
 
 #include "OpBinding.h"
-#include "dsc/kernels/cpu/Elementwise.h"
-#include "dsc/kernels/cpu/Tokens.h"
 #include "dsc/numerics/HalfFloat.h"
 
 #include <cmath>
@@ -12,7 +10,6 @@
 namespace dsc::exec::detail {
 namespace {
 
-namespace k = kernels::cpu;
 using plan::AttrKey;
 using plan::DType;
 using plan::Opcode;
@@ -27,40 +24,17 @@ int64_t sameNumel(const OpContext &c) {
   return n;
 }
 
-KernelFn bindSwiglu(const OpContext &c) {
-  int64_t n = sameNumel(c);
-  if (c.op() == Opcode::swiglu_fwd)
-    return [=](const KernelArgs &a) {
-      k::swigluForward(a.f32(0), a.f32(1), a.outF32(0), n);
-    };
-  return [=](const KernelArgs &a) {
-    k::swigluBackward(a.f32(0), a.f32(1), a.f32(2), a.outF32(0), a.outF32(1),
-                      n);
-  };
-}
-
-KernelFn bindAdd(const OpContext &c) {
-  int64_t n = sameNumel(c);
-  if (c.op() == Opcode::add)
-    return [=](const KernelArgs &a) {
-      k::addForward(a.f32(0), a.f32(1), a.outF32(0), n);
-    };
-  return [=](const KernelArgs &a) {
-    k::addBackward(a.f32(0), a.outF32(0), a.outF32(1), n);
-  };
-}
-
 /// The kernels' rule for the parts of a whole along the last dimension
 /// (ConcatSplit.cpp): same rank, every other dimension equal or 1
 /// (broadcast), last dimensions adding up.
-void checkParts(const OpContext &c, const k::Shape &whole,
-                const std::vector<k::Shape> &parts,
+void checkParts(const OpContext &c, const std::vector<int64_t> &whole,
+                const std::vector<std::vector<int64_t>> &parts,
                 const std::string &wholeName) {
   if (whole.empty())
     c.fail(wholeName + " must have rank >= 1");
   int64_t channels = 0;
   for (size_t p = 0; p < parts.size(); ++p) {
-    const k::Shape &part = parts[p];
+    const std::vector<int64_t> &part = parts[p];
     if (part.size() != whole.size())
       c.fail("part " + std::to_string(p) + " " + shapeText(part) +
              " has another rank than " + wholeName + " " + shapeText(whole));
@@ -77,40 +51,20 @@ void checkParts(const OpContext &c, const k::Shape &whole,
            std::to_string(whole.back()));
 }
 
-KernelFn bindConcatSplit(const OpContext &c) {
+LaunchDesc describeConcatSplit(const OpContext &c) {
   // concat and split_bwd join parts into a whole; concat_bwd and split
   // take a whole apart.
   bool join = c.op() == Opcode::concat || c.op() == Opcode::split_bwd;
-  std::vector<k::Shape> parts;
+  PartsLaunch d;
   if (join)
     for (size_t i = 0; i < c.numInputs(); ++i)
-      parts.push_back(c.in(i).shape);
+      d.parts.push_back(c.in(i).shape);
   else
     for (size_t i = 0; i < c.numOutputs(); ++i)
-      parts.push_back(c.out(i).shape);
-  k::Shape whole = join ? c.out(0).shape : c.in(0).shape;
-  checkParts(c, whole, parts, join ? c.describeOut(0) : c.describeIn(0));
-  int64_t n = static_cast<int64_t>(parts.size());
-  bool forward = c.op() == Opcode::concat || c.op() == Opcode::split;
-  if (join)
-    return [=](const KernelArgs &a) {
-      std::vector<const float *> in(n);
-      for (int64_t p = 0; p < n; ++p)
-        in[p] = a.f32(p);
-      if (forward)
-        k::concatForward(in.data(), parts.data(), n, a.outF32(0), whole);
-      else
-        k::splitBackward(in.data(), parts.data(), n, a.outF32(0), whole);
-    };
-  return [=](const KernelArgs &a) {
-    std::vector<float *> out(n);
-    for (int64_t p = 0; p < n; ++p)
-      out[p] = a.outF32(p);
-    if (forward)
-      k::splitForward(a.f32(0), whole, out.data(), parts.data(), n);
-    else
-      k::concatBackward(a.f32(0), whole, out.data(), parts.data(), n);
-  };
+      d.parts.push_back(c.out(i).shape);
+  d.whole = join ? c.out(0).shape : c.in(0).shape;
+  checkParts(c, d.whole, d.parts, join ? c.describeOut(0) : c.describeIn(0));
+  return d;
 }
 
 /// One element of `dtype` holding `value`, as bytes; fails where the dtype
@@ -157,33 +111,15 @@ std::vector<uint8_t> fillPattern(const OpContext &c, DType dtype,
          std::to_string(value) + " is not supported");
 }
 
-KernelFn bindFill(const OpContext &c) {
+LaunchDesc describeFill(const OpContext &c) {
   double value = c.floatAttr(AttrKey::value);
-  struct Target {
-    std::vector<uint8_t> pattern;
-    int64_t count;
-  };
-  std::vector<Target> targets;
+  FillLaunch d;
   for (size_t i = 0; i < c.numOutputs(); ++i)
-    targets.push_back({fillPattern(c, c.out(i).dtype, value), c.outNumel(i)});
-  return [targets](const KernelArgs &a) {
-    for (size_t i = 0; i < targets.size(); ++i) {
-      auto *dst = static_cast<uint8_t *>(a.out[i]);
-      const std::vector<uint8_t> &p = targets[i].pattern;
-      bool zero = true;
-      for (uint8_t byte : p)
-        zero = zero && byte == 0;
-      if (zero) {
-        std::memset(dst, 0, p.size() * targets[i].count);
-        continue;
-      }
-      for (int64_t e = 0; e < targets[i].count; ++e)
-        std::memcpy(dst + e * p.size(), p.data(), p.size());
-    }
-  };
+    d.targets.push_back({fillPattern(c, c.out(i).dtype, value), c.outNumel(i)});
+  return d;
 }
 
-KernelFn bindShift(const OpContext &c) {
+LaunchDesc describeShift(const OpContext &c) {
   int64_t tokens = sameNumel(c);
   int64_t seq = c.intAttr(AttrKey::seq);
   int64_t offset = c.intAttr(AttrKey::offset);
@@ -197,43 +133,35 @@ KernelFn bindShift(const OpContext &c) {
   if (fill < std::numeric_limits<int32_t>::min() ||
       fill > std::numeric_limits<int32_t>::max())
     c.fail("fill_id=" + std::to_string(fill) + " does not fit i32");
-  return [=](const KernelArgs &a) {
-    k::shiftTokens(a.i32(0), a.outI32(0), tokens, seq, offset,
-                   static_cast<int32_t>(fill));
-  };
+  return ShiftLaunch{tokens, seq, offset, static_cast<int32_t>(fill)};
 }
 
 /// copy moves raw bytes, so input and output agree in dtype and size.
-KernelFn bindCopy(const OpContext &c) {
+LaunchDesc describeCopy(const OpContext &c) {
   if (c.in(0).dtype != c.out(0).dtype)
     c.fail(c.describeIn(0) + " and " + c.describeOut(0) +
            " differ in dtype; copy moves bytes of one dtype");
   int64_t n = sameNumel(c);
-  size_t bytes = size_t(n) * size_t(plan::dtypeBytes(c.in(0).dtype));
-  return [=](const KernelArgs &a) {
-    if (a.in[0] != a.out[0])
-      std::memmove(a.out[0], a.in[0], bytes);
-  };
+  return ElementsLaunch{n * int64_t(plan::dtypeBytes(c.in(0).dtype))};
 }
 
 } // namespace
 
-KernelFn bindElementwise(const OpContext &c) {
+LaunchDesc describeElementwise(const OpContext &c) {
   switch (c.op()) {
   case Opcode::swiglu_fwd:
   case Opcode::swiglu_bwd:
-    return bindSwiglu(c);
   case Opcode::add:
   case Opcode::add_bwd:
-    return bindAdd(c);
+    return ElementsLaunch{sameNumel(c)};
   case Opcode::fill:
-    return bindFill(c);
+    return describeFill(c);
   case Opcode::shift:
-    return bindShift(c);
+    return describeShift(c);
   case Opcode::copy:
-    return bindCopy(c);
+    return describeCopy(c);
   default:
-    return bindConcatSplit(c);
+    return describeConcatSplit(c);
   }
 }
 

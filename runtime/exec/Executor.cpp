@@ -1,11 +1,10 @@
-//===- Executor.cpp - runs one rank's programs on the CPU kernels ---------===//
+//===- Executor.cpp - binds one rank's programs and issues them ----------===//
 
 #include "dsc/exec/Executor.h"
 #include "OpBinding.h"
-#include "Staging.h"
 #include "dsc/comm/LocalCommunicator.h"
+#include "dsc/exec/Device.h"
 #include "dsc/exec/ExecError.h"
-#include "dsc/exec/Stream.h"
 #include "dsc/exec/Trace.h"
 #include "dsc/io/Json.h"
 #include "dsc/plan/OpInfo.h"
@@ -18,22 +17,14 @@
 
 namespace dsc::exec {
 
-using detail::KernelArgs;
-using detail::KernelFn;
-using detail::StagedOperand;
-using detail::StageMode;
-using plan::DType;
 using plan::Opcode;
-using plan::OperandType;
 
 namespace {
 
-/// An instruction ready to run: the kernel call, its operand pointers and
-/// the operands staged through FP32; for communication, whom it talks to.
+/// An instruction ready to run: the device's launch of its kernel, or its
+/// communication; for communication, whom it talks to.
 struct Bound {
-  KernelFn fn;
-  KernelArgs args;
-  std::vector<StagedOperand> staged;
+  Stream::Work fn;
   /// "group 'dp' (ranks 0, 1)" or "peer rank 1, tag 0"; empty: no
   /// communication.
   std::string peers;
@@ -79,8 +70,13 @@ struct Executor::Impl {
   /// The rank as resolved (a replica runs its source's programs); the
   /// buffers point into it, so it comes first and never moves.
   const plan::Rank rank;
+  /// The device (before the buffers it allocates), its streams
+  /// (plan::Stream order: compute, comm) and the plan's events.
+  std::unique_ptr<Device> device;
+  std::unique_ptr<Stream> streams[2];
+  std::vector<std::unique_ptr<Event>> events;
   BufferSet buffers;
-  detail::OptimizerClock clock;
+  OptimizerClock clock;
   Trace *trace = nullptr;
   std::map<uint32_t, int64_t> expertCounts;
   /// The world of one when the executor was given none.
@@ -90,16 +86,12 @@ struct Executor::Impl {
   /// v mod slots of each slotted buffer); run(p, mb) takes variant
   /// mb mod the program's variant count.
   std::vector<std::vector<std::vector<Bound>>> programs;
-  /// The device, its streams (plan::Stream order: compute, comm) and the
-  /// plan's events.
-  std::unique_ptr<Device> device = makeCpuDevice();
-  std::unique_ptr<Stream> streams[2];
-  std::vector<std::unique_ptr<Event>> events;
 
   detail::NetworkModel network;
 
-  Impl(const plan::Plan &plan, plan::Rank resolved)
-      : plan(plan), rank(std::move(resolved)), buffers(rank),
+  Impl(const plan::Plan &plan, plan::Rank resolved, std::unique_ptr<Device> dev)
+      : plan(plan), rank(std::move(resolved)),
+        device(dev ? std::move(dev) : makeCpuDevice()), buffers(rank, *device),
         network(plan, rank.rank) {
     comms.network = &network;
     // Kernels run on the host thread; communication progresses on a
@@ -162,8 +154,8 @@ void Executor::Impl::joinGroups(comm::Communicator *world) {
       comms.groups.push_back(world->split(
           in ? 0 : -1, in ? int(member - group.ranks.begin()) : 0));
     } catch (const comm::CommError &e) {
-      throw ExecError(self + ": forming group '" + group.name +
-                      "': " + e.what());
+      throw ExecError(
+          self + ": forming group '" + group.name + "': " + e.what(), e.code());
     }
   }
 }
@@ -220,61 +212,61 @@ uint32_t Executor::Impl::slotVariants(uint32_t program) const {
 
 Bound Executor::Impl::bind(uint32_t program, size_t index, uint32_t slot) {
   const plan::Instruction &inst = rank.programs[program].instructions[index];
-  detail::OpContext c(plan, rank, inst, where(program, index), clock,
-                      expertCounts, comms);
+  detail::OpContext c(plan, rank, inst, where(program, index), expertCounts,
+                      comms);
   const plan::OpInfo *info = plan::findOpInfo(inst.op);
   Bound b;
-  b.fn = detail::bindInstruction(c);
   describePeers(plan, inst, b);
-
-  auto stage = [&](uint32_t id, StageMode mode) -> void * {
-    StagedOperand s{mode,
-                    rank.buffers[id].dtype,
-                    buffers.data(id, slot),
-                    buffers.numel(id),
-                    {}};
-    s.scratch.resize(s.numel);
-    b.staged.push_back(std::move(s));
-    // The vector's storage does not move when `staged` grows.
-    return b.staged.back().scratch.data();
-  };
-  b.staged.reserve(inst.inputs.size() + inst.outputs.size());
-  for (size_t i = 0; i < inst.inputs.size(); ++i) {
-    uint32_t id = inst.inputs[i];
-    bool convert = info->inputSpec(i).type == OperandType::Floating &&
-                   rank.buffers[id].dtype != DType::f32;
-    b.args.in.push_back(convert ? stage(id, StageMode::Load)
-                                : buffers.data(id, slot));
+  if (info->comm != plan::CommKind::None) {
+    // Communication goes through the communicator, on the buffers' bytes.
+    KernelArgs args;
+    for (uint32_t id : inst.inputs)
+      args.in.push_back(buffers.data(id, slot));
+    for (uint32_t id : inst.outputs)
+      args.out.push_back(buffers.data(id, slot));
+    b.fn = [call = detail::bindComm(c), args] { call(args); };
+    return b;
   }
+  // Shapes first (backend-neutral), then the device's kernel.
+  LaunchDesc desc = detail::describeLaunch(c);
+  const KernelTable::Launch *launch = device->kernels().find(inst.op);
+  if (!launch)
+    c.fail(std::string("the ") + device->name() +
+           " backend has no kernel for " + plan::opcodeName(inst.op));
+  // The backend gets every operand in its storage dtype with the plan's
+  // rule for it; a written output the plan accumulates into a step-long
+  // buffer is the backend's to add (OperandUse::AddTo).
+  auto operand = [&](uint32_t id, const plan::OperandSpec &spec,
+                     OperandUse use) {
+    return Operand{buffers.data(id, slot), rank.buffers[id].dtype,
+                   buffers.numel(id), spec.type, use};
+  };
+  std::vector<Operand> inputs, outputs;
+  for (size_t i = 0; i < inst.inputs.size(); ++i)
+    inputs.push_back(
+        operand(inst.inputs[i], info->inputSpec(i), OperandUse::Read));
   for (size_t i = 0; i < inst.outputs.size(); ++i) {
     uint32_t id = inst.outputs[i];
     const plan::OperandSpec &spec = info->outputSpec(i);
-    const plan::Buffer &buf = rank.buffers[id];
-    // Kernels write their outputs; where the plan's rule says a written
-    // output accumulates (step-long buffers), the executor adds it.
-    if (spec.access == plan::Access::Write &&
-        plan::outputAccess(*info, i, buf) == plan::Access::Accumulate) {
-      b.args.out.push_back(stage(id, StageMode::Accumulate));
-      continue;
-    }
-    if (spec.type == OperandType::Floating && buf.dtype != DType::f32) {
-      StageMode mode = spec.access == plan::Access::Write
-                           ? StageMode::Store
-                           : StageMode::LoadStore;
-      b.args.out.push_back(stage(id, mode));
-      continue;
-    }
-    b.args.out.push_back(buffers.data(id, slot));
+    OperandUse use = OperandUse::Update;
+    if (spec.access == plan::Access::Write)
+      use = plan::outputAccess(*info, i, rank.buffers[id]) ==
+                    plan::Access::Accumulate
+                ? OperandUse::AddTo
+                : OperandUse::Write;
+    outputs.push_back(operand(id, spec, use));
   }
+  b.fn = device->prepareLaunch(*launch, std::move(desc), std::move(inputs),
+                               std::move(outputs), clock);
   return b;
 }
 
 Executor::Executor(const plan::Plan &plan, int32_t rankId,
-                   comm::Communicator *world) {
+                   comm::Communicator *world, std::unique_ptr<Device> device) {
   std::optional<plan::Rank> rank = plan.resolveRank(rankId);
   if (!rank)
     throw ExecError("the plan has no rank " + std::to_string(rankId));
-  impl_ = std::make_unique<Impl>(plan, std::move(*rank));
+  impl_ = std::make_unique<Impl>(plan, std::move(*rank), std::move(device));
   // The collective part first, so that a rank refusing its programs below
   // does not leave the others waiting in a split.
   impl_->joinGroups(world);
@@ -304,7 +296,7 @@ void Executor::finishStep() {
     } catch (const comm::CommTimeout &e) {
       throw CommTimeoutError(send.where + ": " + e.describe());
     } catch (const comm::CommError &e) {
-      throw ExecError(send.where + ": " + e.what());
+      throw ExecError(send.where + ": " + e.what(), e.code());
     }
   }
   sends.clear();
@@ -347,16 +339,16 @@ void Executor::Impl::execute(Bound &b, uint32_t program, size_t index,
                              int32_t microBatch, const std::string &track) {
   auto start = trace ? Trace::Clock::now() : Trace::Clock::time_point();
   try {
-    for (StagedOperand &s : b.staged)
-      detail::stageIn(s);
-    b.fn(b.args);
-    for (StagedOperand &s : b.staged)
-      detail::stageOut(s);
+    b.fn();
   } catch (const ExecError &) {
     throw;
   } catch (const comm::CommTimeout &e) {
     throw CommTimeoutError(where(program, index) + mbText(microBatch) + ", " +
                            b.peers + ": " + e.describe(b.worldRanks));
+  } catch (const dsc::Error &e) {
+    // A communicator's error keeps its code.
+    throw ExecError(
+        where(program, index) + mbText(microBatch) + ": " + e.what(), e.code());
   } catch (const std::exception &e) {
     // Kernels reject data the validator cannot see (token ids, labels,
     // expert offsets) with standard exceptions.

@@ -7,12 +7,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "OpBinding.h"
-#include "dsc/kernels/cpu/ExpertExchange.h"
 
 namespace dsc::exec::detail {
 namespace {
 
-namespace k = kernels::cpu;
 using plan::Opcode;
 
 /// Rows (first dimension) and the elements of one row of an operand.
@@ -36,7 +34,7 @@ RowShape countShape(const OpContext &c, size_t input) {
   return {b.shape[0], b.shape[1]};
 }
 
-KernelFn bindSlotRoute(const OpContext &c) {
+LaunchDesc describeSlotRoute(const OpContext &c) {
   int64_t kk = c.inLastDim(0);
   int64_t tokens = c.inRows(0, kk, "experts: tokens x k");
   const plan::Buffer &table = c.in(1);
@@ -44,12 +42,10 @@ KernelFn bindSlotRoute(const OpContext &c) {
     c.fail(c.describeIn(1) + " must be candidates [experts, replicas]");
   int64_t experts = table.shape[0], width = table.shape[1];
   c.expectOutNumel(0, tokens * kk, "slots: tokens x k");
-  return [=](const KernelArgs &a) {
-    k::slotRoute(a.i32(0), a.i32(1), a.outI32(0), tokens, kk, experts, width);
-  };
+  return SlotRouteLaunch{tokens, kk, experts, width};
 }
 
-KernelFn bindSlotCounts(const OpContext &c) {
+LaunchDesc describeSlotCounts(const OpContext &c) {
   const plan::Buffer &perSlot = c.out(0);
   if (perSlot.shape.size() != 2)
     c.fail(c.describeOut(0) +
@@ -57,30 +53,20 @@ KernelFn bindSlotCounts(const OpContext &c) {
   int64_t members = perSlot.shape[0], slots = perSlot.shape[1];
   c.expectInNumel(0, members * slots + 1, "offsets: one per slot + 1");
   c.expectOutNumel(1, members, "one count per ep member");
-  return [=](const KernelArgs &a) {
-    k::slotCounts(a.i32(0), a.outI32(0), a.outI32(1), members, slots);
-  };
+  return SlotLaunch{0, 0, members, slots};
 }
 
-KernelFn bindSlotPermute(const OpContext &c) {
+LaunchDesc describeSlotPermute(const OpContext &c) {
   RowShape rows = rowShape(c, c.in(0), c.describeIn(0));
   RowShape counts = countShape(c, 1);
   c.expectOutNumel(0, rows.rows * rows.width, "as many rows as arrived");
-  if (c.op() == Opcode::slot_permute) {
+  if (c.op() == Opcode::slot_permute)
     c.expectOutNumel(1, counts.rows * counts.width + 1,
                      "offsets: one per (local slot, source member) + 1");
-    return [=](const KernelArgs &a) {
-      k::slotPermute(a.f32(0), a.i32(1), a.outF32(0), a.outI32(1), rows.rows,
-                     rows.width, counts.rows, counts.width);
-    };
-  }
-  return [=](const KernelArgs &a) {
-    k::slotUnpermute(a.f32(0), a.i32(1), a.outF32(0), rows.rows, rows.width,
-                     counts.rows, counts.width);
-  };
+  return SlotLaunch{rows.rows, rows.width, counts.rows, counts.width};
 }
 
-KernelFn bindRowIndex(const OpContext &c) {
+LaunchDesc describeRowIndex(const OpContext &c) {
   RowShape in = rowShape(c, c.in(0), c.describeIn(0));
   RowShape out = rowShape(c, c.out(0), c.describeOut(0));
   if (in.width != out.width)
@@ -88,31 +74,25 @@ KernelFn bindRowIndex(const OpContext &c) {
            " must have rows of one width");
   if (c.op() == Opcode::scatter_rows) {
     c.expectInNumel(1, in.rows, "one index per row of x");
-    return [=](const KernelArgs &a) {
-      k::scatterRows(a.f32(0), a.i32(1), a.outF32(0), in.rows, in.width,
-                     out.rows);
-    };
+    return RowIndexLaunch{in.rows, in.width, out.rows};
   }
   c.expectInNumel(1, out.rows, "one index per row of y");
-  return [=](const KernelArgs &a) {
-    k::gatherRows(a.f32(0), a.i32(1), a.outF32(0), out.rows, out.width,
-                  in.rows);
-  };
+  return RowIndexLaunch{out.rows, out.width, in.rows};
 }
 
 } // namespace
 
-KernelFn bindExpertExchange(const OpContext &c) {
+LaunchDesc describeExpertExchange(const OpContext &c) {
   switch (c.op()) {
   case Opcode::slot_route:
-    return bindSlotRoute(c);
+    return describeSlotRoute(c);
   case Opcode::slot_counts:
-    return bindSlotCounts(c);
+    return describeSlotCounts(c);
   case Opcode::slot_permute:
   case Opcode::slot_unpermute:
-    return bindSlotPermute(c);
+    return describeSlotPermute(c);
   default:
-    return bindRowIndex(c);
+    return describeRowIndex(c);
   }
 }
 

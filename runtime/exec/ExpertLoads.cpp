@@ -56,9 +56,10 @@ ExpertLoadMeter::ExpertLoadMeter(const plan::Plan &plan,
 void ExpertLoadMeter::add(const BufferSet &buffers) {
   ++steps_;
   for (const Held &h : held_) {
-    const float *counts = buffers.as<float>(h.buffer);
     std::vector<double> &tokens = routers_[h.router].tokens;
     size_t n = std::min(size_t(buffers.numel(h.buffer)), tokens.size());
+    std::vector<float> counts(n);
+    buffers.read(h.buffer, 0, counts.data(), n * sizeof(float));
     for (size_t e = 0; e < n; ++e)
       tokens[e] += double(counts[e]);
   }
@@ -79,7 +80,8 @@ ExpertLoadMeter::gather(comm::Communicator &world) const {
     world.allGather(mine.data(), all.data(), mine.size() * sizeof(double),
                     comm::DataType::U8);
   } catch (const comm::CommError &e) {
-    throw ExecError(std::string("gathering the expert loads: ") + e.what());
+    throw ExecError(std::string("gathering the expert loads: ") + e.what(),
+                    e.code());
   }
   size_t at = 0;
   for (RouterLoads &r : sums)

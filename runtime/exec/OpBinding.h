@@ -1,16 +1,18 @@
-//===- OpBinding.h - from an instruction to a kernel call (private) -------===//
+//===- OpBinding.h - from an instruction to a launch description (private) ===//
 //
 // Binding happens once, when the executor loads a plan: each instruction's
-// binder checks every shape assumption its kernel makes (the validator has
-// checked ids, counts and dtypes, not how shapes fit together), derives the
-// kernel's sizes and attribute structs, and returns a KernelFn that only
-// calls the kernel. A plan the CPU kernels cannot run is refused there, with
-// the rank, program and instruction named, instead of crashing mid-step.
+// binder checks every shape assumption the op makes (the validator has
+// checked ids, counts and dtypes, not how shapes fit together) and derives
+// its launch description (Launch.h): sizes and attributes, nothing of a
+// backend. A plan whose shapes do not fit is refused there, with the rank,
+// program and instruction named, instead of crashing mid-step; the
+// device's kernel table then supplies the launch (KernelTable.h).
 //
-// Kernels see FP32 for every floating operand: the executor stages operands
-// stored in BF16/F16 (and outputs that accumulate into loss or persistent
-// buffers) through FP32 scratch around the call, so binders never look at
-// storage types except where a kernel takes them raw (AdamW's moments).
+// Binders never look at storage types except where an op takes them raw
+// (AdamW's moments, fill's patterns, copy's bytes): how a backend computes
+// on BF16 / F16 storage is its own business (the CPU's: FP32 staging).
+// Communication is bound here too, but to the Communicator, not to a
+// backend's kernel (CommOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +21,8 @@
 
 #include "NetworkModel.h"
 #include "dsc/comm/Communicator.h"
-#include "dsc/kernels/cpu/Dense.h"
+#include "dsc/exec/KernelTable.h"
+#include "dsc/exec/Launch.h"
 #include "dsc/plan/OpInfo.h"
 #include "dsc/plan/Plan.h"
 
@@ -32,27 +35,9 @@
 
 namespace dsc::exec::detail {
 
-/// Operand pointers of one call: FP32 for floating operands (the buffer or
-/// its staging scratch), the buffer's own bytes otherwise.
-struct KernelArgs {
-  std::vector<void *> in, out;
-
-  const float *f32(size_t i) const { return static_cast<const float *>(in[i]); }
-  const int32_t *i32(size_t i) const {
-    return static_cast<const int32_t *>(in[i]);
-  }
-  float *outF32(size_t i) const { return static_cast<float *>(out[i]); }
-  int32_t *outI32(size_t i) const { return static_cast<int32_t *>(out[i]); }
-};
-
-using KernelFn = std::function<void(const KernelArgs &)>;
-
-/// The optimizer step being taken (1-based) and its learning rate, which
-/// the trainer sets before each optimizer program; AdamW reads it.
-struct OptimizerClock {
-  int64_t step = 1;
-  double lr = 0;
-};
+/// A communication call on its operands' buffers (KernelArgs: the
+/// buffers' own bytes).
+using CommFn = std::function<void(const KernelArgs &)>;
 
 /// The communicators of an executor's rank: the world (point-to-point
 /// peers are world ranks) and, per plan group (Plan.groups order), its
@@ -81,7 +66,6 @@ class OpContext {
 public:
   OpContext(const plan::Plan &plan, const plan::Rank &rank,
             const plan::Instruction &inst, std::string where,
-            const OptimizerClock &clock,
             const std::map<uint32_t, int64_t> &expertCounts,
             const Communicators &comms);
 
@@ -89,7 +73,6 @@ public:
   const plan::Instruction &inst() const { return inst_; }
   plan::Opcode op() const { return inst_.op; }
   const std::string &where() const { return where_; }
-  const OptimizerClock &clock() const { return clock_; }
   const Communicators &comms() const { return comms_; }
 
   size_t numInputs() const { return inst_.inputs.size(); }
@@ -136,7 +119,6 @@ private:
   const plan::Instruction &inst_;
   const plan::OpInfo *info_;
   std::string where_;
-  const OptimizerClock &clock_;
   const std::map<uint32_t, int64_t> &expertCounts_;
   const Communicators &comms_;
 };
@@ -144,24 +126,28 @@ private:
 /// "[256, 4, 48]".
 std::string shapeText(const std::vector<int64_t> &shape);
 
-/// The kernel call of `c`'s instruction; fails (ExecError naming it) when
-/// the CPU kernels cannot run it as the plan lays it out.
-KernelFn bindInstruction(const OpContext &c);
+/// The launch description of `c`'s (compute) instruction; fails
+/// (ExecError naming it) when its shapes do not fit together as the op
+/// needs.
+LaunchDesc describeLaunch(const OpContext &c);
 
 /// The FP8 recipe of an fp8_linear_* or fp8_grouped_linear_* instruction
 /// (tile, block, scale_format).
-kernels::cpu::FP8LinearAttrs fp8LinearAttrs(const OpContext &c);
+FP8Recipe fp8Recipe(const OpContext &c);
 
-// Binders by kernel header (Dense.h, Attention.h, Elementwise.h and
-// Tokens.h, MoE.h, Loss.h and Optimizer.h), and communication (the
-// Communicator).
-KernelFn bindDense(const OpContext &c);
-KernelFn bindAttention(const OpContext &c);
-KernelFn bindElementwise(const OpContext &c);
-KernelFn bindMoE(const OpContext &c);
-KernelFn bindExpertExchange(const OpContext &c);
-KernelFn bindLossOptimizer(const OpContext &c);
-KernelFn bindComm(const OpContext &c);
+// Shape checks by op family (the kernel headers' grouping: Dense.h,
+// Attention.h, Elementwise.h and Tokens.h, MoE.h, ExpertExchange.h, Loss.h
+// and Optimizer.h).
+LaunchDesc describeDense(const OpContext &c);
+LaunchDesc describeAttention(const OpContext &c);
+LaunchDesc describeElementwise(const OpContext &c);
+LaunchDesc describeMoE(const OpContext &c);
+LaunchDesc describeExpertExchange(const OpContext &c);
+LaunchDesc describeLossOptimizer(const OpContext &c);
+
+/// The Communicator call of a communication instruction (CommKind not
+/// None); fails when its buffers cannot move as the plan says.
+CommFn bindComm(const OpContext &c);
 
 } // namespace dsc::exec::detail
 

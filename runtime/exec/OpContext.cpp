@@ -19,12 +19,10 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 
 OpContext::OpContext(const plan::Plan &plan, const plan::Rank &rank,
                      const plan::Instruction &inst, std::string where,
-                     const OptimizerClock &clock,
                      const std::map<uint32_t, int64_t> &expertCounts,
                      const Communicators &comms)
     : plan_(plan), rank_(rank), inst_(inst), info_(plan::findOpInfo(inst.op)),
-      where_(std::move(where)), clock_(clock), expertCounts_(expertCounts),
-      comms_(comms) {
+      where_(std::move(where)), expertCounts_(expertCounts), comms_(comms) {
   if (!info_)
     fail("unknown opcode");
 }
@@ -123,7 +121,7 @@ int64_t OpContext::expertCount(uint32_t id) const {
   return it->second;
 }
 
-KernelFn bindInstruction(const OpContext &c) {
+LaunchDesc describeLaunch(const OpContext &c) {
   switch (c.op()) {
   case Opcode::embedding_fwd:
   case Opcode::embedding_bwd:
@@ -137,12 +135,12 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::fp8_linear_bwd_weight:
   case Opcode::quantize_fp8:
   case Opcode::dequantize_fp8:
-    return bindDense(c);
+    return describeDense(c);
   case Opcode::rope_fwd:
   case Opcode::rope_bwd:
   case Opcode::attention_fwd:
   case Opcode::attention_bwd:
-    return bindAttention(c);
+    return describeAttention(c);
   case Opcode::swiglu_fwd:
   case Opcode::swiglu_bwd:
   case Opcode::add:
@@ -154,7 +152,7 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::fill:
   case Opcode::shift:
   case Opcode::copy:
-    return bindElementwise(c);
+    return describeElementwise(c);
   case Opcode::route_fwd:
   case Opcode::route_bwd:
   case Opcode::dispatch_fwd:
@@ -169,31 +167,23 @@ KernelFn bindInstruction(const OpContext &c) {
   case Opcode::combine_bwd:
   case Opcode::balance_loss_fwd:
   case Opcode::balance_loss_bwd:
-    return bindMoE(c);
+    return describeMoE(c);
   case Opcode::slot_route:
   case Opcode::slot_counts:
   case Opcode::slot_permute:
   case Opcode::slot_unpermute:
   case Opcode::scatter_rows:
   case Opcode::gather_rows:
-    return bindExpertExchange(c);
+    return describeExpertExchange(c);
   case Opcode::cross_entropy_fwd:
   case Opcode::cross_entropy_bwd:
   case Opcode::adamw:
   case Opcode::expert_bias_update:
-    return bindLossOptimizer(c);
-  case Opcode::send:
-  case Opcode::recv:
-  case Opcode::all_to_all:
-  case Opcode::all_to_all_v:
-  case Opcode::all_reduce:
-  case Opcode::reduce_scatter:
-  case Opcode::all_gather:
-    return bindComm(c);
+    return describeLossOptimizer(c);
   default:
     break;
   }
-  c.fail("no CPU kernel for this opcode");
+  c.fail("no launch description for this opcode");
 }
 
 } // namespace dsc::exec::detail

@@ -1,7 +1,7 @@
 //===- ParameterTensors.cpp - a plan parameter's checkpoint tensors -------===//
 
 #include "dsc/exec/ParameterTensors.h"
-#include "Staging.h"
+#include "FloatStorage.h"
 
 namespace dsc::exec {
 
@@ -48,8 +48,11 @@ void writeParameter(const plan::Plan &plan, const plan::Rank &rank,
     plan::ShardRange range =
         plan.shardRange(rank.rank, b)
             .value_or(plan::ShardRange{0, static_cast<int64_t>(values.size())});
-    detail::storeFloat(b.dtype, values.data() + range.begin, buffers.data(id),
+    std::vector<uint8_t> stored(size_t(range.count) *
+                                plan::dtypeBytes(b.dtype));
+    detail::storeFloat(b.dtype, values.data() + range.begin, stored.data(),
                        range.count);
+    buffers.write(id, 0, stored.data(), stored.size());
   }
 }
 

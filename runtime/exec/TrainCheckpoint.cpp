@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <set>
 #include <sys/stat.h>
@@ -126,20 +127,26 @@ std::string manifest(const plan::Plan &plan, const TrainingProgress &progress) {
   return out + "\n]}\n";
 }
 
-/// The files of this rank's part: what it writes, by piece key.
+/// The files of this rank's part: what it writes, by piece key. The
+/// tensors point into the buffers where the host can read them, otherwise
+/// into host copies in `staging`.
 io::CheckpointContents partContents(const plan::Plan &plan,
                                     const plan::Rank &rank,
                                     const BufferSet &buffers,
-                                    const TrainingProgress &progress) {
+                                    const TrainingProgress &progress,
+                                    std::deque<std::vector<uint8_t>> &staging) {
   io::CheckpointContents contents;
   Copies replicas = replicaCopies(plan);
   for (const HeldTensor &t : detail::heldTensors(plan, rank.rank, rank.buffers))
     if (writes(plan, rank.rank, t, replicas)) {
       size_t elementBytes = io::dtypeSize(t.dtype);
       io::Shape shape = t.whole() ? t.shape : io::Shape{t.count};
-      io::TensorRef ref{pieceKey(t), t.dtype, shape,
-                        buffers.as<uint8_t>(t.buffer) + t.byteOffset,
-                        size_t(t.count) * elementBytes};
+      size_t bytes = size_t(t.count) * elementBytes;
+      staging.emplace_back();
+      io::TensorRef ref{
+          pieceKey(t), t.dtype, shape,
+          buffers.hostView(t.buffer, t.byteOffset, bytes, staging.back()),
+          bytes};
       (t.optimizer ? contents.optimizer : contents.model).push_back(ref);
     }
   contents.state.step = progress.step;
@@ -200,7 +207,9 @@ void saveTrainingCheckpoint(const std::string &dir, const plan::Plan &plan,
   // training state; other ranks with nothing of their own write nothing
   // (zero-0 data-parallel replicas).
   attempt([&] {
-    io::CheckpointContents part = partContents(plan, rank, buffers, progress);
+    std::deque<std::vector<uint8_t>> staging;
+    io::CheckpointContents part =
+        partContents(plan, rank, buffers, progress, staging);
     if (first || !part.model.empty() || !part.optimizer.empty())
       io::writeCheckpointPart(temp, partName(rank.rank), part);
   });

@@ -94,8 +94,8 @@ void Trainer::fillInputs(int32_t microBatch, uint32_t program) {
         continue;
       int32_t mb = rank.buffers[id].microBatch;
       if (mb == -1 || mb == microBatch)
-        std::copy(values.begin(), values.end(),
-                  exec_.buffers().as<int32_t>(id));
+        exec_.buffers().write(id, 0, values.data(),
+                              values.size() * sizeof(int32_t));
     }
   };
   copy(ids_, ids);
@@ -112,12 +112,17 @@ void Trainer::fillInputs(int32_t microBatch, uint32_t program) {
 void Trainer::readLosses(StepResult &result) const {
   double micro = double(exec_.plan().model.microBatches) *
                  double(std::max<int64_t>(exec_.plan().model.dataShards, 1));
+  auto value = [&](const LossTerm &t) {
+    float v;
+    exec_.buffers().read(t.buffer, 0, &v, sizeof v);
+    return double(v) * t.scale;
+  };
   for (const LossTerm &t : main_)
-    result.loss += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
+    result.loss += value(t);
   for (const LossTerm &t : aux_)
-    result.aux += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
+    result.aux += value(t);
   for (const LossTerm &t : balance_)
-    result.balance += double(*exec_.buffers().as<float>(t.buffer)) * t.scale;
+    result.balance += value(t);
   result.loss /= micro;
 }
 

@@ -57,7 +57,8 @@ World::World(CommBackend backend, int *argc, char ***argv,
       mpi_ = std::make_unique<comm::MpiEnvironment>(argc, argv);
       comm_ = mpi_->world();
     } catch (const comm::CommError &e) {
-      throw ExecError(std::string("joining the MPI world: ") + e.what());
+      throw ExecError(std::string("joining the MPI world: ") + e.what(),
+                      e.code());
     }
   } else {
     comm_ = std::make_unique<comm::LocalCommunicator>();
@@ -78,7 +79,7 @@ World::World(CommBackend backend, int *argc, char ***argv,
     // as it is, and the launcher ends the job when this process exits.
     (void)comm_.release();
     (void)mpi_.release();
-    throw ExecError(std::string("joining the world: ") + e.what());
+    throw ExecError(std::string("joining the world: ") + e.what(), e.code());
   }
   std::vector<int> perHost;
   for (int r = 0; r < place_.size; ++r) {

@@ -43,15 +43,17 @@ std::string parentDirectory(const std::string &path) {
 void syncDirectory(const std::string &dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    throw Error(dir +
-                ": cannot open directory to sync: " + systemErrorText(errno));
+    throw Error(
+        dir + ": cannot open directory to sync: " + systemErrorText(errno),
+        systemErrorCode(errno));
   int rc = ::fsync(fd);
   int err = errno;
   ::close(fd);
   // Some file systems cannot sync directories (EINVAL); the rename is then
   // as durable as that file system makes it, which is all we can do.
   if (rc != 0 && err != EINVAL)
-    throw Error(dir + ": cannot sync directory: " + systemErrorText(err));
+    throw Error(dir + ": cannot sync directory: " + systemErrorText(err),
+                systemErrorCode(err));
 }
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
@@ -68,7 +70,8 @@ AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
   if (fd_ < 0)
     throw Error(path_ + ": cannot create a temporary file in " +
-                parentDirectory(path_) + ": " + systemErrorText(errno));
+                    parentDirectory(path_) + ": " + systemErrorText(errno),
+                systemErrorCode(errno));
   tempPath_.assign(buf.data());
   // mkstemp creates 0600; give the result the permissions a new file would
   // normally get. The umask is read from /proc rather than set and
@@ -92,7 +95,8 @@ void AtomicFileWriter::write(const void *data, size_t size) {
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      throw Error(path_ + ": cannot write: " + systemErrorText(errno));
+      throw Error(path_ + ": cannot write: " + systemErrorText(errno),
+                  systemErrorCode(errno));
     }
     p += n;
     size -= static_cast<size_t>(n);
@@ -105,14 +109,17 @@ void AtomicFileWriter::commit() {
   // Data must be on disk before the rename makes it visible, or a crash
   // could leave the new name pointing at incomplete contents.
   if (::fsync(fd_) != 0)
-    throw Error(path_ + ": cannot sync: " + systemErrorText(errno));
+    throw Error(path_ + ": cannot sync: " + systemErrorText(errno),
+                systemErrorCode(errno));
   int rc = ::close(fd_);
   fd_ = -1;
   if (rc != 0)
-    throw Error(path_ + ": cannot close: " + systemErrorText(errno));
+    throw Error(path_ + ": cannot close: " + systemErrorText(errno),
+                systemErrorCode(errno));
   if (::rename(tempPath_.c_str(), path_.c_str()) != 0)
     throw Error(path_ + ": cannot rename the temporary file into place: " +
-                systemErrorText(errno));
+                    systemErrorText(errno),
+                systemErrorCode(errno));
   committed_ = true;
   syncDirectory(parentDirectory(path_));
 }

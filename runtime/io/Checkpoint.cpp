@@ -66,7 +66,8 @@ bool exchangeDirectories(const std::string &from, const std::string &to) {
     return true;
   if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
     throw Error(
-        to + ": cannot swap in the new checkpoint: " + systemErrorText(errno));
+        to + ": cannot swap in the new checkpoint: " + systemErrorText(errno),
+        systemErrorCode(errno));
 #endif
   (void)from;
   (void)to;
@@ -241,7 +242,8 @@ std::string makeTempDirectory(const std::string &dir) {
   buf.push_back('\0');
   if (!::mkdtemp(buf.data()))
     throw Error(dir + ": cannot create a temporary directory in " + parent +
-                ": " + systemErrorText(errno));
+                    ": " + systemErrorText(errno),
+                systemErrorCode(errno));
   return buf.data();
 }
 
@@ -341,7 +343,8 @@ void commit(const std::string &temp, const std::string &dir,
       int err = errno;
       removeTree(temp);
       throw Error(dir + ": cannot rename the new checkpoint into place: " +
-                  systemErrorText(err));
+                      systemErrorText(err),
+                  systemErrorCode(err));
     }
     syncDirectory(parent);
     hook(SaveStage::Committed);
@@ -360,13 +363,15 @@ void commit(const std::string &temp, const std::string &dir,
       old = temp + ".old";
       if (::rename(dir.c_str(), old.c_str()) != 0)
         throw Error(dir + ": cannot move the previous checkpoint aside: " +
-                    systemErrorText(errno));
+                        systemErrorText(errno),
+                    systemErrorCode(errno));
       if (::rename(temp.c_str(), dir.c_str()) != 0) {
         int err = errno;
         ::rename(old.c_str(), dir.c_str()); // put the previous one back
         old.clear();
         throw Error(dir + ": cannot rename the new checkpoint into place: " +
-                    systemErrorText(err));
+                        systemErrorText(err),
+                    systemErrorCode(err));
       }
     }
     syncDirectory(parent);
@@ -428,7 +433,8 @@ void writeCheckpointPart(const std::string &temp, const std::string &part,
   checkContents(dir, contents);
   if (!part.empty() && ::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
     throw Error(
-        dir + ": cannot create the checkpoint part: " + systemErrorText(errno));
+        dir + ": cannot create the checkpoint part: " + systemErrorText(errno),
+        systemErrorCode(errno));
   writeFiles(dir, contents, noHook);
 }
 

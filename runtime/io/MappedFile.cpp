@@ -14,12 +14,14 @@ namespace dsc::io {
 MappedFile MappedFile::open(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    throw Error(path + ": cannot open: " + systemErrorText(errno));
+    throw Error(path + ": cannot open: " + systemErrorText(errno),
+                systemErrorCode(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int err = errno;
     ::close(fd);
-    throw Error(path + ": cannot stat: " + systemErrorText(err));
+    throw Error(path + ": cannot stat: " + systemErrorText(err),
+                systemErrorCode(err));
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
@@ -33,7 +35,8 @@ MappedFile MappedFile::open(const std::string &path) {
     if (addr == MAP_FAILED) {
       int err = errno;
       ::close(fd);
-      throw Error(path + ": cannot map: " + systemErrorText(err));
+      throw Error(path + ": cannot map: " + systemErrorText(err),
+                  systemErrorCode(err));
     }
     file.data_ = static_cast<const uint8_t *>(addr);
   }

@@ -303,11 +303,8 @@ void writeOutput(const std::string &option, const std::string &path,
 
 int train(const Options &o, exec::World &world) {
   std::vector<std::string> notes = setUpThreads(o);
-  plan::Plan plan;
-  std::string error;
   uint32_t checksum = 0;
-  if (!plan::loadPlanFile(o.plan, plan, error, &checksum))
-    throw exec::ExecError(error);
+  plan::Plan plan = plan::loadPlanFile(o.plan, &checksum);
   const exec::WorldPlace &place = world.place();
   for (std::string &note : world.checkPlan(plan, checksum, o.plan))
     notes.push_back(std::move(note));
@@ -510,8 +507,8 @@ int trainCommand(int argc, char **argv) {
     }
     // This rank's alone: the others may wait for it in a collective.
     std::fprintf(stderr, "dsc-run: rank %d: %s\n", place.rank, what.c_str());
-    if (dynamic_cast<const exec::CommTimeoutError *>(&e) ||
-        dynamic_cast<const comm::CommTimeout *>(&e))
+    const auto *error = dynamic_cast<const dsc::Error *>(&e);
+    if (error && error->code() == dsc::ErrorCode::DeadlineExceeded)
       std::fprintf(stderr,
                    "dsc-run: rank %d: ending the job: a peer did not answer "
                    "within --comm-timeout %g s (raise it if a rank may "

@@ -9,6 +9,7 @@
 #include "TrainCommand.h"
 #include "dsc/plan/Dump.h"
 #include "dsc/plan/PlanFile.h"
+#include "dsc/support/Error.h"
 
 #include <cstdio>
 #include <cstring>
@@ -74,9 +75,10 @@ const char *kUsage =
 
 int dump(const std::string &path) {
   dsc::plan::Plan plan;
-  std::string error;
-  if (!dsc::plan::loadPlanFile(path, plan, error)) {
-    std::fprintf(stderr, "dsc-run: %s\n", error.c_str());
+  try {
+    plan = dsc::plan::loadPlanFile(path);
+  } catch (const dsc::Error &e) {
+    std::fprintf(stderr, "dsc-run: %s\n", e.what());
     return 1;
   }
   std::string text = dsc::plan::dumpPlan(plan);

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dsc/exec/Stream.h"
+#include "dsc/exec/Device.h"
 #include "dsc/exec/ExecError.h"
 
 #include <gtest/gtest.h>

@@ -179,7 +179,7 @@ public:
                         int32_t peer = -1, int32_t tag = 0) {
     Instruction &i = emit(program, op, std::move(in), std::move(out));
     i.comm = CommSpec{group, peer, tag};
-    i.stream = Stream::comm;
+    i.stream = plan::Stream::comm;
     return i;
   }
 

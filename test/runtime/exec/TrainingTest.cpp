@@ -178,7 +178,8 @@ TEST(Init, ExpertStacksTakeEachExpertsOwnTensor) {
   b.plan().parameters[p].experts = ExpertSlice{2, 2, 4};
   uint32_t w = b.bound(p, BufferRole::parameter);
   Plan plan = b.load();
-  BufferSet buffers(plan.ranks[0]);
+  std::unique_ptr<Device> device = makeCpuDevice();
+  BufferSet buffers(plan.ranks[0], *device);
   initParameters(plan, plan.ranks[0], buffers, 9);
   auto e3 = initialTensor("experts.3.w", {3, 4}, 9);
   EXPECT_EQ(std::memcmp(buffers.as<float>(w) + 12, e3.data(), 48), 0);
@@ -204,7 +205,8 @@ TEST(Weights, ReadByNameConvertingBF16AndSplittingExperts) {
              {"experts.0.w", io::DType::F32, {2, 3}, e0.data(), 24},
              {"experts.1.w", io::DType::F32, {2, 3}, e1.data(), 24},
              {"unused", io::DType::F32, {1}, e0.data(), 4}});
-  BufferSet buffers(plan.ranks[0]);
+  std::unique_ptr<Device> device = makeCpuDevice();
+  BufferSet buffers(plan.ranks[0], *device);
   loadWeights(path, plan, plan.ranks[0], buffers);
   EXPECT_EQ(std::vector<float>(buffers.as<float>(n), buffers.as<float>(n) + 4),
             norm); // exact in BF16

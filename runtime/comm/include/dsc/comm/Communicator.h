@@ -39,6 +39,7 @@
 #define DSC_COMM_COMMUNICATOR_H
 
 #include "dsc/numerics/HalfFloat.h"
+#include "dsc/support/Error.h"
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -56,9 +57,14 @@ enum class DataType { F32, BF16, I32, I64, U8 };
 size_t dataTypeSize(DataType type);
 const char *dataTypeName(DataType type);
 
-class CommError : public std::runtime_error {
+/// The runtime's dsc::Error: Unavailable (a peer or the transport failed)
+/// unless the call was malformed (InvalidArgument) or timed out
+/// (CommTimeout, DeadlineExceeded).
+class CommError : public dsc::Error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit CommError(const std::string &message,
+                     ErrorCode code = ErrorCode::Unavailable)
+      : dsc::Error(message, code) {}
 };
 
 using Clock = std::chrono::steady_clock;

@@ -5,16 +5,22 @@
 // between values whose lifetimes do not overlap, so views may share bytes);
 // every other role (parameters, gradients, optimizer states, input ids,
 // labels, losses, persistent state) is an allocation of its own that lives
-// for the whole run. Every allocation is 64-byte aligned (a cache line and
-// the widest vector loads) and starts zeroed: gradients, losses and loads
-// accumulate from the first micro-batch, and the optimizer's closing `fill`
-// only zeroes them for the next step.
+// for the whole run. The device allocates them (Device::allocate): aligned
+// to kBufferAlignment and zeroed, so gradients, losses and loads accumulate
+// from the first micro-batch, and the optimizer's closing `fill` only zeroes
+// them for the next step.
+//
+// Addresses are the device's. Host code (weights, checkpoints, data, loss
+// reading) moves bytes with read() / write(), which copy through the device
+// (a memcpy on the CPU), or looks through hostView(), which copies only
+// where the device's memory is not the host's.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef DSC_EXEC_BUFFERS_H
 #define DSC_EXEC_BUFFERS_H
 
+#include "dsc/exec/Device.h"
 #include "dsc/plan/Plan.h"
 
 #include <cstddef>
@@ -24,33 +30,12 @@
 
 namespace dsc::exec {
 
-/// Zeroed bytes aligned to kBufferAlignment, freed with the object.
-class AlignedBytes {
-public:
-  AlignedBytes() = default;
-  /// Throws ExecError when the memory cannot be had.
-  explicit AlignedBytes(size_t bytes);
-
-  uint8_t *data() const { return data_.get(); }
-  size_t size() const { return size_; }
-
-private:
-  struct Free {
-    void operator()(uint8_t *p) const;
-  };
-  std::unique_ptr<uint8_t, Free> data_;
-  size_t size_ = 0;
-};
-
-inline constexpr size_t kBufferAlignment = 64;
-// The validator aligns arena offsets to their dtype (at most 8 bytes).
-static_assert(kBufferAlignment % 8 == 0, "the arena must align every dtype");
-
 class BufferSet {
 public:
   /// Allocates `rank`'s arena and buffers (a validated plan: activations
-  /// lie inside the arena). Throws ExecError when memory runs out.
-  explicit BufferSet(const plan::Rank &rank);
+  /// lie inside the arena) on `device`, which must outlive the set. Throws
+  /// ExecError when memory runs out.
+  BufferSet(const plan::Rank &rank, Device &device);
 
   size_t count() const { return views_.size(); }
   const plan::Buffer &buffer(uint32_t id) const { return rank_->buffers[id]; }
@@ -74,10 +59,21 @@ public:
   /// Bytes held: the arena plus the separate allocations.
   size_t allocatedBytes() const;
 
+  /// Copies `n` bytes at byte `offset` of buffer `id` (slot 0) to host
+  /// memory `host`, or from it, through the device.
+  void read(uint32_t id, size_t offset, void *host, size_t n) const;
+  void write(uint32_t id, size_t offset, const void *host, size_t n);
+  /// `n` bytes at `offset` of buffer `id` as the host can read them: the
+  /// buffer itself where the device's memory is host memory, otherwise a
+  /// copy in `staging` (which must outlive the use).
+  const uint8_t *hostView(uint32_t id, size_t offset, size_t n,
+                          std::vector<uint8_t> &staging) const;
+
 private:
   const plan::Rank *rank_;
-  AlignedBytes arena_;
-  std::vector<AlignedBytes> owned_;
+  Device *device_;
+  std::unique_ptr<DeviceMemory> arena_;
+  std::vector<std::unique_ptr<DeviceMemory>> owned_;
   std::vector<void *> views_;
   std::vector<int64_t> numel_;
   std::vector<size_t> bytes_;

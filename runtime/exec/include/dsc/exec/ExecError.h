@@ -4,21 +4,27 @@
 // rejects, weights that do not fit the plan, a checkpoint of another plan) is
 // an ExecError whose message names where: the rank, the program and the
 // instruction, or the file and the tensor. dsc-run prints it and exits 1;
-// nothing aborts.
+// nothing aborts. It is the runtime's dsc::Error (dsc/support/Error.h):
+// InvalidArgument unless the thrower knows better (ResourceExhausted for
+// memory, a communicator's code for a failed communication,
+// DeadlineExceeded for a timeout).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef DSC_EXEC_EXECERROR_H
 #define DSC_EXEC_EXECERROR_H
 
-#include <stdexcept>
+#include "dsc/support/Error.h"
+
 #include <string>
 
 namespace dsc::exec {
 
-class ExecError : public std::runtime_error {
+class ExecError : public dsc::Error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit ExecError(const std::string &message,
+                     ErrorCode code = ErrorCode::InvalidArgument)
+      : dsc::Error(message, code) {}
 };
 
 /// A communication call that made no progress within the world's timeout
@@ -26,7 +32,8 @@ public:
 /// for. The call is still in flight, so the job must end (World::abortAll).
 class CommTimeoutError : public ExecError {
 public:
-  using ExecError::ExecError;
+  explicit CommTimeoutError(const std::string &message)
+      : ExecError(message, ErrorCode::DeadlineExceeded) {}
 };
 
 } // namespace dsc::exec

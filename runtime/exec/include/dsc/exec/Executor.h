@@ -1,23 +1,23 @@
-//===- Executor.h - runs one rank's programs on the CPU kernels -*- C++ -*-===//
+//===- Executor.h - runs one rank's programs on a device --------*- C++ -*-===//
 //
 // The executor owns a rank's buffers (Buffers.h) and its programs, bound
-// once: every instruction's shapes are checked against what its CPU kernel
-// assumes when the executor is constructed, so a plan it cannot run is
-// refused up front with the rank, program and instruction named. Running a
-// program then calls the kernels in order; a kernel that rejects data (a
-// token id out of range, bad expert offsets) becomes an ExecError naming
-// the instruction too.
+// once: every instruction's shapes are checked when the executor is
+// constructed (backend-neutrally) and the device's kernel table must have
+// its opcode, so a plan it cannot run is refused up front with the rank,
+// program and instruction named. Running a program then issues the
+// kernels in order; a kernel that rejects data (a token id out of range,
+// bad expert offsets) becomes an ExecError naming the instruction too.
 //
 // Execution rules beyond the kernels' own (runtime/exec/README.md):
-// - floating operands stored in BF16 / F16 run through FP32 scratch (the
-//   kernels compute in FP32), converted back after the call;
+// - operands reach the device in their storage dtypes; how it computes on
+//   BF16 / F16 is the backend's (the CPU stages them through FP32);
 // - an output bound to a `loss` or `persistent` buffer accumulates (+=)
-//   over a step's micro-batches: the kernel writes scratch, the executor
-//   adds it. The compiler writes each micro-batch's loss and expert loads
-//   straight into these step-long buffers and zeroes them with the
+//   over a step's micro-batches (OperandUse::AddTo: the backend adds the
+//   kernel's value). The compiler writes each micro-batch's loss and expert
+//   loads straight into these step-long buffers and zeroes them with the
 //   optimizer's closing `fill`, which itself overwrites;
 // - every instruction is issued to the stream the plan names (compute,
-//   comm) on the device (Stream.h; the CPU's today), after the events it
+//   comm) on the device (Device.h; the CPU by default), after the events it
 //   waits for and before those it records; streams are ordered by events
 //   alone. On the CPU, compute runs inline on the calling thread and the
 //   comm stream on a thread of its own (so communication progresses under
@@ -42,6 +42,7 @@
 
 #include "dsc/comm/Communicator.h"
 #include "dsc/exec/Buffers.h"
+#include "dsc/exec/Device.h"
 #include "dsc/plan/Plan.h"
 
 #include <cstdint>
@@ -57,9 +58,11 @@ public:
   /// Binds world rank `rank` of a validated plan, which must outlive the
   /// executor, as rank `rank` of `world` (null: a world of one of its own).
   /// The world must have the plan's size and outlive the executor.
-  /// Collective over the world (see above). Throws ExecError.
+  /// Collective over the world (see above). Runs on `device` (null: the
+  /// CPU, makeCpuDevice()). Throws ExecError.
   Executor(const plan::Plan &plan, int32_t rank,
-           comm::Communicator *world = nullptr);
+           comm::Communicator *world = nullptr,
+           std::unique_ptr<Device> device = nullptr);
   ~Executor();
   Executor(const Executor &) = delete;
   Executor &operator=(const Executor &) = delete;

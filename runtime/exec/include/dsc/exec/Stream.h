@@ -5,8 +5,8 @@
 // program orders its streams: work on one stream runs in issue order;
 // recording an event on a stream marks the point after everything issued
 // there so far; waiting for an event (from a stream, or the host) waits for
-// its latest recording at the time of the call. A backend implements
-// Device; the executor's core needs nothing else of it.
+// its latest recording at the time of the call. A Device (Device.h) makes
+// them.
 //
 // Errors: a work item that throws fails its stream. The stream skips its
 // later work, the events it records then complete as failed, and whoever
@@ -50,25 +50,6 @@ public:
   /// "compute", "comm": the trace's track.
   virtual const std::string &name() const = 0;
 };
-
-/// The device one rank runs on: where its streams and events come from.
-class Device {
-public:
-  virtual ~Device();
-  virtual const char *name() const = 0;
-  /// A stream that runs its work on the calling thread (`inline`) or on a
-  /// thread of its own, in issue order.
-  virtual std::unique_ptr<Stream> createStream(std::string name,
-                                               bool inlineWork) = 0;
-  virtual std::unique_ptr<Event> createEvent() = 0;
-  /// Blocks the host until `event`'s latest recording; throws the error of
-  /// a failed stream.
-  virtual void waitHost(Event &event) = 0;
-};
-
-/// The CPU: inline streams run on the host thread; the others on a worker
-/// thread each (communication progresses there, under the compute).
-std::unique_ptr<Device> makeCpuDevice();
 
 } // namespace dsc::exec
 

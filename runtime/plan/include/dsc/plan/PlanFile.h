@@ -71,6 +71,18 @@ bool writePlanFile(const std::string &path, const Plan &plan,
 bool writeFileAtomically(const std::string &path,
                          const std::vector<uint8_t> &bytes, std::string &error);
 
+// Throwing forms (PlanErrors.cpp): the same checks and messages, reported
+// as the runtime's dsc::Error (dsc/support/Error.h). The runtime uses
+// these; the forms above serve the compiler, built without exceptions.
+
+/// loadPlan; DataLoss for bytes that are not a valid plan.
+Plan loadPlan(const uint8_t *data, size_t size);
+/// loadPlanFile; NotFound for a missing file, DataLoss otherwise.
+Plan loadPlanFile(const std::string &path, uint32_t *checksum = nullptr);
+/// writePlanFile; InvalidArgument for an invalid plan, Unavailable when
+/// the file cannot be written.
+void writePlanFile(const std::string &path, const Plan &plan);
+
 } // namespace dsc::plan
 
 #endif // DSC_PLAN_PLANFILE_H

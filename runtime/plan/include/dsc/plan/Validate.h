@@ -31,6 +31,10 @@ std::vector<std::string> validatePlan(const Plan &plan);
 /// The errors joined by newlines ("" for none).
 std::string joinErrors(const std::vector<std::string> &errors);
 
+/// Throws dsc::Error (InvalidArgument) with the plan's errors joined when
+/// it is invalid (PlanErrors.cpp).
+void checkPlan(const Plan &plan);
+
 } // namespace dsc::plan
 
 #endif // DSC_PLAN_VALIDATE_H

@@ -1,4 +1,4 @@
-//===- CpuDevice.cpp - streams and events on host threads -----------------===//
+//===- CpuStreams.cpp - streams and events on host threads ----------------===//
 //
 // An event counts its recordings and how many of them completed; a wait
 // targets the count at the time of the call. An inline stream runs work on
@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CpuStreams.h"
 #include "dsc/exec/ExecError.h"
-#include "dsc/exec/Stream.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -22,8 +22,10 @@ namespace dsc::exec {
 
 Event::~Event() = default;
 Stream::~Stream() = default;
-Device::~Device() = default;
 
+} // namespace dsc::exec
+
+namespace dsc::exec::detail {
 namespace {
 
 class CpuEvent : public Event {
@@ -199,28 +201,19 @@ private:
   std::thread thread_;
 };
 
-class CpuDevice : public Device {
-public:
-  const char *name() const override { return "cpu"; }
-  std::unique_ptr<Stream> createStream(std::string name,
-                                       bool inlineWork) override {
-    if (inlineWork)
-      return std::make_unique<InlineStream>(std::move(name));
-    return std::make_unique<WorkerStream>(std::move(name));
-  }
-  std::unique_ptr<Event> createEvent() override {
-    return std::make_unique<CpuEvent>();
-  }
-  void waitHost(Event &event) override {
-    CpuEvent &e = cpuEvent(event);
-    e.waitFor(e.latest());
-  }
-};
-
 } // namespace
 
-std::unique_ptr<Device> makeCpuDevice() {
-  return std::make_unique<CpuDevice>();
+std::unique_ptr<Stream> makeCpuStream(std::string name, bool inlineWork) {
+  if (inlineWork)
+    return std::make_unique<InlineStream>(std::move(name));
+  return std::make_unique<WorkerStream>(std::move(name));
 }
 
-} // namespace dsc::exec
+std::unique_ptr<Event> makeCpuEvent() { return std::make_unique<CpuEvent>(); }
+
+void waitCpuEvent(Event &event) {
+  CpuEvent &e = cpuEvent(event);
+  e.waitFor(e.latest());
+}
+
+} // namespace dsc::exec::detail
