@@ -11,8 +11,9 @@ forward, full backward and weight-gradient pass, the mean overlapped pair
 (by its forward's stage) and the mean point-to-point transfer (the modeled
 one under --emulate-network); those go to `dsc schedule --costs` as one
 value per stage. The simulated pipeline plus the measured optimizer program
-is the predicted step; the measured step is the time between the ends of
-consecutive optimizer programs. Prints both and their difference.
+(each step's shortest over the ranks: the others waited for it in their
+collectives) is the predicted step; the measured step is the time between
+the ends of consecutive optimizer programs. Prints both and their difference.
 """
 import json
 import re
@@ -53,8 +54,8 @@ def main():
             sys.exit("simulate-trace: needs at least two steps")
         first = opt_ends[0]  # the first step warms up
         periods += [b - a for a, b in zip(opt_ends, opt_ends[1:])]
-        optimizer += [e["dur"] for e in programs
-                      if e["name"] == "opt" and e["ts"] > first]
+        optimizer.append([e["dur"] for e in programs
+                          if e["name"] == "opt" and e["ts"] > first])
         seen = set()
         for e in programs:
             if e["ts"] <= first:
@@ -90,6 +91,9 @@ def main():
                                        []).append(end - start)
                 continue
             costs[kind].setdefault(stage, []).append(e["dur"])
+    # The optimizer's own time: the rank that reached it last waited least
+    # in its collectives, so each step's shortest optimizer program.
+    optimizer = [min(step) for step in zip(*optimizer)]
     stages = 1 + max(s for c in costs.values() for s in c)
     ms = lambda xs: statistics.mean(xs) / 1e3
 

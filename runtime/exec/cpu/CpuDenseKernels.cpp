@@ -15,6 +15,7 @@ k::FP8LinearAttrs cpuFP8Attrs(const FP8Recipe &recipe) {
   attrs.block = recipe.block;
   attrs.scaleFormat =
       recipe.ue8m0 ? numerics::ScaleFormat::UE8M0 : numerics::ScaleFormat::FP32;
+  attrs.quantizedInput = recipe.quantizedInput;
   return attrs;
 }
 
@@ -32,6 +33,12 @@ k::RopeAttrs ropeAttrs(const RopeLaunch &d) {
   attrs.mscale = d.mscale;
   attrs.mscaleAllDim = d.mscaleAllDim;
   return attrs;
+}
+
+/// Where an FP8 row tensor's scales are: UE8M0 bytes or FP32 values.
+k::RowScales rowScales(const FP8RowsLaunch &d, void *scales) {
+  return d.ue8m0 ? k::RowScales{nullptr, static_cast<uint8_t *>(scales)}
+                 : k::RowScales{static_cast<float *>(scales), nullptr};
 }
 
 k::AttentionAttrs attentionAttrs(const AttentionLaunch &d) {
@@ -90,6 +97,16 @@ void addCpuDenseKernels(KernelTable &t) {
         k::fp8LinearBackwardWeight(a.f32(0), a.f32(1), a.outF32(0), d.rows,
                                    d.in, d.out, cpuFP8Attrs(d.fp8));
       });
+  using Q = FP8RowsLaunch;
+  addLaunch<Q>(t, Opcode::quantize_fp8, [](const Q &d, const KernelArgs &a) {
+    k::quantizeRowsFP8(a.f32(0), static_cast<uint8_t *>(a.out[0]),
+                       rowScales(d, a.out[1]), d.rows, d.cols, d.tile);
+  });
+  addLaunch<Q>(t, Opcode::dequantize_fp8, [](const Q &d, const KernelArgs &a) {
+    k::dequantizeRowsFP8(static_cast<const uint8_t *>(a.in[0]),
+                         rowScales(d, a.in[1]), a.outF32(0), d.rows, d.cols,
+                         d.tile);
+  });
   using R = RopeLaunch;
   addLaunch<R>(t, Opcode::rope_fwd, [](const R &d, const KernelArgs &a) {
     k::ropeForward(a.f32(0), a.outF32(0), d.tokens, d.heads, d.dim,

@@ -34,6 +34,9 @@ struct FP8Recipe {
   int64_t tile = 128; // activations and gradients: 1 x tile (tile x 1 in Wgrad)
   int64_t block = 128; // weights: block x block
   bool ue8m0 = false;  // scales rounded up to powers of two
+  /// fp8_grouped_linear_fwd: the rows already are FP8 values on their
+  /// 1 x tile grid (an FP8 dispatch delivered them), read as they are.
+  bool quantizedInput = false;
 };
 
 enum class Scoring { Sigmoid, Softmax };
@@ -109,6 +112,13 @@ struct GroupedLinearLaunch {
   int64_t experts, in, out, groups, blocks, rows;
   FP8Recipe fp8;
 };
+/// quantize_fp8 / dequantize_fp8: rows x cols, 1 x tile scales (UE8M0
+/// bytes or FP32).
+struct FP8RowsLaunch {
+  int64_t rows = 0, cols = 0, tile = 128;
+  bool ue8m0 = false;
+};
+
 struct SlotRouteLaunch {
   int64_t tokens, k, experts, width;
 };
@@ -145,7 +155,7 @@ using LaunchDesc =
                  ShiftLaunch, RouteLaunch, BalanceLossLaunch, ExpertRowsLaunch,
                  GroupedLinearLaunch, SlotRouteLaunch, SlotLaunch,
                  RowIndexLaunch, CrossEntropyLaunch, AdamWLaunch,
-                 ExpertBiasLaunch>;
+                 ExpertBiasLaunch, FP8RowsLaunch>;
 
 } // namespace dsc::exec
 
