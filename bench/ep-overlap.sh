@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# What DualPipe's overlapped pairs hide of the expert-parallel all-to-all,
-# executed: the tiny model (FP32 storage) as PP2 x EP2 under DualPipe on
-# four MPI ranks, --emulate-network SPEED (the cluster's links times SPEED,
-# so that an all-to-all costs about as much as the compute around it) with
-# the comm stream on its thread (--overlap on) and inline (off). Prints
-# tokens/s and, from each run's trace, the share of the all-to-all
-# transfers hidden under compute (bench/hidden-all-to-all.py) in the
-# overlapped pairs and over every exchange.
-# usage: bench/ep-overlap.sh [BUILD_DIR]; SPEEDS, STEPS, MICRO_BATCHES,
-# MICRO_BATCH, SEQ_LEN override the defaults.
+# What overlapped pairs hide of the expert-parallel all-to-all, executed:
+# the tiny model (FP32 storage), 8 micro-batches of 2 x 64, under
+# --emulate-network SPEED (the cluster's links times SPEED, so that an
+# all-to-all costs about as much as the compute around it) with the comm
+# stream on its thread (--overlap on) and inline (off). MODE=dualpipe:
+# PP2 x EP2 under DualPipe on four MPI ranks; MODE=combined: EP2 on one
+# stage under combined 1F1B (--combined-1f1b) on two ranks, so that no
+# rank shares a core on a 2-core machine. Prints tokens/s and, from each
+# run's trace, the share of the all-to-all transfers hidden under compute
+# (bench/hidden-all-to-all.py) in the overlapped pairs and over every
+# exchange.
+# usage: bench/ep-overlap.sh [BUILD_DIR]; MODE, SPEEDS, STEPS,
+# MICRO_BATCHES, MICRO_BATCH, SEQ_LEN, WORK override the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-${DSC_BUILD_DIR:-$root/build}}"
 bin="$build/bin"
 work="${WORK:-$(mktemp -d)}"
 speeds="${SPEEDS:-1e-3 3e-4}" steps="${STEPS:-6}"
-mpi=(mpiexec --oversubscribe --allow-run-as-root -n 4)
-"$bin/dsc" compile "$root/examples/tiny/config.json" \
-  --cluster "$root/test/Tools/Inputs/four-gpus.json" --pp 2 --dp 2 --ep 2 \
-  --schedule dualpipe --micro-batches "${MICRO_BATCHES:-8}" \
+case "${MODE:-dualpipe}" in
+  dualpipe) ranks=4 setup=(--cluster "$root/test/Tools/Inputs/four-gpus.json"
+              --pp 2 --dp 2 --ep 2 --schedule dualpipe) ;;
+  combined) ranks=2 setup=(--cluster "$root/test/Tools/Inputs/two-gpus.json"
+              --pp 1 --dp 2 --ep 2 --schedule 1f1b --combined-1f1b) ;;
+  *) echo "MODE is dualpipe or combined" >&2; exit 1 ;;
+esac
+mpi=(mpiexec --oversubscribe --allow-run-as-root -n "$ranks")
+"$bin/dsc" compile "$root/examples/tiny/config.json" "${setup[@]}" \
+  --micro-batches "${MICRO_BATCHES:-8}" \
   --micro-batch "${MICRO_BATCH:-2}" --seq-len "${SEQ_LEN:-64}" --storage f32 \
   -o "$work/ep.plan" 2>/dev/null
 "$bin/dsc-run" --dump "$work/ep.plan" > "$work/ep.dump"
@@ -31,7 +40,7 @@ for speed in $speeds; do
       --emulate-network "$speed" --overlap "$overlap" --trace "$run.json" \
       > "$run.log"
     rate=$(sed -n 's/.*(\([0-9.]*\) tokens\/s).*/\1/p' "$run.log")
-    hidden=$(python3 "$root/bench/hidden-all-to-all.py" "$run" 4 \
+    hidden=$(python3 "$root/bench/hidden-all-to-all.py" "$run" "$ranks" \
       "$work/ep.dump" | tr '\n' ' ')
     printf '%-8s %-8s %-10s %s\n' "$speed" "$overlap" "$rate" "$hidden"
   done

@@ -109,6 +109,9 @@ int64_t TensorRows::rowsOf(Operation *op, Value result) const {
 }
 
 bool dsc::interleavesPair(const ResolvedRun &setup, OverlapOp overlap) {
-  return setup.ep() > 1 &&
-         overlap.getForwardStage() != overlap.getBackwardStage();
+  // Any pair of an expert-parallel run: DualPipe's (two stages) and
+  // combined 1F1B's (one stage, two micro-batches: the plan gives its
+  // backward passes inputs of their own).
+  (void)overlap;
+  return setup.ep() > 1;
 }

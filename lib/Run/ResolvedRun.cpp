@@ -179,7 +179,7 @@ FailureOr<ResolvedRun> dsc::resolveRun(RunOp run) {
   }
 
   ScheduleRequest request{kind, pp, run.getMicroBatches(),
-                          run.getVirtualStages()};
+                          run.getVirtualStages(), run.getCombined()};
   llvm::Expected<ScheduledPipeline> pipeline = buildSchedule(request);
   if (!pipeline)
     return scheduleError(pipeline.takeError());

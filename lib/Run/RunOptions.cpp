@@ -52,7 +52,8 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
       /*layout=*/nullptr,
       options.dispatch ? PrecisionAttr::get(builder.getContext(),
                                             *options.dispatch)
-                       : PrecisionAttr());
+                       : PrecisionAttr(),
+      options.combined);
   SymbolTableCollection symbols;
   if (failed(verify(mesh)) || failed(mesh.verifySymbolUses(symbols)) ||
       failed(verify(run)) || failed(run.verifySymbolUses(symbols)) ||

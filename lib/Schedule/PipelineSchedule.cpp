@@ -206,6 +206,30 @@ llvm::Expected<ScheduledPipeline> dsc::buildOneFOneB(int64_t pp,
   return schedule;
 }
 
+void dsc::combinePasses(ScheduledPipeline &schedule) {
+  for (std::vector<Step> &steps : schedule.ranks) {
+    std::vector<Step> combined;
+    combined.reserve(steps.size());
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const Step &step = steps[i];
+      bool pairs = i + 1 < steps.size() && !step.overlapped &&
+                   !steps[i + 1].overlapped &&
+                   step.first.kind == ActionKind::B &&
+                   steps[i + 1].first.kind == ActionKind::F;
+      if (!pairs) {
+        combined.push_back(step);
+        continue;
+      }
+      combined.push_back(Step{step.first, steps[i + 1].first});
+      ++i;
+    }
+    steps = std::move(combined);
+  }
+}
+
+static llvm::Expected<ScheduledPipeline>
+buildUncombined(const ScheduleRequest &request, const PipelineShape &shape);
+
 llvm::Expected<ScheduledPipeline>
 dsc::buildSchedule(const ScheduleRequest &request) {
   // The shape states the virtual-stage preconditions.
@@ -213,11 +237,29 @@ dsc::buildSchedule(const ScheduleRequest &request) {
       pipelineShape(request.kind, request.pp, request.virtualStages);
   if (!shape)
     return shape.takeError();
+  if (request.combined && request.kind != ScheduleKind::one_f_one_b &&
+      request.kind != ScheduleKind::interleaved_1f1b)
+    return llvm::make_error<ScheduleRequestError>(
+        ScheduleParameter::Combined,
+        (scheduleKindName(request.kind) +
+         " has no forward-backward steady state to combine (DualPipe and "
+         "DualPipeV overlap their own pairs; zero-bubble schedules split the "
+         "backward); use 1f1b or interleaved-1f1b")
+            .str());
+  llvm::Expected<ScheduledPipeline> schedule =
+      buildUncombined(request, *shape);
+  if (schedule && request.combined)
+    combinePasses(*schedule);
+  return schedule;
+}
+
+static llvm::Expected<ScheduledPipeline>
+buildUncombined(const ScheduleRequest &request, const PipelineShape &shape) {
   switch (request.kind) {
   case ScheduleKind::one_f_one_b:
     return buildOneFOneB(request.pp, request.microBatches);
   case ScheduleKind::interleaved_1f1b:
-    return buildInterleavedOneFOneB(request.pp, shape->stagesPerRank,
+    return buildInterleavedOneFOneB(request.pp, shape.stagesPerRank,
                                     request.microBatches);
   case ScheduleKind::zb_h1:
     return buildZeroBubbleH1(request.pp, request.microBatches);

@@ -253,10 +253,11 @@ LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
     auto rows = fragment.getArgAttrOfType<IntegerAttr>(i, kRowsAttrName);
     auto offset =
         fragment.getArgAttrOfType<IntegerAttr>(i, kSlotOffsetAttrName);
+    bool backward = key->pass != PassKind::forward;
     if (name && name.getValue() == "input_ids") {
-      valueBuffers[argument] = inputBuffer(stage, /*labels=*/false);
+      valueBuffers[argument] = inputBuffer(stage, /*labels=*/false, backward);
     } else if (name && name.getValue() == "labels") {
-      valueBuffers[argument] = inputBuffer(stage, /*labels=*/true);
+      valueBuffers[argument] = inputBuffer(stage, /*labels=*/true, backward);
     } else if (name && rows && offset) {
       valueBuffers[argument] =
           slotBuffer(stage, name.getValue(), argument.getType(), rows.getInt(),
@@ -360,13 +361,16 @@ LogicalResult PlanEmitter::addFragment(func::FuncOp fragment) {
   return success();
 }
 
-uint32_t PlanEmitter::inputBuffer(int64_t stage, bool labels) {
+uint32_t PlanEmitter::inputBuffer(int64_t stage, bool labels,
+                                  bool backward) {
   if (!perStageInputs)
     return labels ? labelsBuffer : idsBuffer;
-  auto [it, added] = stageInputs.try_emplace({stage, labels}, 0);
+  backward &= perPassInputs;
+  auto [it, added] = stageInputs.try_emplace({stage, labels, backward}, 0);
   if (added)
     it->second = buffer({(labels ? "labels.s" : "input_ids.s") +
-                             std::to_string(stage),
+                             std::to_string(stage) +
+                             (backward ? ".backward" : ""),
                          labels ? pl::BufferRole::labels
                                 : pl::BufferRole::input_ids,
                          pl::DType::i32,
@@ -601,9 +605,15 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
   labelsBuffer =
       buffer({"labels", pl::BufferRole::labels, pl::DType::i32, {tokens}});
   stageInputs.clear();
-  perStageInputs = false;
-  for (OverlapOp overlap : rankOp.getBody().getOps<OverlapOp>())
-    perStageInputs |= interleavesPair(setup, overlap);
+  perStageInputs = perPassInputs = false;
+  for (OverlapOp overlap : rankOp.getBody().getOps<OverlapOp>()) {
+    bool interleaved = interleavesPair(setup, overlap);
+    perStageInputs |= interleaved;
+    // A pair of one stage (combined 1F1B) reads two micro-batches' inputs
+    // of that stage at once.
+    perPassInputs |= interleaved && overlap.getForwardStage() ==
+                                        overlap.getBackwardStage();
+  }
   // A slot value's buffer takes the per-head view that any of its uses on
   // the rank asks for.
   for (func::FuncOp fragment : fragments) {

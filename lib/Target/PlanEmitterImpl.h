@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
+#include <tuple>
 #include <optional>
 #include <set>
 
@@ -151,10 +152,11 @@ private:
   DenseMap<Value, uint32_t> valueBuffers;
   uint32_t idsBuffer = 0, labelsBuffer = 0;
   /// With interleaved pairs, each stage reads ids and labels of its own
-  /// micro-batch: (stage, labels?) -> its buffer.
-  bool perStageInputs = false;
-  std::map<std::pair<int64_t, bool>, uint32_t> stageInputs;
-  uint32_t inputBuffer(int64_t stage, bool labels);
+  /// micro-batch: (stage, labels?, backward?) -> its buffer; the backward
+  /// passes get their own when a pair runs both passes of one stage.
+  bool perStageInputs = false, perPassInputs = false;
+  std::map<std::tuple<int64_t, bool, bool>, uint32_t> stageInputs;
+  uint32_t inputBuffer(int64_t stage, bool labels, bool backward);
   /// Program index of each fragment and of each transfer.
   llvm::StringMap<uint32_t> fragmentPrograms;
   std::map<std::string, uint32_t> transferPrograms;

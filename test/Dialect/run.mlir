@@ -8,6 +8,7 @@
 // CHECK-LABEL: dsc.run @v_shape model @micro mesh @v_shape_mesh training {{.*}} schedule zb_v layout <"Et|t||mL">
 // CHECK-LABEL: dsc.run @dualpipev model @micro mesh @dualpipev_mesh training {{.*}} schedule dualpipev
 // CHECK-LABEL: dsc.run @chunked {{.*}} schedule interleaved_1f1b virtual_stages 3
+// CHECK-LABEL: dsc.run @combined {{.*}} schedule one_f_one_b combined dispatch bf16
 #mla = #dsc.mla<num_attention_heads = 2, q_lora_rank = 4, kv_lora_rank = 4, qk_nope_head_dim = 2, qk_rope_head_dim = 2, v_head_dim = 2, softmax_scale = 5.000000e-01, rope = <theta = 1.000000e+04>>
 #moe = #dsc.moe<n_routed_experts = 4, n_shared_experts = 1, num_experts_per_tok = 2, moe_intermediate_size = 4, scoring_func = sigmoid, topk_method = noaux_tc, n_group = 2, topk_group = 1, routed_scaling_factor = 1.000000e+00, norm_topk_prob = false, bias_balancing = true, bias_update_rate = 1.000000e-03, aux_loss_alpha = 1.000000e-04>
 dsc.model @micro vocab 32 hidden 8 layers 2 dense 1 moe_every 1 mtp 1 max_positions 4096 eps 9.9999999999999995E-7 {
@@ -124,3 +125,5 @@ dsc.mesh @dualpipev_mesh cluster @node pp 2 dp 4 ep 4
 dsc.run @dualpipev model @micro mesh @dualpipev_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule dualpipev
 dsc.mesh @chunked_mesh cluster @node pp 2 dp 4 ep 4
 dsc.run @chunked model @micro mesh @chunked_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule interleaved_1f1b virtual_stages 3
+dsc.mesh @combined_mesh cluster @node pp 1 dp 8 ep 4
+dsc.run @combined model @micro mesh @combined_mesh training seq_len 4096 micro_batch 1 micro_batches 4 zero 1 recipe bf16 moments bf16 recompute false schedule one_f_one_b combined dispatch bf16

@@ -48,7 +48,7 @@ protected:
         b, b.getUnknownLoc(), "run", model.getSymName(), mesh.getSymName(),
         o.mode, o.seqLen, o.microBatch, o.microBatches, o.zero, o.recipe,
         o.moments, o.recompute, o.schedule, /*virtual_stages=*/nullptr,
-        /*layout=*/nullptr, /*dispatch=*/nullptr);
+        /*layout=*/nullptr, /*dispatch=*/nullptr, /*combined=*/false);
     if (!o.layout.empty()) {
       mlir::FailureOr<PipelineLayoutAttr> layout =
           PipelineLayoutAttr::parseMegatron(b.getContext(), o.layout, [&] {

@@ -87,6 +87,12 @@ struct RunFlags {
                             "E4M3 with the recipe's dispatch scales "
                             "(DeepSeek-V3); combine stays BF16")),
       in, cl::cat(category)};
+  cl::opt<bool> combined{
+      "combined-1f1b",
+      cl::desc("Megatron's combined 1F1B (1f1b, interleaved-1f1b): each "
+               "steady-state backward overlapped with the next forward, "
+               "hiding the expert-parallel all-to-all"),
+      in, cl::cat(category)};
   cl::opt<bool> recompute{"recompute",
                           cl::desc("Recompute activations in the backward"), in,
                           cl::cat(category)};
@@ -147,6 +153,7 @@ dsc::RunOptions runOptionsFromFlags(dsc::RunOptions options) {
   override(options.moments, f.moments);
   override(options.dispatch, f.dispatch);
   override(options.recompute, f.recompute);
+  override(options.combined, f.combined);
   override(options.schedule, f.schedule);
   override(options.virtualStages, f.virtualStages);
   return options;

@@ -61,6 +61,8 @@ static StringRef optionFor(dsc::ScheduleParameter parameter) {
     return "--micro-batches";
   case dsc::ScheduleParameter::VirtualStages:
     return "--virtual-stages";
+  case dsc::ScheduleParameter::Combined:
+    return "--combined-1f1b";
   }
   return "";
 }
@@ -121,7 +123,7 @@ int runSchedule(MLIRContext &context) {
     int64_t pp = options.pp.value_or(1);
     dsc::ScheduleRequest request{options.schedule, pp,
                                  options.microBatches.value_or(2 * pp),
-                                 options.virtualStages};
+                                 options.virtualStages, options.combined};
     Expected<dsc::ScheduledPipeline> schedule = dsc::buildSchedule(request);
     if (!schedule) {
       std::string message;

@@ -332,6 +332,11 @@ def Dsc_RunOp : Dsc_Op<"run", [
     `fp8` as the model's FP8 recipe quantizes them (its `dsc.quantize ...
     dispatch`), `bf16` in the activations' own type; without it, FP8
     whenever the recipe is (ResolvedRun::fp8Dispatch).
+
+    `combined` (1F1B and interleaved 1F1B) runs Megatron's combined 1F1B:
+    each steady-state backward overlapped with the next forward on its
+    rank, so that expert parallelism hides one's all-to-all under the
+    other's compute (dsc::combinePasses).
   }];
   let arguments = (ins
     SymbolNameAttr:$sym_name,
@@ -348,13 +353,15 @@ def Dsc_RunOp : Dsc_Op<"run", [
     Dsc_ScheduleKind:$schedule,
     OptionalAttr<Dsc_I64Attr>:$virtual_stages,
     OptionalAttr<Dsc_PipelineLayoutAttr>:$layout,
-    OptionalAttr<Dsc_Precision>:$dispatch
+    OptionalAttr<Dsc_Precision>:$dispatch,
+    UnitAttr:$combined
   );
   let assemblyFormat = [{
     $sym_name `model` $model `mesh` $mesh $mode `seq_len` $seq_len
     `micro_batch` $micro_batch `micro_batches` $micro_batches `zero` $zero
     `recipe` $recipe `moments` $moments `recompute` $recompute
-    `schedule` $schedule (`virtual_stages` $virtual_stages^)?
+    `schedule` $schedule (`combined` $combined^)?
+    (`virtual_stages` $virtual_stages^)?
     (`layout` $layout^)? (`dispatch` $dispatch^)? attr-dict
   }];
   let hasVerifier = 1;

@@ -60,11 +60,12 @@ mlir::func::FuncOp lookupFragment(mlir::ModuleOp module, RunOp run,
 /// Whether `func` is a fragment, and which.
 std::optional<FragmentKey> fragmentKeyOf(mlir::func::FuncOp func);
 
-/// Whether `pipeline`'s overlapped pairs (DualPipe's dsc.overlap) run
-/// interleaved, chunk by chunk: when the run is expert-parallel, so its
-/// fragments communicate inside (the all-to-all), and the pair's forward
-/// and backward run different stages. Memory planning then keeps the two
-/// fragments' transients apart, and the plan marks the pairs.
+/// Whether `pipeline`'s overlapped pairs (DualPipe's and combined 1F1B's
+/// dsc.overlap) run interleaved, chunk by chunk: when the run is
+/// expert-parallel, so its fragments communicate inside (the all-to-all).
+/// Memory planning then keeps the two fragments' transients apart, and the
+/// plan marks the pairs (and gives a one-stage pair's backward its own
+/// input buffers).
 bool interleavesPair(const ResolvedRun &setup, OverlapOp overlap);
 
 /// Rows of each tensor's dynamic leading dimension for one micro-batch of

@@ -34,6 +34,8 @@ struct RunOptions {
   /// How the MoE all-to-all sends tokens (default: FP8 when the recipe is).
   std::optional<Precision> dispatch;
   bool recompute = false;
+  /// Megatron's combined 1F1B: backward and next forward as one pair.
+  bool combined = false;
   ScheduleKind schedule = ScheduleKind::one_f_one_b;
   /// Model chunks per rank (interleaved 1F1B only).
   std::optional<int64_t> virtualStages;

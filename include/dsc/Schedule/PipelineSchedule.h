@@ -109,11 +109,24 @@ struct ScheduleRequest {
   int64_t pp = 0; // pipeline ranks
   int64_t microBatches = 0;
   std::optional<int64_t> virtualStages;
+  /// Megatron's combined 1F1B (1F1B and interleaved 1F1B only): each
+  /// steady-state backward runs overlapped with the forward after it, so
+  /// an expert-parallel rank hides one pass's all-to-all under the other's
+  /// compute (combinePasses).
+  bool combined = false;
 };
+
+/// Pairs each full backward with the forward right after it on the same
+/// rank, backward first: B(i) F(j) becomes one overlapped step, as
+/// Megatron's combined 1F1B runs them. The dependencies stay those of the
+/// two passes (each pair needs both inputs and gives both outputs), so the
+/// 1F1B order cannot deadlock: rank r's pair (B(i), F(j)) waits for the
+/// pair that produced F(j) on rank r - 1, whose backward is B(i - 1).
+void combinePasses(ScheduledPipeline &schedule);
 
 /// The request field a rejected request should change, so that a tool can
 /// name its own option for it.
-enum class ScheduleParameter { PP, MicroBatches, VirtualStages };
+enum class ScheduleParameter { PP, MicroBatches, VirtualStages, Combined };
 
 /// A builder precondition that failed: which parameter, and a message that
 /// says what to use instead.

@@ -97,3 +97,80 @@ TEST(ScheduleRequest, ErrorsNameTheParameterToChange) {
 }
 
 } // namespace
+
+namespace {
+
+/// "B0@0+F0@1"-style text of one rank's steps.
+std::string stepsText(const std::vector<Step> &steps) {
+  std::string out;
+  auto action = [](const Action &a) {
+    const char *kinds = "FBIW";
+    return std::string(1, kinds[int(a.kind)]) + std::to_string(a.stage) + "@" +
+           std::to_string(a.microBatch);
+  };
+  for (const Step &step : steps) {
+    out += (out.empty() ? "" : " ") + action(step.first);
+    if (step.overlapped)
+      out += "+" + action(*step.overlapped);
+  }
+  return out;
+}
+
+TEST(CombinedOneFOneB, PairsEachBackwardWithTheNextForward) {
+  ScheduleRequest request{ScheduleKind::one_f_one_b, 1, 4};
+  request.combined = true;
+  llvm::Expected<ScheduledPipeline> one = buildSchedule(request);
+  ASSERT_TRUE(bool(one)) << llvm::toString(one.takeError());
+  EXPECT_EQ(stepsText(one->ranks[0]), "F0@0 B0@0+F0@1 B0@1+F0@2 B0@2+F0@3 B0@3");
+  // Two ranks: the warm-up forward stays alone; every pass still runs once.
+  request.pp = 2;
+  llvm::Expected<ScheduledPipeline> two = buildSchedule(request);
+  ASSERT_TRUE(bool(two)) << llvm::toString(two.takeError());
+  EXPECT_EQ(stepsText(two->ranks[0]),
+            "F0@0 F0@1 B0@0+F0@2 B0@1+F0@3 B0@2 B0@3");
+  EXPECT_EQ(stepsText(two->ranks[1]),
+            "F1@0 B1@0+F1@1 B1@1+F1@2 B1@2+F1@3 B1@3");
+  // The pairs' dependencies cannot deadlock: the simulator finishes both.
+  // On one stage a pair cheaper than its passes shortens the step; across
+  // stages a pair holds back the forward's output until its backward is
+  // done too, which costs more than it saves here (why Megatron combines
+  // passes under interleaved 1F1B).
+  ActionCosts costs;
+  costs.forwardBackward = 2.5; // F 1 + B 2
+  for (int64_t pp : {1, 2}) {
+    ScheduleRequest paired{ScheduleKind::one_f_one_b, pp, 4};
+    paired.combined = true;
+    ScheduleRequest plain{ScheduleKind::one_f_one_b, pp, 4};
+    llvm::Expected<ScheduledPipeline> pairedSchedule = buildSchedule(paired);
+    llvm::Expected<ScheduledPipeline> plainSchedule = buildSchedule(plain);
+    ASSERT_TRUE(pairedSchedule && plainSchedule);
+    llvm::Expected<SimulationResult> a = simulate(*pairedSchedule, costs);
+    llvm::Expected<SimulationResult> b = simulate(*plainSchedule, costs);
+    ASSERT_TRUE(a && b);
+    if (pp == 1)
+      EXPECT_EQ(a->stepTime, 1 + 3 * 2.5 + 2); // F, three pairs, B
+    EXPECT_EQ(b->stepTime, pp == 1 ? 12 : 15);
+  }
+}
+
+TEST(CombinedOneFOneB, OnlyForOneFOneBSchedules) {
+  for (ScheduleKind kind : {ScheduleKind::zb_h1, ScheduleKind::zb_v,
+                            ScheduleKind::dualpipe, ScheduleKind::dualpipev}) {
+    ScheduleRequest request{kind, 2, 8};
+    request.combined = true;
+    llvm::Expected<ScheduledPipeline> schedule = buildSchedule(request);
+    ASSERT_FALSE(bool(schedule));
+    ScheduleParameter parameter = ScheduleParameter::PP;
+    llvm::handleAllErrors(schedule.takeError(),
+                          [&](const ScheduleRequestError &error) {
+                            parameter = error.parameter;
+                          });
+    EXPECT_EQ(parameter, ScheduleParameter::Combined);
+  }
+  ScheduleRequest interleaved{ScheduleKind::interleaved_1f1b, 2, 8, 2};
+  interleaved.combined = true;
+  llvm::Expected<ScheduledPipeline> schedule = buildSchedule(interleaved);
+  ASSERT_TRUE(bool(schedule)) << llvm::toString(schedule.takeError());
+}
+
+} // namespace

@@ -75,7 +75,7 @@ TEST_F(NodeLimitedRouting, TokensReachAtMostTopkGroupNodes) {
                            mesh.getSymName(), RunMode::training, 32, 1, 1, 0,
                            Precision::bf16, MomentType::fp32, false,
                            ScheduleKind::one_f_one_b, nullptr, nullptr,
-                           nullptr);
+                           nullptr, false);
   mlir::PassManager manager(&context);
   DscExpertPlacementOptions placement;
   placement.ep = 4;
