@@ -1,6 +1,7 @@
 //===- NetworkModel.cpp - communication times on the plan's cluster -------===//
 
 #include "NetworkModel.h"
+#include <algorithm>
 
 #include <thread>
 
@@ -60,10 +61,15 @@ void NetworkModel::holdUntil(std::chrono::steady_clock::time_point start,
   if (speed_ <= 0)
     return;
   double seconds = time.latency + time.bandwidth / speed_;
-  lastHeld_.store(seconds, std::memory_order_relaxed);
   std::this_thread::sleep_until(
       start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                   std::chrono::duration<double>(seconds)));
+  // The transfer lasted the model's time, or the real call's where that
+  // took longer.
+  double lasted = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  lastHeld_.store(std::max(seconds, lasted), std::memory_order_relaxed);
 }
 
 } // namespace dsc::exec::detail

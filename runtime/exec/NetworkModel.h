@@ -49,12 +49,14 @@ public:
                           uint64_t bytes) const;
 
   /// Sleeps until `start` plus `time` at the current speed; returns at
-  /// once without emulation. Collectives start their time when the members
-  /// have met (their real exchange is done): the transfer follows the
-  /// rendezvous, as on a network.
+  /// once without emulation. A transfer starts when its data can move: a
+  /// send when posted, all_to_all_v's rows when the members have met (their
+  /// counts' exchange), the other collectives after their real call.
   void holdUntil(std::chrono::steady_clock::time_point start,
                  TransferTime time) const;
-  /// The seconds the last hold modeled (for the trace), 0 before any.
+  /// The seconds the last transfer took from its start (for the trace):
+  /// the modeled time, or the real call's where that was longer; 0 before
+  /// any.
   double lastHeld() const { return lastHeld_.load(std::memory_order_relaxed); }
 
 private:
