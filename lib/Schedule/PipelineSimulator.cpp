@@ -222,9 +222,14 @@ dsc::simulate(const ScheduledPipeline &schedule, const ActionCosts &costs) {
     int64_t alive = 0;
     double aliveBytes = 0;
     for (const TimedStep &timed : result.timeline[rank]) {
-      for (const Action *action :
-           {&timed.step.first,
-            timed.step.overlapped ? &*timed.step.overlapped : nullptr}) {
+      // A pair's two micro-batches are both live while it runs: its
+      // forward's activations count before its backward frees its own.
+      const Action *first = &timed.step.first;
+      const Action *second =
+          timed.step.overlapped ? &*timed.step.overlapped : nullptr;
+      if (second && second->kind == ActionKind::F)
+        std::swap(first, second);
+      for (const Action *action : {first, second}) {
         if (!action)
           continue;
         double bytes = priced ? costs.stages[action->stage].activationBytes : 0;

@@ -35,11 +35,14 @@ public:
     return detail::allocateHost(bytes);
   }
   bool hostAccessible() const override { return true; }
+  // An empty buffer may have no address at all; memcpy must not see it.
   void copyToHost(void *host, const void *device, size_t bytes) override {
-    std::memcpy(host, device, bytes);
+    if (bytes)
+      std::memcpy(host, device, bytes);
   }
   void copyFromHost(void *device, const void *host, size_t bytes) override {
-    std::memcpy(device, host, bytes);
+    if (bytes)
+      std::memcpy(device, host, bytes);
   }
   std::unique_ptr<Stream> createStream(std::string name,
                                        bool inlineWork) override {
