@@ -103,6 +103,9 @@ void distribute(MoELayer layer, const ResolvedRun &setup) {
                                           arrived.getOutput(), arrivedCounts));
   dispatch.getRows().replaceAllUsesWith(local.getOutput());
   dispatch.getOffsets().replaceAllUsesWith(local.getOffsets());
+  // Waiting for the rows starts only where the experts need them: the
+  // shared experts before compute under the dispatch.
+  sinkToFirstReader(local);
 
   KCombineOp combine = layer.combine;
   builder.setInsertionPoint(combine);

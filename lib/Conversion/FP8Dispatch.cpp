@@ -84,6 +84,7 @@ Value expand(KAllToAllVOp exchange) {
   exchange.getOutput().replaceAllUsesWith(rows);
   exchange.getReceivedCounts().replaceAllUsesWith(codes.getReceivedCounts());
   exchange.erase();
+  sinkToFirstReader(rows.getDefiningOp());
   return rows;
 }
 

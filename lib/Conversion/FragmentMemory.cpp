@@ -60,6 +60,23 @@ int64_t planTransients(func::FuncOp fragment, int64_t tokens, bool floatsAsF32,
   int64_t index = 0;
   for (Operation &op : body)
     position[&op] = index++;
+  // An exchange runs on the comm stream while the compute after it goes on
+  // until something reads what it brought (the plan waits there), so its
+  // operands and results (a count nobody reads is still written) keep
+  // their bytes to that point.
+  DenseMap<Value, int64_t> heldUntil;
+  for (Operation &op : body) {
+    if (!isa<KAllToAllOp, KAllToAllVOp>(op))
+      continue;
+    int64_t done = index; // never read: to the fragment's end
+    for (Value result : op.getResults())
+      for (Operation *user : result.getUsers())
+        done = std::min(done, position[user]);
+    for (Value operand : op.getOperands())
+      heldUntil[operand] = std::max(heldUntil.lookup(operand), done);
+    for (Value result : op.getResults())
+      heldUntil[result] = std::max(heldUntil.lookup(result), done);
+  }
   std::vector<BufferLifetime> lifetimes;
   std::vector<Value> values;
   for (Operation &op : body) {
@@ -70,7 +87,7 @@ int64_t planTransients(func::FuncOp fragment, int64_t tokens, bool floatsAsF32,
         slot[it->second] = bytes;
         continue;
       }
-      int64_t last = position[&op];
+      int64_t last = std::max(position[&op], heldUntil.lookup(result));
       for (Operation *user : result.getUsers())
         last = std::max(last, position[user]);
       lifetimes.push_back({bytes, position[&op], last});

@@ -115,3 +115,14 @@ bool dsc::interleavesPair(const ResolvedRun &setup, OverlapOp overlap) {
   (void)overlap;
   return setup.ep() > 1;
 }
+
+void dsc::sinkToFirstReader(Operation *op) {
+  Operation *first = nullptr;
+  for (Operation *user : op->getUsers()) {
+    Operation *reader = op->getBlock()->findAncestorOpInBlock(*user);
+    if (reader && (!first || reader->isBeforeInBlock(first)))
+      first = reader;
+  }
+  if (first && first != op->getNextNode())
+    op->moveBefore(first);
+}

@@ -221,6 +221,13 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
       route.getExperts(), experts));
   std::string prefix = name(scope, "experts.{e}");
   int64_t width = c.getMoeIntermediateSize();
+  // The shared experts need no routing: between the dispatch and the routed
+  // experts, they compute while an expert-parallel dispatch is in flight
+  // (DeepSeek-V3 overlaps them with the all-to-all).
+  Value shared;
+  if (c.getNSharedExperts() > 0)
+    shared = swiglu(x, name(scope, "shared_experts"),
+                    c.getNSharedExperts() * width);
   auto grouped = [&](Value in, StringRef suffix, int64_t out) {
     std::string weight = name(prefix, suffix);
     return tag(KGroupedLinearOp::create(builder, loc(), rowsType(out, bf16()),
@@ -236,10 +243,8 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
   Value routed = tag(KCombineOp::create(builder, loc(), x.getType(), down,
                                         route.getExperts(), route.getWeights()))
                      .getOutput();
-  if (c.getNSharedExperts() == 0)
+  if (!shared)
     return routed;
-  Value shared =
-      swiglu(x, name(scope, "shared_experts"), c.getNSharedExperts() * width);
   return tag(KAddOp::create(builder, loc(), routed, shared)).getOutput();
 }
 

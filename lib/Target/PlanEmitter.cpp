@@ -685,6 +685,49 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
   return success();
 }
 
+/// Whether two buffers may share arena bytes in some run: any copy (slot)
+/// of one against any of the other; buffers outside the arena share none.
+static bool shareArenaBytes(const pl::Buffer &a, const pl::Buffer &b) {
+  if (a.role != pl::BufferRole::activation ||
+      b.role != pl::BufferRole::activation)
+    return false;
+  for (uint32_t i = 0; i < std::max<uint32_t>(a.slots, 1); ++i)
+    for (uint32_t j = 0; j < std::max<uint32_t>(b.slots, 1); ++j) {
+      uint64_t aBegin = a.offset + i * a.slotStride;
+      uint64_t bBegin = b.offset + j * b.slotStride;
+      if (aBegin < bBegin + b.size && bBegin < aBegin + a.size)
+        return true;
+    }
+  return false;
+}
+
+size_t PlanEmitter::exchangeDone(const std::vector<pl::Instruction> &insts,
+                                 size_t resume) const {
+  // The exchanges just before `resume`, and what they touch.
+  std::set<uint32_t> touched;
+  for (size_t c = resume; c-- > 0 && insts[c].stream == pl::Stream::comm;) {
+    touched.insert(insts[c].inputs.begin(), insts[c].inputs.end());
+    touched.insert(insts[c].outputs.begin(), insts[c].outputs.end());
+  }
+  auto overlaps = [&](uint32_t id) {
+    return touched.count(id) || llvm::any_of(touched, [&](uint32_t other) {
+             return shareArenaBytes(rank.buffers[id], rank.buffers[other]);
+           });
+  };
+  size_t last = resume;
+  for (size_t i = resume; i < insts.size(); ++i) {
+    if (insts[i].stream == pl::Stream::comm)
+      break; // the next exchange follows this one on its stream
+    last = i;
+    if (llvm::any_of(insts[i].inputs, overlaps) ||
+        llvm::any_of(insts[i].outputs, overlaps))
+      return i;
+  }
+  // Nothing reads it before the next exchange or the end: the last compute
+  // before them waits, so a fragment never ends with an exchange running.
+  return last;
+}
+
 void PlanEmitter::orderStreams() {
   auto onComm = [](const pl::Instruction &inst) {
     return inst.stream == pl::Stream::comm;
@@ -694,17 +737,24 @@ void PlanEmitter::orderStreams() {
   // latest recording at its issue: a send for what it sends, a receive for
   // the readers of the slot it overwrites, a gradient sum for the backward
   // passes.
-  // Inside a fragment (an expert-parallel exchange), the streams take
-  // turns: an exchange waits for the compute before it, the compute after
-  // it for the exchange.
+  // Inside a fragment (an expert-parallel exchange), an exchange waits for
+  // the compute before it; the compute after it runs on under the exchange
+  // (the shared experts under the dispatch) and waits for it only where it
+  // reads what the exchange brought or touches its bytes (the memory
+  // planner keeps an exchange's operands to that point).
   for (const auto &entry : fragmentPrograms) {
     std::vector<pl::Instruction> &insts =
         rank.programs[entry.getValue()].instructions;
-    for (size_t i = 1; i < insts.size(); ++i)
-      if (onComm(insts[i]) != onComm(insts[i - 1])) {
+    for (size_t i = 1; i < insts.size(); ++i) {
+      if (onComm(insts[i]) && !onComm(insts[i - 1])) {
         insts[i - 1].recordEvents.push_back(rank.numEvents);
         insts[i].waitEvents.push_back(rank.numEvents++);
       }
+      if (!onComm(insts[i]) && onComm(insts[i - 1])) {
+        insts[i - 1].recordEvents.push_back(rank.numEvents);
+        insts[exchangeDone(insts, i)].waitEvents.push_back(rank.numEvents++);
+      }
+    }
   }
   uint32_t computeDone = rank.numEvents++;
   for (pl::Program &program : rank.programs)

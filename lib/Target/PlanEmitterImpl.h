@@ -78,6 +78,11 @@ private:
   /// stream (transfers, gradient sums), as a GPU or an asynchronous CPU
   /// comm stream needs them.
   void orderStreams();
+  /// The first compute instruction from `resume` on that must wait for the
+  /// exchanges just before it: one reading their results or touching their
+  /// bytes, else the last before the next exchange or the end.
+  size_t exchangeDone(const std::vector<pl::Instruction> &insts,
+                      size_t resume) const;
   /// Remarks the rank's parameter, gradient and optimizer-state bytes
   /// against the memory analysis's.
   void remarkTrainingState();

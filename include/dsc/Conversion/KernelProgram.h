@@ -57,6 +57,12 @@ std::string fragmentSuffix(FragmentKey key);
 /// The fragment func of `run` for `key`, or null.
 mlir::func::FuncOp lookupFragment(mlir::ModuleOp module, RunOp run,
                                   FragmentKey key);
+/// Moves `op` down to just before the first op of its block that reads
+/// one of its results, so that what runs between (ops it does not feed,
+/// such as the shared experts) is issued before it and can compute while
+/// the communication `op` waits for is in flight.
+void sinkToFirstReader(mlir::Operation *op);
+
 /// Whether `func` is a fragment, and which.
 std::optional<FragmentKey> fragmentKeyOf(mlir::func::FuncOp func);
 
