@@ -54,8 +54,8 @@ Value expand(KAllToAllVOp exchange) {
   Type scaleElement = scale == ScaleFormat::ue8m0
                           ? Type(builder.getType<Float8E8M0FNUType>())
                           : Type(builder.getF32Type());
-  auto codesType = RankedTensorType::get(
-      {ShapedType::kDynamic, width}, builder.getType<Float8E4M3FNType>());
+  auto codesType = RankedTensorType::get({ShapedType::kDynamic, width},
+                                         builder.getType<Float8E4M3FNType>());
   auto scalesType = RankedTensorType::get(
       {ShapedType::kDynamic,
        ShapedType::isDynamic(width) ? width : (width + tile - 1) / tile},
@@ -63,9 +63,8 @@ Value expand(KAllToAllVOp exchange) {
   // Quantized as soon as the rows exist, so the compute before the
   // exchanges stays one chunk (the overlap cuts at communication).
   builder.setInsertionPointAfterValue(exchange.getInput());
-  auto quantized =
-      tag(KQuantizeRowsOp::create(builder, loc, codesType, scalesType,
-                                  exchange.getInput(), tile, scale));
+  auto quantized = tag(KQuantizeRowsOp::create(
+      builder, loc, codesType, scalesType, exchange.getInput(), tile, scale));
   builder.setInsertionPoint(exchange);
   Type countsType = exchange.getReceivedCounts().getType();
   auto send = [&](Value rows) {
@@ -77,10 +76,10 @@ Value expand(KAllToAllVOp exchange) {
   };
   KAllToAllVOp codes = send(quantized.getQuantized());
   KAllToAllVOp scales = send(quantized.getScales());
-  Value rows = tag(KDequantizeRowsOp::create(
-                       builder, loc, rowsType, codes.getOutput(),
-                       scales.getOutput(), tile))
-                   .getOutput();
+  Value rows =
+      tag(KDequantizeRowsOp::create(builder, loc, rowsType, codes.getOutput(),
+                                    scales.getOutput(), tile))
+          .getOutput();
   exchange.getOutput().replaceAllUsesWith(rows);
   exchange.getReceivedCounts().replaceAllUsesWith(codes.getReceivedCounts());
   exchange.erase();

@@ -226,8 +226,8 @@ Value ForwardLowering::lowerMoE(MoEOp op, Value x) {
   // (DeepSeek-V3 overlaps them with the all-to-all).
   Value shared;
   if (c.getNSharedExperts() > 0)
-    shared = swiglu(x, name(scope, "shared_experts"),
-                    c.getNSharedExperts() * width);
+    shared =
+        swiglu(x, name(scope, "shared_experts"), c.getNSharedExperts() * width);
   auto grouped = [&](Value in, StringRef suffix, int64_t out) {
     std::string weight = name(prefix, suffix);
     return tag(KGroupedLinearOp::create(builder, loc(), rowsType(out, bf16()),

@@ -42,9 +42,8 @@ Expected<ActionCosts> dsc::parseActionCosts(StringRef text) {
       return error("--costs: comm is one latency for every link");
     if (list.size() > 1) {
       if (stages > 1 && list.size() != stages)
-        return error("--costs: '" + item + "' gives " +
-                     Twine(list.size()) + " stages, another cost " +
-                     Twine(stages));
+        return error("--costs: '" + item + "' gives " + Twine(list.size()) +
+                     " stages, another cost " + Twine(stages));
       stages = list.size();
     }
   }

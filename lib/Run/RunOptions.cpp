@@ -50,9 +50,9 @@ FailureOr<RunOp> dsc::createRun(OpBuilder &builder, Location loc, ModelOp model,
       options.seqLen, options.microBatch, microBatches, options.zero, recipe,
       moments, options.recompute, options.schedule, virtualStages,
       /*layout=*/nullptr,
-      options.dispatch ? PrecisionAttr::get(builder.getContext(),
-                                            *options.dispatch)
-                       : PrecisionAttr(),
+      options.dispatch
+          ? PrecisionAttr::get(builder.getContext(), *options.dispatch)
+          : PrecisionAttr(),
       options.combined);
   SymbolTableCollection symbols;
   if (failed(verify(mesh)) || failed(mesh.verifySymbolUses(symbols)) ||

@@ -246,8 +246,7 @@ dsc::buildSchedule(const ScheduleRequest &request) {
          "DualPipeV overlap their own pairs; zero-bubble schedules split the "
          "backward); use 1f1b or interleaved-1f1b")
             .str());
-  llvm::Expected<ScheduledPipeline> schedule =
-      buildUncombined(request, *shape);
+  llvm::Expected<ScheduledPipeline> schedule = buildUncombined(request, *shape);
   if (schedule && request.combined)
     combinePasses(*schedule);
   return schedule;

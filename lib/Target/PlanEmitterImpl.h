@@ -16,9 +16,9 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
-#include <tuple>
 #include <optional>
 #include <set>
+#include <tuple>
 
 namespace dsc::target {
 

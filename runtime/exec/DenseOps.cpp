@@ -103,8 +103,8 @@ LaunchDesc describeFP8Rows(const OpContext &c) {
   int64_t numel = quantize ? c.outNumel(0) : c.inNumel(0);
   d.rows = d.cols > 0 ? numel / d.cols : 0;
   int64_t tiles = (d.cols + d.tile - 1) / d.tile;
-  std::string why = "one scale per 1 x " + std::to_string(d.tile) +
-                    " tile of " + codesText;
+  std::string why =
+      "one scale per 1 x " + std::to_string(d.tile) + " tile of " + codesText;
   if (quantize) {
     c.expectInNumel(0, numel, "as " + codesText);
     c.expectOutNumel(1, d.rows * tiles, why);

@@ -66,9 +66,9 @@ void NetworkModel::holdUntil(std::chrono::steady_clock::time_point start,
                   std::chrono::duration<double>(seconds)));
   // The transfer lasted the model's time, or the real call's where that
   // took longer.
-  double lasted = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
+  double lasted =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   lastHeld_.store(std::max(seconds, lasted), std::memory_order_relaxed);
 }
 

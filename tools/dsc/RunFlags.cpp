@@ -81,11 +81,11 @@ struct RunFlags {
       "dispatch",
       cl::desc("How the MoE all-to-all sends tokens to the experts (default: "
                "fp8 when the recipe is)"),
-      cl::values(clEnumValN(dsc::Precision::bf16, "bf16",
-                            "in the activations' type"),
-                 clEnumValN(dsc::Precision::fp8, "fp8",
-                            "E4M3 with the recipe's dispatch scales "
-                            "(DeepSeek-V3); combine stays BF16")),
+      cl::values(
+          clEnumValN(dsc::Precision::bf16, "bf16", "in the activations' type"),
+          clEnumValN(dsc::Precision::fp8, "fp8",
+                     "E4M3 with the recipe's dispatch scales "
+                     "(DeepSeek-V3); combine stays BF16")),
       in, cl::cat(category)};
   cl::opt<bool> combined{
       "combined-1f1b",

@@ -208,8 +208,8 @@ static LogicalResult verifyQuantizedRows(Operation *op, Value rows,
   if (scale && powerOfTwo != (*scale == ScaleFormat::ue8m0))
     return op->emitOpError("scale ")
            << stringifyScaleFormat(*scale) << " stores its scales as "
-           << (*scale == ScaleFormat::ue8m0 ? "f8E8M0FNU" : "f32")
-           << ", got " << scaleType;
+           << (*scale == ScaleFormat::ue8m0 ? "f8E8M0FNU" : "f32") << ", got "
+           << scaleType;
   std::optional<int64_t> width = widthOf(rows);
   if (width && !scalesType.isDynamicDim(1) &&
       scalesType.getDimSize(1) != (*width + tile - 1) / tile)

@@ -19,7 +19,8 @@ namespace {
 
 void checkTile(int64_t tile, RowScales scales, const char *op) {
   if (tile <= 0)
-    throw std::invalid_argument(std::string(op) + ": the tile must be positive");
+    throw std::invalid_argument(std::string(op) +
+                                ": the tile must be positive");
   if (!scales.f32 == !scales.ue8m0)
     throw std::invalid_argument(std::string(op) +
                                 ": needs exactly one scale buffer");

@@ -121,7 +121,8 @@ TEST(CombinedOneFOneB, PairsEachBackwardWithTheNextForward) {
   request.combined = true;
   llvm::Expected<ScheduledPipeline> one = buildSchedule(request);
   ASSERT_TRUE(bool(one)) << llvm::toString(one.takeError());
-  EXPECT_EQ(stepsText(one->ranks[0]), "F0@0 B0@0+F0@1 B0@1+F0@2 B0@2+F0@3 B0@3");
+  EXPECT_EQ(stepsText(one->ranks[0]),
+            "F0@0 B0@0+F0@1 B0@1+F0@2 B0@2+F0@3 B0@3");
   // Two ranks: the warm-up forward stays alone; every pass still runs once.
   request.pp = 2;
   llvm::Expected<ScheduledPipeline> two = buildSchedule(request);
