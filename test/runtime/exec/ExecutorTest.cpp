@@ -294,6 +294,54 @@ TEST(Executor, FP8RoutedExpertsRunTheFP8GroupedKernels) {
   EXPECT_FALSE(bitEqual(get(e, y), yy));
 }
 
+TEST(Executor, FP8RowsTravelAsE4M3CodesAndUE8M0Bytes) {
+  // The FP8 dispatch's two ends: BF16 rows (staged through FP32) to E4M3
+  // codes and one UE8M0 byte per 1 x 4 tile (a ragged last one), and back
+  // to BF16, exactly the fake quantization of the rows.
+  constexpr int64_t T = 5, H = 10, tile = 4, tiles = 3;
+  PlanBuilder b;
+  uint32_t x = b.act("x", {T, H}, DType::bf16),
+           codes = b.act("codes", {T, H}, DType::fp8_e4m3),
+           scales = b.act("scales", {T, tiles}, DType::ue8m0),
+           y = b.act("y", {T, H}, DType::bf16);
+  uint32_t fwd = b.program("fwd", ProgramKind::forward);
+  b.emit(fwd, Opcode::quantize_fp8, {x}, {codes, scales})
+      .intAttrs.push_back({AttrKey::tile, tile});
+  b.emit(fwd, Opcode::dequantize_fp8, {codes, scales}, {y})
+      .intAttrs.push_back({AttrKey::tile, tile});
+  Plan plan = b.load();
+  Executor e(plan, 0);
+  std::vector<float> values = randomFloats(T * H, 30);
+  std::vector<uint16_t> stored(T * H);
+  k::floatToBF16(values.data(), stored.data(), T * H);
+  set(e, x, stored);
+  e.run(fwd, 0);
+  std::vector<float> rows(T * H), expected(T * H);
+  k::bf16ToFloat(stored.data(), rows.data(), T * H);
+  k::fakeQuantizeFP8(rows.data(), expected.data(), T, H, {1, tile},
+                     numerics::ScaleFormat::UE8M0);
+  std::vector<uint16_t> back = get<uint16_t>(e, y);
+  std::vector<float> got(T * H);
+  k::bf16ToFloat(back.data(), got.data(), T * H);
+  EXPECT_TRUE(bitEqual(got, expected));
+  for (uint8_t code : get<uint8_t>(e, scales))
+    EXPECT_GT(code, 0u) << "a power of two's exponent, biased by 127";
+
+  // Scales of the wrong size are refused when the plan is bound.
+  PlanBuilder bad;
+  uint32_t bx = bad.act("x", {T, H}),
+           bc = bad.act("codes", {T, H}, DType::fp8_e4m3),
+           bs = bad.act("scales", {T, 2}, DType::ue8m0);
+  uint32_t p = bad.program("fwd", ProgramKind::forward);
+  bad.emit(p, Opcode::quantize_fp8, {bx}, {bc, bs})
+      .intAttrs.push_back({AttrKey::tile, tile});
+  Plan badPlan = bad.load();
+  EXPECT_NE(errorOf([&] { Executor e(badPlan, 0); })
+                .find("(quantize_fp8): output 1 (scales) b2 'scales' ue8m0 "
+                      "[5, 2]"),
+            std::string::npos);
+}
+
 TEST(Executor, RefusesShapesItsKernelsCannotRunNamingTheInstruction) {
   PlanBuilder b;
   int32_t pw = b.param("w", {4, 3});
