@@ -691,8 +691,14 @@ static bool shareArenaBytes(const pl::Buffer &a, const pl::Buffer &b) {
   if (a.role != pl::BufferRole::activation ||
       b.role != pl::BufferRole::activation)
     return false;
-  for (uint32_t i = 0; i < std::max<uint32_t>(a.slots, 1); ++i)
-    for (uint32_t j = 0; j < std::max<uint32_t>(b.slots, 1); ++j) {
+  uint64_t aSlots = std::max<uint32_t>(a.slots, 1),
+           bSlots = std::max<uint32_t>(b.slots, 1);
+  uint64_t aEnd = a.offset + (aSlots - 1) * a.slotStride + a.size,
+           bEnd = b.offset + (bSlots - 1) * b.slotStride + b.size;
+  if (aEnd <= b.offset || bEnd <= a.offset)
+    return false; // transients and slots, or far apart: the common case
+  for (uint64_t i = 0; i < aSlots; ++i)
+    for (uint64_t j = 0; j < bSlots; ++j) {
       uint64_t aBegin = a.offset + i * a.slotStride;
       uint64_t bBegin = b.offset + j * b.slotStride;
       if (aBegin < bBegin + b.size && bBegin < aBegin + a.size)
