@@ -11,7 +11,8 @@
 # (bench/hidden-all-to-all.py) in the overlapped pairs and over every
 # exchange.
 # usage: bench/ep-overlap.sh [BUILD_DIR]; MODE, SPEEDS, STEPS,
-# MICRO_BATCHES, MICRO_BATCH, SEQ_LEN, WORK override the defaults.
+# MICRO_BATCHES, MICRO_BATCH, SEQ_LEN, WORK and CONFIG (a config.json
+# instead of the tiny model's) override the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-${DSC_BUILD_DIR:-$root/build}}"
@@ -26,7 +27,7 @@ case "${MODE:-dualpipe}" in
   *) echo "MODE is dualpipe or combined" >&2; exit 1 ;;
 esac
 mpi=(mpiexec --oversubscribe --allow-run-as-root -n "$ranks")
-"$bin/dsc" compile "$root/examples/tiny/config.json" "${setup[@]}" \
+"$bin/dsc" compile "${CONFIG:-$root/examples/tiny/config.json}" "${setup[@]}" \
   --micro-batches "${MICRO_BATCHES:-8}" \
   --micro-batch "${MICRO_BATCH:-2}" --seq-len "${SEQ_LEN:-64}" --storage f32 \
   -o "$work/ep.plan" 2>/dev/null
