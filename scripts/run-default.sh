@@ -49,4 +49,23 @@ if command -v mpiexec > /dev/null; then
     "$build/tiny-dualpipev.plan" --init 1 \
     --data "$build/examples/data/sample.tok" --steps 20 --log-every 5 \
     --threads 1
+  echo
+  # Expert parallelism: the model in DeepSeek-V3's FP8 recipe, its 16 routed
+  # experts spread over two ranks (8 each); tokens travel to their experts
+  # as E4M3 with UE8M0 scales and come back in BF16, and each backward runs
+  # overlapped with the next forward (combined 1F1B), the all-to-all on the
+  # comm stream under the other pass's compute.
+  "$build/bin/dsc" import "$root/examples/tiny/config.json" \
+    -o "$build/tiny.mlir"
+  "$build/bin/dsc-opt" --dsc-fp8-quantize "$build/tiny.mlir" \
+    -o "$build/tiny-fp8.mlir"
+  "$build/bin/dsc" compile "$build/tiny-fp8.mlir" \
+    --cluster "$root/test/Tools/Inputs/two-gpus.json" --pp 1 --dp 2 --ep 2 \
+    --combined-1f1b --seq-len 64 --micro-batch 2 --micro-batches 4 \
+    -o "$build/tiny-ep2.plan" 2> /dev/null
+  echo "wrote $build/tiny-ep2.plan"
+  mpiexec --oversubscribe --allow-run-as-root -n 2 "$build/bin/dsc-run" \
+    "$build/tiny-ep2.plan" --init 1 \
+    --data "$build/examples/data/sample.tok" --steps 10 --log-every 5 \
+    --threads 1
 fi
