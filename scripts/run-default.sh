@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # dsc's main job on the bundled default: set up, build, import DeepSeek-V3 from its
 # HuggingFace config.json, describe the model and report what training it costs
-# on DeepSeek's cluster with DeepSeek's setup; then compile the tiny model to a
-# one-rank plan and train it a few steps on the CPU.
+# on DeepSeek's cluster with DeepSeek's setup; then compile the tiny model and
+# train it a few steps on the CPU: one rank, a DualPipeV pipeline on two ranks,
+# and expert-parallel in FP8 on two ranks.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DSC_BUILD_DIR:-$root/build}"
