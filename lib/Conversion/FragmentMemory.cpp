@@ -172,9 +172,8 @@ LogicalResult dsc::planFragmentMemory(ModuleOp module, const ResolvedRun &setup,
   // Interleaved pairs run a forward and a backward fragment at once: the
   // backward fragments' transients then lie after the largest forward's.
   bool interleaves = false;
-  pipeline.getBody().walk([&](OverlapOp overlap) {
-    interleaves |= interleavesPair(setup, overlap);
-  });
+  if (interleavesPairs(setup))
+    pipeline.getBody().walk([&](OverlapOp) { interleaves = true; });
   if (interleaves) {
     int64_t forward = 0;
     for (func::FuncOp func : fragments)

@@ -108,14 +108,6 @@ int64_t TensorRows::rowsOf(Operation *op, Value result) const {
   return tokens;
 }
 
-bool dsc::interleavesPair(const ResolvedRun &setup, OverlapOp overlap) {
-  // Any pair of an expert-parallel run: DualPipe's (two stages) and
-  // combined 1F1B's (one stage, two micro-batches: the plan gives its
-  // backward passes inputs of their own).
-  (void)overlap;
-  return setup.ep() > 1;
-}
-
 void dsc::sinkToFirstReader(Operation *op) {
   Operation *first = nullptr;
   for (Operation *user : op->getUsers()) {

@@ -68,7 +68,7 @@ Expected<ActionCosts> dsc::parseActionCosts(StringRef text) {
       cost.forwardBackward = at("FB", stage, 0);
     costs.stages.push_back(cost);
   }
-  for (size_t stage = 0; stage < std::max<size_t>(stages, 1); ++stage) {
+  for (size_t stage = 0; stage < stages; ++stage) {
     double backward = at("B", stage, costs.backward),
            weight = at("W", stage, costs.weight);
     if (weight > backward)

@@ -228,7 +228,24 @@ void dsc::combinePasses(ScheduledPipeline &schedule) {
 }
 
 static llvm::Expected<ScheduledPipeline>
-buildUncombined(const ScheduleRequest &request, const PipelineShape &shape);
+buildUncombined(const ScheduleRequest &request, const PipelineShape &shape) {
+  switch (request.kind) {
+  case ScheduleKind::one_f_one_b:
+    return buildOneFOneB(request.pp, request.microBatches);
+  case ScheduleKind::interleaved_1f1b:
+    return buildInterleavedOneFOneB(request.pp, shape.stagesPerRank,
+                                    request.microBatches);
+  case ScheduleKind::zb_h1:
+    return buildZeroBubbleH1(request.pp, request.microBatches);
+  case ScheduleKind::zb_v:
+    return buildZeroBubbleV(request.pp, request.microBatches);
+  case ScheduleKind::dualpipe:
+    return buildDualPipe(request.pp, request.microBatches);
+  case ScheduleKind::dualpipev:
+    return buildDualPipeV(request.pp, request.microBatches);
+  }
+  llvm_unreachable("every schedule kind is built");
+}
 
 llvm::Expected<ScheduledPipeline>
 dsc::buildSchedule(const ScheduleRequest &request) {
@@ -252,22 +269,3 @@ dsc::buildSchedule(const ScheduleRequest &request) {
   return schedule;
 }
 
-static llvm::Expected<ScheduledPipeline>
-buildUncombined(const ScheduleRequest &request, const PipelineShape &shape) {
-  switch (request.kind) {
-  case ScheduleKind::one_f_one_b:
-    return buildOneFOneB(request.pp, request.microBatches);
-  case ScheduleKind::interleaved_1f1b:
-    return buildInterleavedOneFOneB(request.pp, shape.stagesPerRank,
-                                    request.microBatches);
-  case ScheduleKind::zb_h1:
-    return buildZeroBubbleH1(request.pp, request.microBatches);
-  case ScheduleKind::zb_v:
-    return buildZeroBubbleV(request.pp, request.microBatches);
-  case ScheduleKind::dualpipe:
-    return buildDualPipe(request.pp, request.microBatches);
-  case ScheduleKind::dualpipev:
-    return buildDualPipeV(request.pp, request.microBatches);
-  }
-  llvm_unreachable("every schedule kind is built");
-}

@@ -606,14 +606,13 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
       buffer({"labels", pl::BufferRole::labels, pl::DType::i32, {tokens}});
   stageInputs.clear();
   perStageInputs = perPassInputs = false;
-  for (OverlapOp overlap : rankOp.getBody().getOps<OverlapOp>()) {
-    bool interleaved = interleavesPair(setup, overlap);
-    perStageInputs |= interleaved;
-    // A pair of one stage (combined 1F1B) reads two micro-batches' inputs
-    // of that stage at once.
-    perPassInputs |= interleaved && overlap.getForwardStage() ==
-                                        overlap.getBackwardStage();
-  }
+  if (interleavesPairs(setup))
+    for (OverlapOp overlap : rankOp.getBody().getOps<OverlapOp>()) {
+      perStageInputs = true;
+      // A pair of one stage (combined 1F1B) reads two micro-batches' inputs
+      // of that stage at once.
+      perPassInputs |= overlap.getForwardStage() == overlap.getBackwardStage();
+    }
   // A slot value's buffer takes the per-head view that any of its uses on
   // the rank asks for.
   for (func::FuncOp fragment : fragments) {
@@ -658,7 +657,7 @@ LogicalResult PlanEmitter::emitRank(RankOp rankOp, int64_t member) {
       // the forward's attention then hides, and each chunk after hides the
       // other's (DeepSeek-V3 Figure 4: combine-B | attention-F | MLP-B |
       // dispatch-F ...).
-      if (interleavesPair(setup, overlap)) {
+      if (interleavesPairs(setup)) {
         rank.overlapped.push_back(uint32_t(rank.schedule.size()));
         call(overlap.getBackwardFragmentAttr(), overlap.getBackwardMicroBatch());
         call(overlap.getForwardFragmentAttr(), overlap.getForwardMicroBatch());

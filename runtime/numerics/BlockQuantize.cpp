@@ -6,6 +6,13 @@
 
 namespace dsc::numerics {
 
+float tileScale(float amax, FP8Format format, ScaleFormat scaleFormat) {
+  float scale = std::max(amax, kMinAmax) / fp8Max(format);
+  if (scaleFormat == ScaleFormat::UE8M0)
+    scale = decodeUE8M0(encodeUE8M0Ceil(scale));
+  return scale;
+}
+
 QuantizedTensor quantize(const float *values, int64_t rows, int64_t cols,
                          TileShape tile, FP8Format format,
                          ScaleFormat scaleFormat) {
@@ -16,7 +23,6 @@ QuantizedTensor quantize(const float *values, int64_t rows, int64_t cols,
   q.format = format;
   q.codes.resize(rows * cols);
   q.scales.resize(q.tileGridRows() * q.tileGridCols());
-  float maxValue = fp8Max(format);
   for (int64_t tr = 0; tr < q.tileGridRows(); ++tr) {
     for (int64_t tc = 0; tc < q.tileGridCols(); ++tc) {
       int64_t rowEnd = std::min(rows, (tr + 1) * tile.rows);
@@ -25,9 +31,7 @@ QuantizedTensor quantize(const float *values, int64_t rows, int64_t cols,
       for (int64_t r = tr * tile.rows; r < rowEnd; ++r)
         for (int64_t c = tc * tile.cols; c < colEnd; ++c)
           amax = std::max(amax, std::fabs(values[r * cols + c]));
-      float scale = std::max(amax, kMinAmax) / maxValue;
-      if (scaleFormat == ScaleFormat::UE8M0)
-        scale = decodeUE8M0(encodeUE8M0Ceil(scale));
+      float scale = tileScale(amax, format, scaleFormat);
       q.scales[tr * q.tileGridCols() + tc] = scale;
       for (int64_t r = tr * tile.rows; r < rowEnd; ++r)
         for (int64_t c = tc * tile.cols; c < colEnd; ++c)

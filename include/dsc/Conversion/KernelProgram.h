@@ -66,13 +66,15 @@ void sinkToFirstReader(mlir::Operation *op);
 /// Whether `func` is a fragment, and which.
 std::optional<FragmentKey> fragmentKeyOf(mlir::func::FuncOp func);
 
-/// Whether `pipeline`'s overlapped pairs (DualPipe's and combined 1F1B's
+/// Whether the run's overlapped pairs (DualPipe's and combined 1F1B's
 /// dsc.overlap) run interleaved, chunk by chunk: when the run is
 /// expert-parallel, so its fragments communicate inside (the all-to-all).
 /// Memory planning then keeps the two fragments' transients apart, and the
 /// plan marks the pairs (and gives a one-stage pair's backward its own
 /// input buffers).
-bool interleavesPair(const ResolvedRun &setup, OverlapOp overlap);
+inline bool interleavesPairs(const ResolvedRun &setup) {
+  return setup.ep() > 1;
+}
 
 /// Rows of each tensor's dynamic leading dimension for one micro-batch of
 /// `tokens` tokens: tokens, except each token's k copies after a dispatch

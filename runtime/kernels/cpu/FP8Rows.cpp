@@ -35,7 +35,8 @@ void quantizeRowsFP8(const float *x, uint8_t *codes, RowScales scales,
                      int64_t rows, int64_t cols, int64_t tile) {
   checkTile(tile, scales, "quantize_fp8");
   int64_t tiles = (cols + tile - 1) / tile;
-  const float maxCode = numerics::fp8Max(numerics::FP8Format::E4M3FN);
+  auto format = scales.ue8m0 ? numerics::ScaleFormat::UE8M0
+                             : numerics::ScaleFormat::FP32;
   parallelFor(rows, kGrain, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r)
       for (int64_t t = 0; t < tiles; ++t) {
@@ -44,14 +45,12 @@ void quantizeRowsFP8(const float *x, uint8_t *codes, RowScales scales,
         float amax = 0;
         for (int64_t c = c0; c < c1; ++c)
           amax = std::max(amax, std::fabs(in[c]));
-        float scale = std::max(amax, numerics::kMinAmax) / maxCode;
-        if (scales.ue8m0) {
-          uint8_t code = numerics::encodeUE8M0Ceil(scale);
-          scales.ue8m0[r * tiles + t] = code;
-          scale = numerics::decodeUE8M0(code);
-        } else {
+        float scale =
+            numerics::tileScale(amax, numerics::FP8Format::E4M3FN, format);
+        if (scales.ue8m0)
+          scales.ue8m0[r * tiles + t] = numerics::encodeUE8M0Ceil(scale);
+        else
           scales.f32[r * tiles + t] = scale;
-        }
         for (int64_t c = c0; c < c1; ++c)
           codes[r * cols + c] = numerics::encodeE4M3(in[c] / scale);
       }

@@ -44,6 +44,11 @@ struct QuantizedTensor {
 /// Smallest amax a scale is computed from, so all-zero tiles stay finite.
 inline constexpr float kMinAmax = 1e-4f;
 
+/// The scale of a tile whose largest magnitude is `amax`: max(amax,
+/// kMinAmax) over the format's largest value, rounded up to a power of two
+/// for UE8M0.
+float tileScale(float amax, FP8Format format, ScaleFormat scaleFormat);
+
 QuantizedTensor quantize(const float *values, int64_t rows, int64_t cols,
                          TileShape tile, FP8Format format = FP8Format::E4M3FN,
                          ScaleFormat scaleFormat = ScaleFormat::FP32);
